@@ -1,0 +1,37 @@
+from recommendations.models.implementation import (
+    Citation,
+    EvidenceSource,
+    ImplementationAssessment,
+    Membership,
+    Organisation,
+)
+from recommendations.models.recommendation import (
+    SEARCH_CONFIG,
+    ImplementationStatus,
+    Position,
+    Recommendation,
+    Response,
+)
+from recommendations.models.review import Cycle, Review, Session, ordinal
+from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
+
+__all__ = [
+    "SDG",
+    "SEARCH_CONFIG",
+    "AffectedGroup",
+    "Citation",
+    "Cycle",
+    "EvidenceSource",
+    "ImplementationAssessment",
+    "ImplementationStatus",
+    "Membership",
+    "Organisation",
+    "Position",
+    "Recommendation",
+    "Response",
+    "Review",
+    "Session",
+    "Theme",
+    "ThemeScheme",
+    "ordinal",
+]

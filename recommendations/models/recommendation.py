@@ -1,0 +1,171 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from states.models import State
+
+# Stemming for full-text search: recommendations are published in English.
+SEARCH_CONFIG = "english"
+
+
+class Response(models.TextChoices):
+    """The State under review's position on a recommendation."""
+
+    SUPPORTED = "supported", "Supported"
+    NOTED = "noted", "Noted"
+    PARTIALLY_SUPPORTED = "partially_supported", "Partially supported"
+    PENDING = "pending", "Pending"
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
+    PARTIALLY_IMPLEMENTED = "partially_implemented", "Partially implemented"
+    FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_state(self, state: State):
+        return self.filter(review__state=state)
+
+    def supported(self):
+        return self.filter(response=Response.SUPPORTED)
+
+    def noted(self):
+        return self.filter(response=Response.NOTED)
+
+    def with_related(self):
+        """Everything a list shows, in a fixed number of queries whatever the page size."""
+        return self.select_related("review__state", "review__session__cycle").prefetch_related(
+            "recommending_states", "themes", "affected_groups", "sdgs"
+        )
+
+
+class Recommendation(models.Model):
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        VOLUNTARY_PLEDGE = "voluntary_pledge", "Voluntary pledge"
+
+    class ActionCategory(models.IntegerChoices):
+        MINIMAL = 1, "1 — Minimal action (aimed at other States, or asking for help)"
+        CONTINUING = 2, "2 — Continuing action (“continue …”)"
+        CONSIDERING = 3, "3 — Considering action (“consider”, “explore”)"
+        GENERAL = 4, "4 — General action"
+        SPECIFIC = 5, "5 — Specific, measurable action"
+
+    review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
+    paragraph = models.CharField(
+        max_length=20, blank=True, help_text="Paragraph number in the Working Group report, e.g. 89.12, when known."
+    )
+    text = models.TextField(help_text="Full text as adopted, without the recommending States' names.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    recommending_states = models.ManyToManyField(
+        State, related_name="recommendations_made", blank=True, help_text="Empty for a voluntary pledge."
+    )
+    action_category = models.PositiveSmallIntegerField(
+        choices=ActionCategory.choices, null=True, blank=True, help_text="UPR Info's scale, 1 (minimal) to 5 (specific)."
+    )
+    themes = models.ManyToManyField("Theme", related_name="recommendations", blank=True)
+    affected_groups = models.ManyToManyField("AffectedGroup", related_name="recommendations", blank=True)
+    sdgs = models.ManyToManyField("SDG", related_name="recommendations", blank=True, verbose_name="SDGs")
+
+    # Current position, kept equal to the latest Position by services.record_position.
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True, editable=False)
+    response_source = models.CharField(max_length=200, blank=True, editable=False)
+    response_date = models.DateField(null=True, blank=True, editable=False)
+
+    # Current implementation status, kept equal to the latest assessment by
+    # services.refresh_current_status so lists filter on it without subqueries.
+    current_status = models.CharField(max_length=30, choices=ImplementationStatus.choices, blank=True, editable=False)
+    current_status_date = models.DateField(null=True, blank=True, editable=False)
+
+    import_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Identity of a row without a paragraph number: hash of normalised text and recommending States.",
+    )
+    # Always current whatever writes the row (admin, importer, COPY): the database computes it.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=False)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "paragraph"], condition=~models.Q(paragraph=""), name="recommendation_unique_paragraph"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="recommendation_unique_import_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action_category__gte=1, action_category__lte=5) | models.Q(action_category=None),
+                name="recommendation_action_category_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["recommendation", "voluntary_pledge"]), name="recommendation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response__in=[*Response.values, ""]), name="recommendation_response_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(current_status__in=[*ImplementationStatus.values, ""]),
+                name="recommendation_status_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="recommendation_text_not_empty"),
+        ]
+        indexes = [
+            # Full-text search (q=…).
+            GinIndex(fields=["search_vector"], name="recommendation_search_idx"),
+            # Similar-text suggestions (cross-cycle repeats, advocacy matching).
+            GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="recommendation_text_trgm_idx"),
+            # Filters response=…, status=…, action_category=… combined with the review.
+            models.Index(fields=["response", "review"], name="recommendation_response_idx"),
+            models.Index(fields=["current_status", "review"], name="recommendation_status_idx"),
+            models.Index(fields=["action_category"], name="recommendation_action_idx"),
+            # Incremental sync: updated_since=… ordered by (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="recommendation_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.paragraph or f"#{self.pk}"
+        return f"{self.review} — {label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:recommendations_recommendation_change", args=[self.pk])
+
+
+class Position(models.Model):
+    """A State's position on a recommendation at a point in time.
+
+    States change positions (support given at mid-term for a noted
+    recommendation, support withdrawn); every position is kept, and the
+    latest is copied onto the recommendation.
+    """
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="positions")
+    response = models.CharField(max_length=20, choices=Response.choices)
+    source = models.CharField(
+        "source of position", max_length=200, blank=True, help_text="E.g. A/HRC/28/15/Add.1 - Para. 3."
+    )
+    date = models.DateField(null=True, blank=True, help_text="When the State took this position, when known.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(response__in=Response.values), name="position_response_valid"),
+        ]
+        indexes = [models.Index(fields=["recommendation", "date", "id"], name="position_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_response_display()} ({self.source or 'no source'})"

@@ -1,0 +1,124 @@
+import unicodedata
+
+from django.db import models
+from django.urls import reverse
+
+# Apostrophes and quotes that sources use interchangeably ("Côte d’Ivoire").
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+
+
+def normalise_name(name: str) -> str:
+    """The form under which State names and aliases are compared.
+
+    NFKC, typographic apostrophes folded, "&" read as "and", whitespace
+    collapsed, case folded. Accents are kept: "Türkiye" and "Turkiye" are
+    separate aliases.
+    """
+    text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    text = text.replace("&", " and ")
+    return " ".join(text.split()).casefold()
+
+
+class RegionalGroup(models.Model):
+    """One of the five UN regional groups."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(
+        max_length=20, blank=True, help_text="Abbreviation used by UPR Info exports, e.g. WEOG or GRULAC."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bloc(models.Model):
+    """An intergovernmental organisation or political bloc (EU, OIC, AU, …)."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="Short code as UPR Info spells it, e.g. OIC.")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class StateQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(status=State.Status.MEMBER)
+
+    def observers(self):
+        return self.filter(status=State.Status.OBSERVER)
+
+
+class State(models.Model):
+    """A UN member State or observer State."""
+
+    class Status(models.TextChoices):
+        MEMBER = "member", "UN member State"
+        OBSERVER = "observer", "UN observer State"
+
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
+    name = models.CharField(max_length=100, unique=True, help_text="Short name as the UN writes it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MEMBER)
+    regional_group = models.ForeignKey(
+        RegionalGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="states"
+    )
+    blocs = models.ManyToManyField(Bloc, through="BlocMembership", related_name="states", blank=True)
+
+    objects = StateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="state_iso3_format"),
+            models.CheckConstraint(condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="state_iso2_format"),
+            models.CheckConstraint(condition=models.Q(status__in=["member", "observer"]), name="state_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:states_state_change", args=[self.pk])
+
+
+class BlocMembership(models.Model):
+    bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="memberships")
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="bloc_memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bloc", "state"], name="bloc_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.state} in {self.bloc.code}"
+
+
+class StateAlias(models.Model):
+    """Another name a source uses for a State: historical, short, or spelled differently."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "State aliases"
+        constraints = [
+            # One spelling may name only one State, however it is capitalised.
+            models.UniqueConstraint(fields=["normalised"], name="state_alias_normalised_unique"),
+            models.CheckConstraint(condition=~models.Q(alias=""), name="state_alias_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.state.name}"
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise_name(self.alias)
+        super().save(*args, **kwargs)
