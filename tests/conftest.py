@@ -1,0 +1,112 @@
+"""The cast every test can use: two organisations with an editor each, a staff
+administrator, an anonymous visitor, and two States with a review each."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SAMPLES_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    if not SAMPLES_DIR.is_dir():
+        pytest.skip("../shared/samples is not present in this clone")
+    return SAMPLES_DIR
+
+
+@pytest.fixture
+def kazakhstan(db):
+    from states.models import State
+
+    return State.objects.get(iso3="KAZ")
+
+
+@pytest.fixture
+def france(db):
+    from states.models import State
+
+    return State.objects.get(iso3="FRA")
+
+
+@pytest.fixture
+def norway(db):
+    from states.models import State
+
+    return State.objects.get(iso3="NOR")
+
+
+@pytest.fixture
+def review_kaz_2010(kazakhstan):
+    from recommendations.models import Review, Session
+
+    return Review.objects.create(
+        state=kazakhstan,
+        session=Session.objects.get(number=7),
+        review_date=datetime.date(2010, 2, 10),
+        report_symbol="A/HRC/14/10",
+    )
+
+
+@pytest.fixture
+def review_fra_2008(france):
+    from recommendations.models import Review, Session
+
+    return Review.objects.create(state=france, session=Session.objects.get(number=2), report_symbol="A/HRC/8/47")
+
+
+@pytest.fixture
+def make_recommendation():
+    """Build a recommendation with its recommending States in one call."""
+    from recommendations.models import Recommendation
+
+    def make(review, text="Protect human rights defenders from reprisals", *, states=(), **fields):
+        recommendation = Recommendation.objects.create(review=review, text=text, **fields)
+        recommendation.recommending_states.set(states)
+        return recommendation
+
+    return make
+
+
+@pytest.fixture
+def org_a(db):
+    from recommendations.models import Organisation
+
+    return Organisation.objects.create(name="Defenders Watch")
+
+
+@pytest.fixture
+def org_b(db):
+    from recommendations.models import Organisation
+
+    return Organisation.objects.create(name="Assembly Monitor")
+
+
+def _editor(django_user_model, username, organisation):
+    from recommendations.models import Membership
+
+    user = django_user_model.objects.create_user(username=username, password="correct horse battery", is_staff=True)
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def editor_a(django_user_model, org_a):
+    return _editor(django_user_model, "editor-a", org_a)
+
+
+@pytest.fixture
+def editor_b(django_user_model, org_b):
+    return _editor(django_user_model, "editor-b", org_b)
+
+
+@pytest.fixture
+def staff_admin(django_user_model):
+    return django_user_model.objects.create_superuser(username="admin", password="correct horse battery")
