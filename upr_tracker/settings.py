@@ -130,6 +130,10 @@ STORAGES = {
         )
     },
 }
+# In development whitenoise serves straight from the finders; in production
+# from STATIC_ROOT filled by collectstatic, compressed and with hashed names.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 
 # Files larger than this many rows are refused by the admin import and must go

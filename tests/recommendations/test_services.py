@@ -1,0 +1,85 @@
+import datetime
+
+import pytest
+
+from recommendations import services
+from recommendations.models import EvidenceSource, ImplementationStatus, Recommendation, Response
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def recommendation(review_kaz_2010, make_recommendation, norway):
+    return make_recommendation(review_kaz_2010, states=[norway])
+
+
+def current(recommendation):
+    return Recommendation.objects.values("current_status", "current_status_date").get(pk=recommendation.pk)
+
+
+def test_current_status_follows_the_latest_assessment_not_the_latest_recorded(recommendation, org_a, org_b):
+    services.record_assessment(
+        recommendation=recommendation, status="partially_implemented", assessed_on=D(2014, 1, 10), organisation=org_a
+    )
+    services.record_assessment(
+        recommendation=recommendation, status="not_implemented", assessed_on=D(2012, 7, 1), organisation=org_b
+    )
+    assert current(recommendation) == {"current_status": "partially_implemented", "current_status_date": D(2014, 1, 10)}
+
+
+def test_deleting_the_latest_assessment_falls_back_to_the_one_before(recommendation, org_a):
+    services.record_assessment(
+        recommendation=recommendation, status="not_implemented", assessed_on=D(2012, 7, 1), organisation=org_a
+    )
+    latest = services.record_assessment(
+        recommendation=recommendation, status="fully_implemented", assessed_on=D(2016, 3, 1), organisation=org_a
+    )
+    services.delete_assessment(assessment=latest)
+    assert current(recommendation) == {"current_status": "not_implemented", "current_status_date": D(2012, 7, 1)}
+    services.delete_assessments(list(recommendation.assessments.all()))
+    assert current(recommendation) == {"current_status": "", "current_status_date": None}
+
+
+def test_status_filter_uses_the_denormalised_column(recommendation, review_kaz_2010, make_recommendation, org_a):
+    other = make_recommendation(review_kaz_2010, "Decriminalise defamation")
+    services.record_assessment(
+        recommendation=recommendation, status="not_implemented", assessed_on=D(2014, 1, 1), organisation=org_a
+    )
+    not_implemented = Recommendation.objects.filter(current_status=ImplementationStatus.NOT_IMPLEMENTED)
+    assert list(not_implemented) == [recommendation]
+    assert other not in not_implemented
+
+
+def test_assessment_keeps_its_citations(recommendation, org_a, editor_a):
+    report = EvidenceSource.objects.create(title="World Report 2014", publisher="Human Rights Watch")
+    assessment = services.record_assessment(
+        recommendation=recommendation,
+        status="not_implemented",
+        assessed_on=D(2014, 1, 21),
+        organisation=org_a,
+        recorded_by=editor_a,
+        citations=[(report, "Defenders face threats and detention", "p. 12")],
+    )
+    assert [(c.evidence, c.page) for c in assessment.citations.all()] == [(report, "p. 12")]
+    assert assessment.recorded_by == editor_a
+
+
+def test_position_history_is_kept_and_the_latest_is_current(recommendation):
+    services.record_position(recommendation=recommendation, response="noted", source="A/HRC/14/10", date=D(2010, 6, 10))
+    services.record_position(
+        recommendation=recommendation, response="supported", source="Mid-term report", date=D(2012, 9, 1)
+    )
+    recommendation.refresh_from_db()
+    assert (recommendation.response, recommendation.response_source) == (Response.SUPPORTED, "Mid-term report")
+    assert list(recommendation.positions.values_list("response", flat=True)) == ["noted", "supported"]
+
+
+def test_refreshing_an_unchanged_status_keeps_updated_at(recommendation, org_a):
+    services.record_assessment(
+        recommendation=recommendation, status="not_implemented", assessed_on=D(2014, 1, 1), organisation=org_a
+    )
+    before = Recommendation.objects.get(pk=recommendation.pk).updated_at
+    assert services.refresh_current_status([recommendation.pk]) == 0
+    assert Recommendation.objects.get(pk=recommendation.pk).updated_at == before
