@@ -116,7 +116,12 @@ class CitationInline(admin.TabularInline):
 class ImplementationAssessmentAdmin(admin.ModelAdmin):
     list_display = ["recommendation", "status", "assessed_on", "organisation", "recorded_by"]
     list_filter = ["status", "assessor_kind", "organisation"]
-    list_select_related = ["recommendation__review__state", "recommendation__review__session", "organisation", "recorded_by"]
+    list_select_related = [
+        "recommendation__review__state",
+        "recommendation__review__session",
+        "organisation",
+        "recorded_by",
+    ]
     search_fields = ["narrative", "recommendation__text", "organisation__name"]
     autocomplete_fields = ["recommendation", "organisation"]
     readonly_fields = ["recorded_by"]

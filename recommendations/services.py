@@ -74,9 +74,7 @@ def refresh_current_status(recommendation_ids: Iterable[int]) -> int:
     One UPDATE for any number of recommendations; rows whose status did not
     change keep their updated_at, so partners syncing see only real changes.
     """
-    return _run_refresh(
-        _REFRESH_STATUS_SQL, recommendation_ids, assessment=ImplementationAssessment._meta.db_table
-    )
+    return _run_refresh(_REFRESH_STATUS_SQL, recommendation_ids, assessment=ImplementationAssessment._meta.db_table)
 
 
 def refresh_response(recommendation_ids: Iterable[int]) -> int:

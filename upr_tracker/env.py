@@ -27,8 +27,7 @@ def env_bool(name: str, default: bool) -> bool:
     if value in FALSE_SPELLINGS:
         return False
     raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use one of "
-        f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS)}."
+        f"{name}={raw!r} is not a boolean; use one of {sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS)}."
     )
 
 

@@ -24,7 +24,10 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=["civil_society", "nhri", "government", "un"]), name="organisation_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["civil_society", "nhri", "government", "un"]),
+                name="organisation_kind_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,8 +86,18 @@ class EvidenceSource(models.Model):
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(
-                    kind__in=["ngo_report", "un_document", "news", "law", "court_decision", "government_statement", "nhri_report", "other"]
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "ngo_report",
+                        "un_document",
+                        "news",
+                        "law",
+                        "court_decision",
+                        "government_statement",
+                        "nhri_report",
+                        "other",
+                    ]
                 ),
                 name="evidence_kind_valid",
             ),
@@ -107,9 +120,7 @@ class ImplementationAssessment(models.Model):
         NHRI = "nhri", "National human rights institution"
         UN = "un", "United Nations"
 
-    recommendation = models.ForeignKey(
-        "Recommendation", on_delete=models.CASCADE, related_name="assessments"
-    )
+    recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=30, choices=ImplementationStatus.choices)
     assessed_on = models.DateField("assessment date", help_text="The date the assessment describes.")
     narrative = models.TextField(blank=True, help_text="What happened, in the organisation's words.")
@@ -129,7 +140,8 @@ class ImplementationAssessment(models.Model):
                 condition=models.Q(status__in=ImplementationStatus.values), name="assessment_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(assessor_kind__in=["civil_society", "government", "nhri", "un"]), name="assessment_assessor_kind_valid"
+                condition=models.Q(assessor_kind__in=["civil_society", "government", "nhri", "un"]),
+                name="assessment_assessor_kind_valid",
             ),
         ]
         indexes = [

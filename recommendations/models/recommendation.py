@@ -63,7 +63,10 @@ class Recommendation(models.Model):
         State, related_name="recommendations_made", blank=True, help_text="Empty for a voluntary pledge."
     )
     action_category = models.PositiveSmallIntegerField(
-        choices=ActionCategory.choices, null=True, blank=True, help_text="UPR Info's scale, 1 (minimal) to 5 (specific)."
+        choices=ActionCategory.choices,
+        null=True,
+        blank=True,
+        help_text="UPR Info's scale, 1 (minimal) to 5 (specific).",
     )
     themes = models.ManyToManyField("Theme", related_name="recommendations", blank=True)
     affected_groups = models.ManyToManyField("AffectedGroup", related_name="recommendations", blank=True)
@@ -100,7 +103,9 @@ class Recommendation(models.Model):
         ordering = ["review", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "paragraph"], condition=~models.Q(paragraph=""), name="recommendation_unique_paragraph"
+                fields=["review", "paragraph"],
+                condition=~models.Q(paragraph=""),
+                name="recommendation_unique_paragraph",
             ),
             models.UniqueConstraint(
                 fields=["review", "import_key"],

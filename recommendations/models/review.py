@@ -23,7 +23,9 @@ class Cycle(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(condition=models.Q(number__gte=1), name="cycle_number_positive"),
-            models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="cycle_years_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")), name="cycle_years_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -42,7 +44,9 @@ class Session(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(condition=models.Q(number__gte=1), name="session_number_positive"),
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,9 @@ def test_home_lists_reviews_with_counts_and_admin_links(client, review_kaz_2010,
     assert admin_link.encode() in response.content
 
 
-def test_home_query_count_does_not_grow_with_reviews(client, review_kaz_2010, review_fra_2008, django_assert_num_queries):
+def test_home_query_count_does_not_grow_with_reviews(
+    client, review_kaz_2010, review_fra_2008, django_assert_num_queries
+):
     # One query: the reviews with their State, session and cycle joined and counts aggregated.
     with django_assert_num_queries(1):
         client.get(reverse("recommendations:home"))
