@@ -15,7 +15,9 @@ DATABASE_NAME = "upr_tracker"
 
 
 def _server(pgdata: Path):
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # Created here, race-free: the wheel's own mkdir fails if a concurrent
+    # command made the folder a moment earlier.
+    pgdata.mkdir(parents=True, exist_ok=True)
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
