@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.urls import path
+from rest_framework.authtoken.admin import TokenAdmin
 
-from recommendations import services
+from recommendations import admin_import, services
 from recommendations.models import (
     SDG,
     AffectedGroup,
     Citation,
     Cycle,
+    DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
     Membership,
@@ -105,6 +108,40 @@ class RecommendationAdmin(admin.ModelAdmin):
         services.refresh_response([form.instance.pk])
         services.refresh_current_status([form.instance.pk])
 
+    def get_urls(self):
+        # Before the default URLs, whose "<object_id>/" would swallow "import/".
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="recommendations_recommendation_import"),
+            path(
+                "import/template.<str:file_type>",
+                view(self.import_template_view),
+                name="recommendations_recommendation_import_template",
+            ),
+            path(
+                "import/<str:token>/problems.csv",
+                view(self.import_problems_view),
+                name="recommendations_recommendation_import_problems",
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_model(self, request, obj):
+        services.delete_recommendations([obj])
+
+    def delete_queryset(self, request, queryset):
+        # Through the service, so partners syncing deletions see tombstones.
+        services.delete_recommendations(list(queryset))
+
+    def import_view(self, request):
+        return admin_import.import_view(self, request)
+
+    def import_template_view(self, request, file_type):
+        return admin_import.template_view(self, request, file_type)
+
+    def import_problems_view(self, request, token):
+        return admin_import.problems_view(self, request, token)
+
 
 class CitationInline(admin.TabularInline):
     model = Citation
@@ -150,6 +187,13 @@ class EvidenceSourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "publisher", "url", "document_symbol"]
     date_hierarchy = "published_on"
 
+    def delete_model(self, request, obj):
+        services.delete_evidence_source(evidence=obj)
+
+    def delete_queryset(self, request, queryset):
+        for evidence in queryset:
+            services.delete_evidence_source(evidence=evidence)
+
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
@@ -181,3 +225,24 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(DeletedObject)
+class DeletedObjectAdmin(admin.ModelAdmin):
+    """Tombstones for API sync (/api/v1/deletions/): written by services.py, read-only here."""
+
+    list_display = ["kind", "object_id", "deleted_at"]
+    list_filter = ["kind"]
+    search_fields = ["object_id"]
+    date_hierarchy = "deleted_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Partner API tokens are created in the admin ("Auth Token › Tokens"), one per account; the
+# account must be a member of the organisation it writes for.
+TokenAdmin.autocomplete_fields = ["user"]

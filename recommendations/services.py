@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from recommendations.models import (
     Citation,
+    DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
     Organisation,
@@ -132,9 +133,10 @@ def record_assessment(
 
 @transaction.atomic
 def delete_assessments(assessments) -> int:
-    """Delete assessments (a queryset or list) and refresh their recommendations' status."""
+    """Delete assessments (a queryset or list), leave tombstones and refresh their recommendations' status."""
     ids = {a.recommendation_id for a in assessments}
     pks = [a.pk for a in assessments]
+    write_tombstones(DeletedObject.Kind.ASSESSMENT, pks)
     deleted, _ = ImplementationAssessment.objects.filter(pk__in=pks).delete()
     refresh_current_status(ids)
     return deleted
@@ -142,3 +144,62 @@ def delete_assessments(assessments) -> int:
 
 def delete_assessment(*, assessment: ImplementationAssessment) -> None:
     delete_assessments([assessment])
+
+
+def write_tombstones(kind: str, object_ids: Iterable[int]) -> None:
+    """Record deleted ids so partners syncing through /api/v1/deletions/ delete them too."""
+    DeletedObject.objects.bulk_create(DeletedObject(kind=kind, object_id=pk) for pk in sorted(set(object_ids)))
+
+
+@transaction.atomic
+def update_assessment(
+    *,
+    assessment: ImplementationAssessment,
+    citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
+    **fields,
+) -> ImplementationAssessment:
+    """Change an assessment (and replace its citations when given), then refresh the current status.
+
+    `fields` are model fields (status, assessed_on, narrative, organisation,
+    assessor_kind, recommendation); when the recommendation changes, both the
+    old and the new one are refreshed.
+    """
+    previous_recommendation_id = assessment.recommendation_id
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.full_clean()
+    assessment.save()
+    if citations is not None:
+        assessment.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
+            for evidence, excerpt, page in citations
+        )
+    refresh_current_status({previous_recommendation_id, assessment.recommendation_id})
+    return assessment
+
+
+@transaction.atomic
+def delete_recommendations(recommendations) -> int:
+    """Delete recommendations (a queryset or list) with their positions and assessments, leaving tombstones.
+
+    Returns the number of recommendations deleted. Evidence sources stay: they
+    may back other assessments.
+    """
+    pks = [r.pk for r in recommendations]
+    assessment_ids = ImplementationAssessment.objects.filter(recommendation_id__in=pks).values_list("pk", flat=True)
+    write_tombstones(DeletedObject.Kind.ASSESSMENT, assessment_ids)
+    write_tombstones(DeletedObject.Kind.RECOMMENDATION, pks)
+    Citation.objects.filter(assessment__recommendation_id__in=pks).delete()
+    ImplementationAssessment.objects.filter(recommendation_id__in=pks).delete()
+    Position.objects.filter(recommendation_id__in=pks).delete()
+    deleted, _ = Recommendation.objects.filter(pk__in=pks).delete()
+    return deleted
+
+
+@transaction.atomic
+def delete_evidence_source(*, evidence: EvidenceSource) -> None:
+    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise)."""
+    pk = evidence.pk
+    evidence.delete()
+    write_tombstones(DeletedObject.Kind.EVIDENCE_SOURCE, [pk])

@@ -1,9 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from recommendations import views
+
+
+class IdConverter:
+    """A primary key that fits PostgreSQL's bigint: longer numbers are a 404, not a database error."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "recommendations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("recommendations/", views.recommendation_search, name="search"),
+    path("recommendations/<id:pk>/", views.recommendation_detail, name="detail"),
+    path("themes/", views.theme_index, name="themes"),
+    path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),
 ]

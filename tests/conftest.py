@@ -110,3 +110,44 @@ def editor_b(django_user_model, org_b):
 @pytest.fixture
 def staff_admin(django_user_model):
     return django_user_model.objects.create_superuser(username="admin", password="correct horse battery")
+
+
+@pytest.fixture
+def api_client(db):
+    """A DRF test client for an anonymous partner, with throttle counters reset."""
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    return APIClient()
+
+
+def _token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def partner_a(django_user_model, org_a):
+    """A partner site's service account, member of organisation A (not staff)."""
+    from recommendations.models import Membership
+
+    user = django_user_model.objects.create_user(username="partner-a", password="correct horse battery")
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def token_client_a(api_client, partner_a):
+    """An API client authenticated with organisation A's partner token."""
+    return _token_client(partner_a)
+
+
+@pytest.fixture
+def token_client_b(api_client, editor_b):
+    """An API client authenticated with a token of organisation B's editor."""
+    return _token_client(editor_b)

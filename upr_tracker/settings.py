@@ -3,9 +3,11 @@
 See README.md ("Configuration") and .env.example for the variables.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from upr_tracker.env import env_bool, env_int, env_list, env_secret, env_str
@@ -38,13 +40,22 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "states",
     "recommendations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every GET/HEAD answer with a body, and 304 for If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +168,73 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Partner API (/api/v1/, docs/api.md). Rates are "<number>/<second|minute|hour|day>" (s, min, h, d too).
+_RATE = re.compile(r"^[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def _api_rate(name: str, default: str) -> str:
+    rate = env_str(name, default)
+    if not _RATE.match(rate):
+        raise ImproperlyConfigured(f"{name}={rate!r} is not a rate such as 120/min.")
+    return rate
+
+
+API_ANON_RATE = _api_rate("API_ANON_RATE", "120/min")
+API_USER_RATE = _api_rate("API_USER_RATE", "1200/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["recommendations.throttling.AnonThrottle", "recommendations.throttling.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "recommendations.pagination.KeysetPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api_errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    # Proxies in front of the app whose X-Forwarded-For is trusted for anonymous rate limits (0: none).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UPR Tracker API",
+    "DESCRIPTION": "UN Universal Periodic Review recommendations and their implementation. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ImplementationStatusEnum": "recommendations.models.ImplementationStatus",
+        "StateStatusEnum": "states.models.State.Status",
+        "RecommendationKindEnum": "recommendations.models.Recommendation.Kind",
+        "EvidenceKindEnum": "recommendations.models.EvidenceSource.Kind",
+        "DeletedObjectKindEnum": "recommendations.models.DeletedObject.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api_schema.add_error_responses",
+    ],
+}
+# CORS: browser clients on these origins may read the API (GET/HEAD/OPTIONS only; writes are server-side).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+if "*" in CORS_ALLOWED_ORIGINS:
+    raise ImproperlyConfigured(
+        "CORS_ALLOWED_ORIGINS must list origins such as https://partner.example.org; '*' is refused."
+    )
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Disposition"]
+CORS_ALLOW_CREDENTIALS = False
+# Throttling counters. The local-memory cache is per process: with N app processes an
+# anonymous client gets up to N times API_ANON_RATE. A shared cache (Redis) is future work.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upr-tracker"}}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from recommendations.models.recommendation import (
     Response,
 )
 from recommendations.models.review import Cycle, Review, Session, ordinal
+from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "AffectedGroup",
     "Citation",
     "Cycle",
+    "DeletedObject",
     "EvidenceSource",
     "ImplementationAssessment",
     "ImplementationStatus",

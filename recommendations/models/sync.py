@@ -1,0 +1,37 @@
+from django.db import models
+from django.db.models.functions import Now
+
+
+class DeletedObject(models.Model):
+    """A tombstone: a row that was deleted, so partners syncing a copy can delete it too.
+
+    Written by the delete functions in recommendations/services.py, never by
+    signals; `deleted_at` comes from the database clock (the transaction's
+    timestamp), the same clock as the `updated_at` that refreshes write.
+    """
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        ASSESSMENT = "assessment", "Implementation assessment"
+        EVIDENCE_SOURCE = "evidence_source", "Evidence source"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField(help_text="The id the object had in the API.")
+    deleted_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        verbose_name = "deleted object"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["recommendation", "assessment", "evidence_source"]),
+                name="deleted_object_kind_valid",
+            ),
+        ]
+        indexes = [
+            # /api/v1/deletions/?since=…, keyset-paginated on (deleted_at, id).
+            models.Index(fields=["deleted_at", "id"], name="deleted_object_sync_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id} (deleted {self.deleted_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,77 @@
+"""Template helpers for the public site: translated labels, highlighting, query strings."""
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from recommendations import labels
+from recommendations.filters import MARK_START, MARK_STOP
+
+register = template.Library()
+
+
+@register.filter
+def response_label(value: str | None) -> str:
+    return labels.RESPONSES.get(value or "", value)
+
+
+@register.filter
+def status_label(value: str | None) -> str:
+    return labels.STATUSES.get(value or "", value)
+
+
+@register.filter
+def action_label(value: int | None) -> str:
+    return labels.ACTION_CATEGORIES.get(value, "") if value else ""
+
+
+@register.filter
+def action_help(value: int | None) -> str:
+    return labels.ACTION_CATEGORY_HELP.get(value, "") if value else ""
+
+
+@register.filter
+def assessor_label(value: str) -> str:
+    return labels.ASSESSOR_KINDS.get(value, value)
+
+
+@register.filter
+def evidence_kind_label(value: str) -> str:
+    return labels.EVIDENCE_KINDS.get(value, value)
+
+
+@register.filter
+def highlight(value: str | None) -> SafeString:
+    """Escape a ts_headline result, then turn its match markers into <mark> elements.
+
+    The markers are private-use characters, so nothing in the stored text can
+    forge markup: everything else is escaped first.
+    """
+    text = escape(value or "")
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+@register.simple_tag
+def toggle_query(params: QueryDict, name: str, value) -> str:
+    """The query string with one value of a multi-valued parameter switched on or off (back to page 1)."""
+    query = params.copy()
+    value = str(value)
+    values = query.getlist(name)
+    query.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    query.pop("page", None)
+    return "?" + query.urlencode() if query else "?"
+
+
+@register.simple_tag
+def query_without(params: QueryDict, *names: str) -> str:
+    """The query string without the given parameters (back to page 1)."""
+    query = params.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return "?" + query.urlencode() if query else "?"
+
+
+@register.filter
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0

@@ -1,0 +1,34 @@
+"""Deleting in the admin goes through the services, so partners syncing see tombstones."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import DeletedObject, EvidenceSource, Recommendation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deleting_a_recommendation_in_the_admin_leaves_a_tombstone(
+    client, staff_admin, review_kaz_2010, make_recommendation
+):
+    recommendation = make_recommendation(review_kaz_2010)
+    client.force_login(staff_admin)
+    url = reverse("admin:recommendations_recommendation_delete", args=[recommendation.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Recommendation.objects.filter(pk=recommendation.pk).exists()
+    assert DeletedObject.objects.filter(kind="recommendation", object_id=recommendation.pk).exists()
+
+
+def test_bulk_deleting_evidence_in_the_admin_leaves_tombstones(client, staff_admin):
+    sources = [EvidenceSource.objects.create(title=f"Report {n}", url=f"https://example.org/{n}") for n in range(2)]
+    client.force_login(staff_admin)
+    response = client.post(
+        reverse("admin:recommendations_evidencesource_changelist"),
+        {"action": "delete_selected", "_selected_action": [s.pk for s in sources], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not EvidenceSource.objects.exists()
+    assert set(DeletedObject.objects.filter(kind="evidence_source").values_list("object_id", flat=True)) == {
+        s.pk for s in sources
+    }

@@ -1,0 +1,109 @@
+"""Every list runs a fixed number of queries, the same for a page of 2 as for a page of 50."""
+
+import datetime
+
+import pytest
+
+from recommendations import services
+from recommendations.models import AffectedGroup, EvidenceSource, Review, Session, Theme
+from states.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(make_recommendation, org_a):
+    """Enough of everything that a page of 2 and a page of 50 differ."""
+    themes = list(Theme.objects.filter(scheme__slug="upr-info", slug__in=["human-rights-defenders", "womens-rights"]))
+    for index, iso3 in enumerate(["KAZ", "FRA", "BRA", "EGY"]):
+        review = Review.objects.create(
+            state=State.objects.get(iso3=iso3), session=Session.objects.get(number=7 + index)
+        )
+        for number in range(3):
+            recommendation = make_recommendation(
+                review,
+                f"Protect freedom of assembly, case {number}",
+                states=State.objects.filter(iso3__in=["NOR", "MEX"]),
+            )
+            recommendation.themes.set(themes)
+            recommendation.affected_groups.set(AffectedGroup.objects.all()[:2])
+            recommendation.sdgs.set([16, 5])
+            evidence = EvidenceSource.objects.create(title=f"Report {iso3} {number}")
+            services.record_assessment(
+                recommendation=recommendation,
+                status="not_implemented",
+                assessed_on=datetime.date(2014, 1, 1),
+                organisation=org_a,
+                citations=[(evidence, "", "1"), (evidence, "", "2")],
+            )
+    services.delete_recommendations([recommendation])
+    for evidence in EvidenceSource.objects.filter(citations=None)[:3]:
+        services.delete_evidence_source(evidence=evidence)
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # rows (with review, State, session, cycle joined) + recommending States, themes (with scheme),
+        # affected groups, SDGs.
+        ("/api/v1/recommendations/", 5),
+        # the same + 1 ISO3 lookup (state_under_review) + 1 theme lookup (theme).
+        (
+            "/api/v1/recommendations/?state_under_review=KAZ&state_under_review=FRA&theme=human-rights-defenders&status=not_implemented",
+            7,
+        ),
+        # the same + 1 ts_headline for the page's ids.
+        ("/api/v1/recommendations/?q=freedom+of+assembly", 6),
+        # ordering annotations are joins in the one row query.
+        ("/api/v1/recommendations/?ordering=-session,state_under_review", 5),
+        # + 1 COUNT for include_total.
+        ("/api/v1/recommendations/?include_total=true", 6),
+        ("/api/v1/reviews/", 1),  # rows with State, session and cycle joined
+        ("/api/v1/states/", 2),  # rows with regional group joined + blocs
+        ("/api/v1/regional-groups/", 2),  # rows + member States
+        ("/api/v1/blocs/", 2),  # rows + member States
+        ("/api/v1/cycles/", 1),
+        ("/api/v1/sessions/", 1),  # rows with cycle joined
+        ("/api/v1/theme-schemes/", 1),
+        ("/api/v1/themes/", 1),  # rows with scheme joined
+        ("/api/v1/affected-groups/", 1),
+        ("/api/v1/sdgs/", 1),
+        ("/api/v1/assessments/", 2),  # rows with organisation joined + citations
+        ("/api/v1/evidence-sources/", 1),
+        ("/api/v1/deletions/", 1),
+        ("/api/v1/feeds/assessments.atom?state_under_review=KAZ", 2),  # ISO3 lookup + rows with joins
+        (
+            "/embed/recommendations/?theme=human-rights-defenders",
+            3,
+        ),  # theme lookup + rows with joins + recommending States
+    ],
+)
+@pytest.mark.parametrize("page_size", [2, 50])
+def test_list_query_count_does_not_depend_on_page_size(
+    api_client, data, django_assert_num_queries, url, queries, page_size
+):
+    separator = "&" if "?" in url else "?"
+    size_param = "limit" if url.startswith("/embed/") else "page_size"
+    with django_assert_num_queries(queries):
+        response = api_client.get(f"{url}{separator}{size_param}={page_size}")
+    assert response.status_code == 200, response.content[:500]
+
+
+def test_first_and_deep_pages_cost_the_same(api_client, data, django_assert_num_queries):
+    first = api_client.get("/api/v1/recommendations/", {"page_size": 2, "ordering": "-session"}).json()
+    second = api_client.get(first["next"]).json()
+    with django_assert_num_queries(5):
+        api_client.get(second["next"])
+
+
+def test_detail_query_count(api_client, data, django_assert_num_queries):
+    pk = api_client.get("/api/v1/recommendations/").json()["results"][0]["id"]
+    # the row with its joins + 4 prefetches
+    with django_assert_num_queries(5):
+        api_client.get(f"/api/v1/recommendations/{pk}/")
+
+
+def test_token_authentication_adds_one_query(token_client_a, data, django_assert_num_queries):
+    # token with its user, then the list as above
+    with django_assert_num_queries(2):
+        token_client_a.get("/api/v1/reviews/")

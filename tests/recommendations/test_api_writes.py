@@ -1,0 +1,226 @@
+"""Writing assessments and evidence with partner tokens, scoped to the token owner's organisations."""
+
+import datetime
+
+import pytest
+
+from recommendations import services
+from recommendations.models import EvidenceSource, ImplementationAssessment, Recommendation
+
+pytestmark = pytest.mark.django_db
+
+ASSESSMENTS = "/api/v1/assessments/"
+EVIDENCE = "/api/v1/evidence-sources/"
+
+
+@pytest.fixture
+def recommendation(review_kaz_2010, make_recommendation, norway):
+    return make_recommendation(review_kaz_2010, states=[norway])
+
+
+@pytest.fixture
+def report(db):
+    return EvidenceSource.objects.create(
+        title="World Report 2014", publisher="Human Rights Watch", url="https://www.hrw.org/world-report/2014"
+    )
+
+
+@pytest.fixture
+def assessment_b(recommendation, org_b):
+    return services.record_assessment(
+        recommendation=recommendation,
+        status="not_implemented",
+        assessed_on=datetime.date(2013, 1, 1),
+        organisation=org_b,
+    )
+
+
+def current_status(recommendation) -> tuple:
+    return Recommendation.objects.values_list("current_status", "current_status_date").get(pk=recommendation.pk)
+
+
+def test_partner_records_an_assessment_for_its_organisation(token_client_a, recommendation, report, partner_a):
+    payload = {
+        "recommendation": recommendation.pk,
+        "status": "partially_implemented",
+        "assessed_on": "2014-01-21",
+        "organisation": "defenders-watch",
+        "narrative": "Some defenders were released.",
+        "citations": [{"evidence": report.pk, "excerpt": "p. 12 says …", "page": "12"}],
+    }
+    response = token_client_a.post(ASSESSMENTS, payload, format="json")
+    assert response.status_code == 201, response.json()
+    assessment = ImplementationAssessment.objects.get()
+    assert response.json() == {
+        "id": assessment.pk,
+        "url": f"http://testserver/api/v1/assessments/{assessment.pk}/",
+        "recommendation": recommendation.pk,
+        "recommendation_url": f"http://testserver/api/v1/recommendations/{recommendation.pk}/",
+        "status": "partially_implemented",
+        "assessed_on": "2014-01-21",
+        "narrative": "Some defenders were released.",
+        "organisation": "defenders-watch",
+        "organisation_name": "Defenders Watch",
+        "assessor_kind": "civil_society",
+        "citations": [
+            {
+                "evidence": report.pk,
+                "evidence_url": f"http://testserver/api/v1/evidence-sources/{report.pk}/",
+                "excerpt": "p. 12 says …",
+                "page": "12",
+            }
+        ],
+        "created_at": assessment.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": assessment.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+    assert assessment.recorded_by == partner_a
+    assert current_status(recommendation) == ("partially_implemented", datetime.date(2014, 1, 21))
+
+
+def test_token_of_a_cannot_create_an_assessment_for_b(token_client_a, recommendation, org_b):
+    payload = {"recommendation": recommendation.pk, "status": "fully_implemented", "assessed_on": "2015-01-01"}
+    response = token_client_a.post(ASSESSMENTS, {**payload, "organisation": "assembly-monitor"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": {
+            "detail": [
+                "Your account may write assessments only for its own organisations (defenders-watch), "
+                "not for assembly-monitor."
+            ]
+        }
+    }
+    assert not ImplementationAssessment.objects.exists()
+
+
+def test_token_of_a_cannot_change_or_delete_b_assessment(token_client_a, assessment_b, recommendation):
+    url = f"{ASSESSMENTS}{assessment_b.pk}/"
+    assert token_client_a.patch(url, {"status": "fully_implemented"}, format="json").status_code == 403
+    assert token_client_a.delete(url).status_code == 403
+    assessment_b.refresh_from_db()
+    assert assessment_b.status == "not_implemented"
+
+
+def test_token_of_a_cannot_move_its_assessment_to_b(token_client_a, recommendation, org_a, org_b):
+    mine = services.record_assessment(
+        recommendation=recommendation,
+        status="not_implemented",
+        assessed_on=datetime.date(2013, 1, 1),
+        organisation=org_a,
+    )
+    response = token_client_a.patch(f"{ASSESSMENTS}{mine.pk}/", {"organisation": "assembly-monitor"}, format="json")
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.organisation == org_a
+
+
+def test_b_changes_its_assessment_and_the_status_follows(token_client_b, assessment_b, recommendation):
+    response = token_client_b.patch(
+        f"{ASSESSMENTS}{assessment_b.pk}/", {"status": "fully_implemented", "assessed_on": "2016-05-01"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert current_status(recommendation) == ("fully_implemented", datetime.date(2016, 5, 1))
+
+
+def test_b_deletes_its_assessment_and_leaves_a_tombstone(token_client_b, assessment_b, recommendation):
+    assert token_client_b.delete(f"{ASSESSMENTS}{assessment_b.pk}/").status_code == 204
+    assert current_status(recommendation) == ("", None)
+    deletions = token_client_b.get("/api/v1/deletions/").json()["results"]
+    assert [(d["kind"], d["object_id"]) for d in deletions] == [("assessment", assessment_b.pk)]
+
+
+def test_anonymous_cannot_change_or_delete(api_client, assessment_b):
+    url = f"{ASSESSMENTS}{assessment_b.pk}/"
+    assert api_client.patch(url, {"status": "fully_implemented"}, format="json").status_code == 401
+    assert api_client.delete(url).status_code == 401
+
+
+def test_token_without_organisation_cannot_write(api_client, django_user_model, recommendation):
+    from rest_framework.authtoken.models import Token
+
+    user = django_user_model.objects.create_user(username="loner", password="correct horse battery")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    response = api_client.post(EVIDENCE, {"title": "A report"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": {"detail": ["Your account is not a member of any organisation, so it cannot write."]}
+    }
+
+
+def test_bad_token_is_a_401(api_client, recommendation):
+    api_client.credentials(HTTP_AUTHORIZATION="Token 0000")
+    response = api_client.post(EVIDENCE, {"title": "A report"}, format="json")
+    assert response.status_code == 401
+    assert response.json() == {"errors": {"detail": ["Invalid token."]}}
+
+
+def test_invalid_assessment_is_a_400_naming_the_fields(token_client_a, recommendation, report):
+    payload = {
+        "recommendation": 999999,
+        "status": "done",
+        "organisation": "defenders-watch",
+        "citations": [{"evidence": report.pk, "page": "1"}, {"evidence": report.pk, "page": "1"}],
+    }
+    response = token_client_a.post(ASSESSMENTS, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            "recommendation": ['Invalid pk "999999" - object does not exist.'],
+            "status": ['"done" is not a valid choice.'],
+            "assessed_on": ["This field is required."],
+            "citations": ["Each evidence source may be cited once per page."],
+        }
+    }
+
+
+def test_malformed_json_is_a_400(token_client_a, recommendation):
+    response = token_client_a.post(ASSESSMENTS, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["detail"]
+
+
+def test_partner_creates_and_edits_evidence(token_client_a, org_a):
+    response = token_client_a.post(
+        EVIDENCE,
+        {"title": "Annual report 2013", "publisher": "Front Line Defenders", "kind": "ngo_report"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    url = response.json()["url"]
+    assert token_client_a.patch(url, {"published_on": "2014-02-01"}, format="json").status_code == 200
+    assert EvidenceSource.objects.get().published_on == datetime.date(2014, 2, 1)
+
+
+def test_duplicate_evidence_url_is_a_400(token_client_a, report):
+    response = token_client_a.post(EVIDENCE, {"title": "Again", "source_url": report.url}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"source_url": ["Another evidence source already has this URL."]}}
+
+
+def test_evidence_cited_by_another_organisation_is_not_theirs_to_change(token_client_a, assessment_b, report):
+    assessment_b.citations.create(evidence=report, page="3")
+    response = token_client_a.patch(f"{EVIDENCE}{report.pk}/", {"title": "Changed"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": {
+            "detail": [
+                "Another organisation's assessment cites this evidence source; "
+                "ask that organisation or an administrator to change it."
+            ]
+        }
+    }
+
+
+def test_cited_evidence_cannot_be_deleted(token_client_b, assessment_b, report):
+    assessment_b.citations.create(evidence=report, page="3")
+    response = token_client_b.delete(f"{EVIDENCE}{report.pk}/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "errors": {"detail": ["Assessments cite this evidence source; remove those citations before deleting it."]}
+    }
+    assert EvidenceSource.objects.filter(pk=report.pk).exists()
+
+
+def test_uncited_evidence_is_deleted_with_a_tombstone(token_client_a, report):
+    assert token_client_a.delete(f"{EVIDENCE}{report.pk}/").status_code == 204
+    deletions = token_client_a.get("/api/v1/deletions/?kind=evidence_source").json()["results"]
+    assert [d["object_id"] for d in deletions] == [report.pk]
