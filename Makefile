@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format install install-dev migrate demo bench clean-db
+.PHONY: run test lint format install install-dev migrate demo bench clean-db backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -47,6 +47,15 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Database (pg_dump custom format) and uploaded files into var/backups/upr-backup-<time>/.
+backup: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py backup
+
+# Restore one: make restore BACKUP=var/backups/upr-backup-… (into an empty database).
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/upr-backup-…"; exit 2; }
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py restore "$(BACKUP)"
 
 # Stop the embedded development server and delete its data.
 clean-db:
