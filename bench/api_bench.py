@@ -25,7 +25,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEEP_ROWS = 20_000
@@ -53,28 +52,53 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def measure(name: str, url: str, requests: int, clients: int) -> dict:
-    latencies: list[float] = []
+    """`requests` GETs of `url` from `clients` threads: p50/p95 latency and requests per second."""
     statuses: dict[int, int] = {}
     lock = threading.Lock()
 
-    def one(_: int) -> None:
-        started = time.perf_counter()
+    def one() -> None:
         status, _body = get(url)
-        elapsed = time.perf_counter() - started
         with lock:
-            latencies.append(elapsed)
             statuses[status] = statuses.get(status, 0) + 1
 
+    result = run_load(one, clients=clients, requests=requests, seconds=3600)
+    return {"query": name, **result, "statuses": statuses}
+
+
+def run_load(call, *, clients: int, requests: int, seconds: float) -> dict:
+    """Call `call()` from `clients` threads until `requests` calls are done or `seconds` have passed.
+
+    Returns p50/p95 latency in milliseconds, requests per second and the number of calls.
+    """
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    remaining = [requests]
+
+    def worker() -> None:
+        while time.perf_counter() < deadline:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+            started = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(one, range(requests)))
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     wall = time.perf_counter() - started
     return {
-        "query": name,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p95_ms": 1000 * percentile(latencies, 0.95),
-        "rps": requests / wall,
-        "statuses": statuses,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * percentile(latencies, 0.95) if latencies else float("nan"),
+        "rps": len(latencies) / wall if wall else 0.0,
+        "count": len(latencies),
     }
 
 
@@ -102,8 +126,14 @@ def standard_queries(api: str) -> list[tuple[str, str]]:
     print(f"(walked {walked:,} rows by cursor in pages of 500 in {walk_seconds:.1f} s to reach the deep page)")
     return [
         (f"recommendations to {state} (page of 50)", f"{api}/recommendations/?state_under_review={state}&page_size=50"),
-        (f"theme {theme} + response=supported", f"{api}/recommendations/?theme={quoted_theme}&response=supported"),
-        ('full text "freedom of assembly"', f"{api}/recommendations/?q=freedom+of+assembly"),
+        (
+            f"theme {theme} + response=supported, with total",
+            f"{api}/recommendations/?theme={quoted_theme}&response=supported&include_total=true",
+        ),
+        (
+            'full text "freedom of assembly", with total',
+            f"{api}/recommendations/?q=freedom+of+assembly&include_total=true",
+        ),
         (f"facet counts by theme for {state}", f"{api}/recommendations/facets/?facet=theme&state_under_review={state}"),
         ("one recommendation", f"{api}/recommendations/{first}/"),
         (f"deep page (cursor at row ~{walked:,})", deep_url),

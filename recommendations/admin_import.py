@@ -139,7 +139,7 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
         return HttpResponseRedirect(changelist)
     skip_invalid = request.POST.get("skip_invalid") == "on"
     with transaction.atomic():
-        result = _run(upload, dry_run=False, skip_invalid=skip_invalid)
+        result = _run(upload, dry_run=False, skip_invalid=skip_invalid, user=request.user)
         if result.counts() != upload["counts"]:
             transaction.set_rollback(True)
     if result.counts() != upload["counts"]:

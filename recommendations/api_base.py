@@ -43,4 +43,7 @@ class DetailMixin:
         updated_at = getattr(instance, "updated_at", None)
         if updated_at is not None:
             response["Last-Modified"] = http_date(updated_at.timestamp())
+        if hasattr(self, "etag_for"):
+            # A version-carrying ETag, for If-Match on the next write.
+            response["ETag"] = self.etag_for(instance)
         return response

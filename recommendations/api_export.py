@@ -80,7 +80,8 @@ class CSVExportView(ExportView):
     @_export_schema("text/csv", "CSV, one row per recommendation, header first.")
     def get(self, request: Request) -> StreamingHttpResponse:
         rows = exporting.export_rows(self.filter_queryset(self.get_queryset()), chunk_size=CHUNK_SIZE)
-        response = StreamingHttpResponse(exporting.csv_lines(rows), content_type="text/csv; charset=utf-8")
+        lines = exporting.batched(exporting.csv_lines(rows))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         return _attachment(response, "csv")
 
 
@@ -90,7 +91,8 @@ class JSONLinesExportView(ExportView):
     @_export_schema("application/jsonl", "One JSON object per line, as the recommendation detail.")
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset = self.filter_queryset(recommendations_with_related())
-        response = StreamingHttpResponse(self.lines(queryset), content_type="application/jsonl; charset=utf-8")
+        lines = exporting.batched(self.lines(queryset))
+        response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         return _attachment(response, "jsonl")
 
     def lines(self, queryset: QuerySet) -> Iterator[str]:

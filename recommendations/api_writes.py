@@ -1,19 +1,22 @@
 """Writable API resources: implementation assessments and evidence sources.
 
-Writing needs a token (or an admin session) of a user who is a member of an
-organisation. An assessment is written only for one of the user's own
-organisations; an evidence source only while no other organisation's
-assessment cites it. Every write goes through recommendations/services.py,
-so the current status is refreshed and deletions leave tombstones.
+Who may do what is decided in recommendations/permissions.py: members of an
+organisation write its assessments (as drafts; reviewers publish), anyone else
+with a token submits assessments for moderation. Every write goes through
+recommendations/services.py, so the current status is refreshed, history is
+recorded and deletions leave tombstones. Changes are guarded by the object's
+version: `If-Match` with the ETag of a GET, 412 when stale.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
-from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
+from rest_framework.response import Response
 
+from recommendations import permissions as rules
 from recommendations import services
 from recommendations.api_base import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
 from recommendations.api_errors import Conflict
@@ -24,69 +27,91 @@ from recommendations.serializers import AssessmentSerializer, EvidenceSourceSeri
 ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "organisation", "assessor_kind")
 
 
-def member_organisations(request: Request) -> dict[int, str]:
-    """The requesting user's organisations (id → slug), looked up once per request."""
-    if not hasattr(request, "_member_organisations"):
-        rows = Organisation.objects.filter(memberships__user=request.user).values_list("pk", "slug")
-        request._member_organisations = dict(rows)
-    return request._member_organisations
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object was changed since you read it."
+    default_code = "precondition_failed"
 
 
-def require_member(request: Request, organisation: Organisation) -> None:
-    own = member_organisations(request)
-    if organisation.pk not in own:
-        allowed = ", ".join(sorted(own.values())) or "none"
+ETAG_PREFIXES = {ImplementationAssessment: "assessment", EvidenceSource: "evidence"}
+
+
+def version_etag(obj: ImplementationAssessment | EvidenceSource) -> str:
+    """An ETag naming the object's version, for If-Match on the next write."""
+    return f'"{ETAG_PREFIXES[type(obj)]}-{obj.pk}-v{obj.version}"'
+
+
+def expected_version(request: Request, obj: ImplementationAssessment | EvidenceSource) -> int:
+    """The version named by If-Match (412 when it is not the stored one), else the version just read."""
+    if_match = request.headers.get("If-Match", "").strip()
+    if if_match and if_match != "*" and if_match.removeprefix("W/") != version_etag(obj):
+        raise PreconditionFailed(
+            f"The {ETAG_PREFIXES[type(obj)]} was changed since you read it: it is now version {obj.version} "
+            f"(ETag {version_etag(obj)}). Read it again and reapply your change."
+        )
+    return obj.version
+
+
+def require_writer(request: Request, organisation: Organisation) -> None:
+    if not rules.may_write_for(request.user, organisation.pk):
+        own = Organisation.objects.filter(pk__in=rules.organisations_for(request.user)).values_list("slug", flat=True)
+        allowed = ", ".join(sorted(own)) or "none"
         raise PermissionDenied(
             f"Your account may write assessments only for its own organisations ({allowed}), "
             f"not for {organisation.slug}."
         )
 
 
+def require_state_change(request: Request, assessment: ImplementationAssessment, state: str) -> None:
+    """Members move their drafts to submitted and back; publishing and rejecting is for reviewers."""
+    member_states = {ImplementationAssessment.State.DRAFT, ImplementationAssessment.State.SUBMITTED}
+    moves_public = bool({state, assessment.state} - member_states)
+    if state != assessment.state and moves_public and not rules.can_publish(request.user, assessment):
+        raise PermissionDenied("Only a reviewer of the assessment's organisation may publish or reject it.")
+
+
 def call_service(function, **kwargs):
-    """Run a service, turning model validation errors into a 400 naming the fields."""
+    """Run a service, turning model validation errors into a 400 naming the fields and conflicts into a 412."""
     try:
         return function(**kwargs)
+    except services.EditConflict as conflict:
+        raise PreconditionFailed(
+            f"The {ETAG_PREFIXES[type(conflict.current)]} was changed by someone else while you saved: "
+            f"it is now version {conflict.current.version}. Read it again and reapply your change."
+        ) from None
     except DjangoValidationError as error:
         raise serializers.ValidationError(getattr(error, "message_dict", {"detail": error.messages})) from None
     except IntegrityError:
         raise serializers.ValidationError({"detail": ["This conflicts with an existing record."]}) from None
 
 
-class IsOrganisationMember(permissions.BasePermission):
-    """Anyone reads; writing needs an authenticated member of at least one organisation."""
+class AssessmentPermission(permissions.IsAuthenticatedOrReadOnly):
+    """Anyone reads what they may see; any account submits; members change their organisation's."""
 
-    message = "Your account is not a member of any organisation, so it cannot write."
-
-    def has_permission(self, request: Request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(request.user and request.user.is_authenticated and member_organisations(request))
-
-
-class AssessmentPermission(IsOrganisationMember):
     def has_object_permission(self, request: Request, view, obj: ImplementationAssessment) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        require_member(request, obj.organisation)
+        require_writer(request, obj.organisation)
         return True
 
 
-class EvidenceSourcePermission(IsOrganisationMember):
+class EvidenceSourcePermission(permissions.IsAuthenticatedOrReadOnly):
+    message = (
+        "Another organisation's assessment cites this evidence source; "
+        "ask that organisation or an administrator to change it."
+    )
+
     def has_object_permission(self, request: Request, view, obj: EvidenceSource) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        others = obj.citations.exclude(assessment__organisation_id__in=list(member_organisations(request)))
-        if others.exists():
-            self.message = (
-                "Another organisation's assessment cites this evidence source; "
-                "ask that organisation or an administrator to change it."
-            )
+        if not rules.is_editor(request.user):
+            self.message = "Your account is not a member of any organisation, so it cannot change evidence sources."
             return False
-        return True
+        return rules.can_change_evidence(request.user, obj)
 
 
 class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
-    """Implementation assessments. Writes need a token of a member of the assessment's organisation."""
+    """Implementation assessments: members write their organisation's, other accounts submit for moderation."""
 
     serializer_class = AssessmentSerializer
     permission_classes = [AssessmentPermission]
@@ -95,30 +120,50 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet:
-        queryset = ImplementationAssessment.objects.select_related("organisation").prefetch_related("citations")
+        queryset = ImplementationAssessment.objects.visible_to(self.request.user)
+        queryset = queryset.select_related("organisation").prefetch_related("citations")
         return queryset.order_by(*sync_ordering(self.request))
+
+    def etag_for(self, assessment: ImplementationAssessment) -> str:
+        return version_etag(assessment)
 
     def perform_create(self, serializer: AssessmentSerializer) -> None:
         data = serializer.validated_data
-        require_member(self.request, data["organisation"])
         fields = {name: data[name] for name in ASSESSMENT_FIELDS if name in data}
+        user, organisation = self.request.user, data["organisation"]
+        state = rules.initial_state(user, organisation.pk)
+        if state == ImplementationAssessment.State.DRAFT and data.get("state"):
+            state = data["state"]
+            probe = ImplementationAssessment(organisation=organisation, state=ImplementationAssessment.State.DRAFT)
+            require_state_change(self.request, probe, state)
         serializer.instance = call_service(
             services.record_assessment,
-            recorded_by=self.request.user,
+            recorded_by=user,
             citations=self._citations(data) or (),
+            state=state,
             **fields,
         )
 
     def perform_update(self, serializer: AssessmentSerializer) -> None:
-        data = serializer.validated_data
+        data, assessment = serializer.validated_data, serializer.instance
         if "organisation" in data:
-            require_member(self.request, data["organisation"])
-        serializer.instance = call_service(
+            require_writer(self.request, data["organisation"])
+        if "state" in data:
+            require_state_change(self.request, assessment, data["state"])
+        names = (*ASSESSMENT_FIELDS, "state")
+        serializer.instance = self._saved = call_service(
             services.update_assessment,
-            assessment=serializer.instance,
+            assessment=assessment,
             citations=self._citations(data),
-            **{name: data[name] for name in ASSESSMENT_FIELDS if name in data},
+            expected_version=expected_version(self.request, assessment),
+            user=self.request.user,
+            **{name: data[name] for name in names if name in data},
         )
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = version_etag(self._saved)
+        return response
 
     def perform_destroy(self, instance: ImplementationAssessment) -> None:
         services.delete_assessment(assessment=instance)
@@ -131,7 +176,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
 
 
 class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
-    """Evidence sources cited by assessments. Writes need a token of an organisation member."""
+    """Evidence sources cited by assessments. Any account creates them; members change uncontested ones."""
 
     serializer_class = EvidenceSourceSerializer
     permission_classes = [EvidenceSourcePermission]
@@ -140,13 +185,28 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet:
-        return EvidenceSource.objects.order_by(*sync_ordering(self.request))
+        return EvidenceSource.objects.visible_to(self.request.user).order_by(*sync_ordering(self.request))
+
+    def etag_for(self, evidence: EvidenceSource) -> str:
+        return version_etag(evidence)
 
     def perform_create(self, serializer: EvidenceSourceSerializer) -> None:
-        call_service(serializer.save)
+        evidence = EvidenceSource(**serializer.validated_data)
+        serializer.instance = call_service(services.save_evidence_source, evidence=evidence, user=self.request.user)
 
     def perform_update(self, serializer: EvidenceSourceSerializer) -> None:
-        call_service(serializer.save)
+        evidence = serializer.instance
+        version = expected_version(self.request, evidence)
+        for name, value in serializer.validated_data.items():
+            setattr(evidence, name, value)
+        serializer.instance = self._saved = call_service(
+            services.save_evidence_source, evidence=evidence, user=self.request.user, expected_version=version
+        )
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = version_etag(self._saved)
+        return response
 
     def perform_destroy(self, instance: EvidenceSource) -> None:
         try:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
+from recommendations import counts
 from recommendations.filters import (
     STATUS_NONE,
     GroupThrough,
@@ -43,6 +44,9 @@ def _grouped(qs: QuerySet, *fields: str, distinct: str | None = None) -> list[tu
 
 
 def _through(through, qs: QuerySet) -> QuerySet:
+    if not qs.query.where:
+        # No filter: every link counts, and a semi-join against the whole table would only cost time.
+        return through.objects.all()
     return through.objects.filter(recommendation_id__in=qs.order_by().values("id"))
 
 
@@ -146,7 +150,21 @@ def unknown_facets(names: Iterable[str]) -> list[str]:
     return [name for name in names if name not in FACETS]
 
 
-def facet_counts(filterset: RecommendationFilterSet, names: Iterable[str]) -> dict[str, list[Facet]]:
-    """Counts per value for each named facet (one query each); `filterset` must be valid."""
+def facet_counts(
+    filterset: RecommendationFilterSet, names: Iterable[str], *, version: str | None = None
+) -> dict[str, list[Facet]]:
+    """Counts per value for each named facet; `filterset` must be valid.
+
+    Cached (recommendations/counts.py): one query for the data version, then
+    on a miss one GROUP BY per facet.
+    """
+    names = list(dict.fromkeys(names))
     base = Recommendation.objects.all()
-    return {name: FACETS[name](filterset.filter_queryset_except(base, name)) for name in dict.fromkeys(names)}
+    version = counts.data_version() if version is None else version
+
+    def compute() -> dict[str, list[Facet]]:
+        return {name: FACETS[name](filterset.filter_queryset_except(base, name)) for name in names}
+
+    key = f"{sorted(names)}\0{counts.normalised(filterset.form.cleaned_data)}"
+    found = counts.cached("facets", key, version, compute)
+    return {name: found[name] for name in names}

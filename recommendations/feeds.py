@@ -62,7 +62,7 @@ class AssessmentFeed(Feed):
 @require_safe
 def assessments_feed(request: HttpRequest) -> HttpResponse:
     """Check the parameters first: a bad one is a 400 in the API's error shape, not an empty feed."""
-    filterset = AssessmentFeedFilterSet(request.GET, queryset=ImplementationAssessment.objects.all())
+    filterset = AssessmentFeedFilterSet(request.GET, queryset=ImplementationAssessment.objects.published())
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
     request.feed_filterset = filterset

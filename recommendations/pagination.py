@@ -26,6 +26,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from recommendations import counts
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 _TRUE, _FALSE = {"true", "1"}, {"false", "0", ""}
@@ -95,7 +97,7 @@ class KeysetPagination(BasePagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.keys = ordering_of(queryset)
-        self.total = queryset.count() if self.wants_total(request) else None
+        self.total = counts.cached_total(queryset) if self.wants_total(request) else None
         cursor = request.query_params.get(self.cursor_query_param)
         reverse = False
         if cursor:

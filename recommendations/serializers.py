@@ -273,11 +273,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "organisation",
             "organisation_name",
             "assessor_kind",
+            "state",
+            "version",
             "citations",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
 
     def validate_citations(self, citations: list[dict]) -> list[dict]:
         keys = [(citation["evidence"].pk, citation.get("page", "")) for citation in citations]
@@ -302,10 +304,11 @@ class EvidenceSourceSerializer(serializers.ModelSerializer):
             "archive_url",
             "document_symbol",
             "kind",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
 
     def validate_source_url(self, value: str) -> str:
         others = EvidenceSource.objects.filter(url=value)

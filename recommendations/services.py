@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import F
+from simple_history.utils import bulk_create_with_history
 
 from recommendations.models import (
     Citation,
@@ -31,6 +33,7 @@ UPDATE {rec} AS r
         SELECT a.status, a.assessed_on
           FROM {assessment} AS a
          WHERE a.recommendation_id = ids.id
+           AND a.state = 'published'
          ORDER BY a.assessed_on DESC, a.id DESC
          LIMIT 1
   ) AS latest ON true
@@ -69,8 +72,19 @@ def _run_refresh(sql: str, recommendation_ids: Iterable[int], **tables: str) -> 
         return cursor.rowcount
 
 
+class EditConflict(Exception):
+    """Someone else saved the object (an assessment, an evidence source) since the caller read it.
+
+    `current` is the object as it is now.
+    """
+
+    def __init__(self, current: ImplementationAssessment | EvidenceSource) -> None:
+        super().__init__(f"{current._meta.verbose_name} {current.pk} was changed by someone else.")
+        self.current = current
+
+
 def refresh_current_status(recommendation_ids: Iterable[int]) -> int:
-    """Copy each recommendation's latest assessment onto it; returns the rows changed.
+    """Copy each recommendation's latest published assessment onto it; returns the rows changed.
 
     One UPDATE for any number of recommendations; rows whose status did not
     change keep their updated_at, so partners syncing see only real changes.
@@ -110,8 +124,14 @@ def record_assessment(
     narrative: str = "",
     assessor_kind: str = ImplementationAssessment.AssessorKind.CIVIL_SOCIETY,
     citations: Sequence[tuple[EvidenceSource, str, str]] = (),
+    state: str = ImplementationAssessment.State.PUBLISHED,
+    submitter: str = "",
 ) -> ImplementationAssessment:
-    """Record an assessment with its citations (evidence, excerpt, page) and refresh the current status."""
+    """Record an assessment with its citations (evidence, excerpt, page) and refresh the current status.
+
+    `state` defaults to published for trusted callers (commands, demo data);
+    the admin, the API and the public form pass permissions.initial_state(…).
+    """
     assessment = ImplementationAssessment(
         recommendation=recommendation,
         status=status,
@@ -120,15 +140,24 @@ def record_assessment(
         recorded_by=recorded_by,
         narrative=narrative,
         assessor_kind=assessor_kind,
+        state=state,
+        submitter=submitter,
     )
     assessment.full_clean()
+    assessment._history_user = recorded_by
     assessment.save()
-    Citation.objects.bulk_create(
-        Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
-        for evidence, excerpt, page in citations
-    )
+    _add_citations(assessment, citations, recorded_by)
     refresh_current_status([recommendation.pk])
     return assessment
+
+
+def _add_citations(assessment: ImplementationAssessment, citations, user) -> None:
+    rows = [
+        Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
+        for evidence, excerpt, page in citations
+    ]
+    if rows:
+        bulk_create_with_history(rows, Citation, default_user=user)
 
 
 @transaction.atomic
@@ -156,27 +185,119 @@ def update_assessment(
     *,
     assessment: ImplementationAssessment,
     citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
+    expected_version: int | None = None,
+    user: AbstractBaseUser | None = None,
     **fields,
 ) -> ImplementationAssessment:
     """Change an assessment (and replace its citations when given), then refresh the current status.
 
     `fields` are model fields (status, assessed_on, narrative, organisation,
-    assessor_kind, recommendation); when the recommendation changes, both the
-    old and the new one are refreshed.
+    assessor_kind, recommendation, state); when the recommendation changes,
+    both the old and the new one are refreshed.
     """
     previous_recommendation_id = assessment.recommendation_id
     for name, value in fields.items():
         setattr(assessment, name, value)
+    return save_assessment(
+        assessment=assessment,
+        user=user,
+        expected_version=expected_version,
+        citations=citations,
+        refresh_also=previous_recommendation_id,
+    )
+
+
+@transaction.atomic
+def save_assessment(
+    *,
+    assessment: ImplementationAssessment,
+    user: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
+    citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
+    refresh_also: int | None = None,
+) -> ImplementationAssessment:
+    """Save an assessment already changed in memory (the admin's form did it), new or existing.
+
+    An existing one is saved only if the stored version is `expected_version`
+    (by default the version the instance was read at): otherwise EditConflict,
+    so a colleague's edit is never silently overwritten. The recommendation's
+    current status (and `refresh_also`'s, when the assessment moved) follows.
+    """
     assessment.full_clean()
+    if assessment.pk is not None:
+        claim_version(assessment, assessment.version if expected_version is None else expected_version)
+    elif user is not None and assessment.recorded_by_id is None:
+        assessment.recorded_by = user
+    assessment._history_user = user
     assessment.save()
     if citations is not None:
         assessment.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
-            for evidence, excerpt, page in citations
-        )
-    refresh_current_status({previous_recommendation_id, assessment.recommendation_id})
+        _add_citations(assessment, citations, user)
+    refresh_current_status({assessment.recommendation_id, refresh_also or assessment.recommendation_id})
     return assessment
+
+
+@transaction.atomic
+def record_assessments(
+    *,
+    recommendations: Iterable[Recommendation],
+    status: str,
+    assessed_on: datetime.date,
+    organisation: Organisation,
+    recorded_by: AbstractBaseUser | None,
+    state: str,
+    narrative: str = "",
+    evidence: Sequence[EvidenceSource] = (),
+) -> list[ImplementationAssessment]:
+    """The same assessment, citing the same evidence, for many recommendations: one transaction, bulk writes."""
+    assessments = [
+        ImplementationAssessment(
+            recommendation=recommendation,
+            status=status,
+            assessed_on=assessed_on,
+            organisation=organisation,
+            recorded_by=recorded_by,
+            narrative=narrative,
+            state=state,
+        )
+        for recommendation in recommendations
+    ]
+    for assessment in assessments:
+        assessment.full_clean()
+    bulk_create_with_history(assessments, ImplementationAssessment, default_user=recorded_by)
+    citations = [Citation(assessment=a, evidence=e) for a in assessments for e in evidence]
+    if citations:
+        bulk_create_with_history(citations, Citation, default_user=recorded_by)
+    refresh_current_status(a.recommendation_id for a in assessments)
+    return assessments
+
+
+def claim_version(obj: ImplementationAssessment | EvidenceSource, expected: int) -> None:
+    """Raise the stored version if it is still `expected` (locking the row), else raise EditConflict."""
+    model = type(obj)
+    if not model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
+        raise EditConflict(model.objects.filter(pk=obj.pk).first() or obj)
+    obj.version = expected + 1
+
+
+@transaction.atomic
+def save_evidence_source(
+    *, evidence: EvidenceSource, user: AbstractBaseUser | None = None, expected_version: int | None = None
+) -> EvidenceSource:
+    """Create or change an evidence source; a change based on an older version raises EditConflict."""
+    evidence.full_clean()
+    if evidence.pk is not None:
+        claim_version(evidence, evidence.version if expected_version is None else expected_version)
+    evidence._history_user = user
+    evidence.save()
+    return evidence
+
+
+def set_assessment_state(
+    *, assessment: ImplementationAssessment, state: str, user: AbstractBaseUser | None = None
+) -> ImplementationAssessment:
+    """Publish, unpublish (back to draft), submit or reject an assessment; the current status follows."""
+    return update_assessment(assessment=assessment, state=state, user=user)
 
 
 @transaction.atomic

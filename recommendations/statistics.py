@@ -71,9 +71,8 @@ def headline_figures() -> dict:
 def recent_assessments(limit: int = 6) -> QuerySet:
     """The latest assessments with what a card shows, and their number of cited sources, in one query."""
     return (
-        ImplementationAssessment.objects.select_related(
-            "organisation", "recommendation__review__state", "recommendation__review__session"
-        )
+        ImplementationAssessment.objects.published()
+        .select_related("organisation", "recommendation__review__state", "recommendation__review__session")
         .annotate(evidence_count=Count("citations"))
         .order_by("-assessed_on", "-id")[:limit]
     )
@@ -94,7 +93,8 @@ def recommendation_for_page(pk: int) -> QuerySet:
     """One recommendation with everything its page shows: 8 queries (1 + 7 prefetches)."""
     citations = Citation.objects.select_related("evidence").order_by("id")
     assessments = (
-        ImplementationAssessment.objects.select_related("organisation")
+        ImplementationAssessment.objects.published()
+        .select_related("organisation")
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by("-assessed_on", "-id")
     )
@@ -185,7 +185,8 @@ def recent_assessments_for_state(state: State, limit: int = 5) -> QuerySet:
     """The latest assessments of a State's recommendations with their evidence (two queries)."""
     citations = Citation.objects.select_related("evidence").order_by("id")
     return (
-        ImplementationAssessment.objects.filter(recommendation__review__state=state)
+        ImplementationAssessment.objects.published()
+        .filter(recommendation__review__state=state)
         .select_related("organisation", "recommendation__review__session")
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by("-assessed_on", "-id")[:limit]

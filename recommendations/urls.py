@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from recommendations import views
+from recommendations import evidence_files, submissions, views
 
 
 class IdConverter:
@@ -23,6 +23,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("recommendations/", views.recommendation_search, name="search"),
     path("recommendations/<id:pk>/", views.recommendation_detail, name="detail"),
+    path("recommendations/<id:pk>/submit-assessment/", submissions.submit_assessment, name="submit-assessment"),
+    path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),
 ]

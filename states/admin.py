@@ -1,33 +1,34 @@
 from django.contrib import admin
 
+from recommendations.admin_base import ReferenceDataAdmin, StaffAdminInline
 from states.models import Bloc, BlocMembership, RegionalGroup, State, StateAlias
 
 
 @admin.register(RegionalGroup)
-class RegionalGroupAdmin(admin.ModelAdmin):
+class RegionalGroupAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "short_name"]
     search_fields = ["name", "code", "short_name"]
 
 
 @admin.register(Bloc)
-class BlocAdmin(admin.ModelAdmin):
+class BlocAdmin(ReferenceDataAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
-class StateAliasInline(admin.TabularInline):
+class StateAliasInline(StaffAdminInline, admin.TabularInline):
     model = StateAlias
     extra = 0
 
 
-class BlocMembershipInline(admin.TabularInline):
+class BlocMembershipInline(StaffAdminInline, admin.TabularInline):
     model = BlocMembership
     extra = 0
     autocomplete_fields = ["bloc"]
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(ReferenceDataAdmin):
     list_display = ["name", "iso3", "iso2", "status", "regional_group"]
     list_filter = ["status", "regional_group", "blocs"]
     list_select_related = ["regional_group"]
@@ -36,7 +37,7 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(StateAlias)
-class StateAliasAdmin(admin.ModelAdmin):
+class StateAliasAdmin(ReferenceDataAdmin):
     list_display = ["alias", "state"]
     list_select_related = ["state"]
     search_fields = ["alias", "state__name", "state__iso3"]
@@ -44,7 +45,7 @@ class StateAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlocMembership)
-class BlocMembershipAdmin(admin.ModelAdmin):
+class BlocMembershipAdmin(ReferenceDataAdmin):
     list_display = ["state", "bloc"]
     list_filter = ["bloc"]
     list_select_related = ["state", "bloc"]

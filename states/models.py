@@ -2,6 +2,7 @@ import unicodedata
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 # Apostrophes and quotes that sources use interchangeably ("Côte d’Ivoire").
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
@@ -28,6 +29,8 @@ class RegionalGroup(models.Model):
         max_length=20, blank=True, help_text="Abbreviation used by UPR Info exports, e.g. WEOG or GRULAC."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -40,6 +43,8 @@ class Bloc(models.Model):
 
     code = models.CharField(max_length=20, unique=True, help_text="Short code as UPR Info spells it, e.g. OIC.")
     name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -74,6 +79,8 @@ class State(models.Model):
 
     objects = StateQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -93,6 +100,8 @@ class BlocMembership(models.Model):
     bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="memberships")
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="bloc_memberships")
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bloc", "state"], name="bloc_membership_unique")]
 
@@ -106,6 +115,8 @@ class StateAlias(models.Model):
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["alias"]

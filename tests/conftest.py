@@ -151,3 +151,13 @@ def token_client_a(api_client, partner_a):
 def token_client_b(api_client, editor_b):
     """An API client authenticated with a token of organisation B's editor."""
     return _token_client(editor_b)
+
+
+@pytest.fixture
+def reviewer_a(django_user_model, org_a):
+    """A reviewer of organisation A: edits like an editor and also publishes and rejects."""
+    from recommendations.models import Membership
+
+    user = django_user_model.objects.create_user(username="reviewer-a", password="correct horse battery", is_staff=True)
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.REVIEWER)
+    return user

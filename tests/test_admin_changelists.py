@@ -68,8 +68,8 @@ def test_recommendation_changelist_query_count_is_pinned(
     client.force_login(staff_admin)
     # session, user, count (filtered), count (total), page of rows with joins,
     # and one query per list_filter that lists values from the database
-    # (cycle, theme scheme).
-    with django_assert_num_queries(7):
+    # (State, cycle, session, theme), and whether the user has a two-factor device (once).
+    with django_assert_num_queries(10):
         response = client.get(reverse("admin:recommendations_recommendation_changelist"))
     assert response.status_code == 200
     assert b"Recommendation number 4" in response.content

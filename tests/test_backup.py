@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -55,6 +54,8 @@ def test_backup_then_restore_reproduces_every_table_and_file(
     restored = table_fingerprints(empty_database)
     assert restored == source_fingerprints
     assert restored["recommendations_recommendation"][0] == 1
+    # The audit trail comes back with the data it describes.
+    assert restored["recommendations_historicalimplementationassessment"][0] >= 1
     assert (tmp_path / "restored-media" / "evidence" / "report.pdf").read_bytes() == b"%PDF-1.7 evidence"
 
 

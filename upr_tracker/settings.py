@@ -32,7 +32,7 @@ if "*" in ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "upr_tracker.apps.AdminConfig",  # django.contrib.admin with two-factor login (upr_tracker/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "states",
     "recommendations",
 ]
@@ -60,9 +64,32 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a TOTP check (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Audit: history rows written during a request name the request's user.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses logins from locked-out users.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username from one address, that pair is locked for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "upr_tracker.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Two-factor login to the admin (django-otp, TOTP): required for staff who have a device; with
+# ADMIN_REQUIRE_2FA=true, staff without one are refused until an administrator gives them one.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "UPR Tracker"
 
 ROOT_URLCONF = "upr_tracker.urls"
 
@@ -112,6 +139,17 @@ if STATEMENT_TIMEOUT_MS:
 if env_str("UPR_TEST_DB_NAME"):
     _default_db["TEST"] = {"NAME": env_str("UPR_TEST_DB_NAME")}
 DATABASES = {"default": _default_db}
+# Read replica: with DATABASE_REPLICA_URL, reads go to the replica and writes to the primary
+# (upr_tracker/db_router.py). Replication lag means a page read right after a write may not show it yet.
+DATABASE_REPLICA_URL = env_secret("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    _replica_db = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if _replica_db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL (postgres:// or postgresql://).")
+    _replica_db["OPTIONS"] = dict(_default_db["OPTIONS"])
+    _replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica_db
+DATABASE_ROUTERS = ["upr_tracker.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -146,6 +184,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploaded evidence documents: outside the static root, never served directly
+# (recommendations/evidence_files.py checks who may see each one).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1)
 
 # Files larger than this many rows are refused by the admin import and must go
 # through the management command.
@@ -232,9 +274,23 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Disposition"]
 CORS_ALLOW_CREDENTIALS = False
-# Throttling counters. The local-memory cache is per process: with N app processes an
-# anonymous client gets up to N times API_ANON_RATE. A shared cache (Redis) is future work.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upr-tracker"}}
+# The cache holds throttling counters and cached counts (recommendations/counts.py). The
+# local-memory cache is per process: with N app processes an anonymous client gets up to N
+# times API_ANON_RATE and each process counts for itself. REDIS_URL shares one cache between
+# every process and app server (e.g. redis://127.0.0.1:6379/0).
+REDIS_URL = env_secret("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "upr"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upr-tracker"}}
+# Facet counts and result totals are cached until the data changes, and at most this many seconds (0 = off).
+COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 300, minimum=0)
 
 LOGGING = {
     "version": 1,

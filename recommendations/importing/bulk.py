@@ -64,3 +64,26 @@ def _column_defaults(model, given: Sequence[str]) -> dict[str, object]:
         else:
             defaults[column] = model_field.get_db_prep_save(model_field.get_default(), connection)
     return defaults
+
+
+def write_history(model, where: str, ids: Sequence[int], history_type: str, user_id: int | None, reason: str) -> None:
+    """Audit rows for rows written by COPY or bulk_update, which send no signals: one INSERT … SELECT.
+
+    `where` names the column matched against `ids` ("id", or "recommendation_id"
+    for the positions of new recommendations). The historical table's columns
+    mirror the model's, plus simple-history's own.
+    """
+    if not ids:
+        return
+    historical = model.history.model
+    columns = [f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} "
+            f"({names}, history_date, history_change_reason, history_type, history_user_id) "
+            f"SELECT {names}, now(), %s, %s, %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(where)} = ANY(%s::bigint[])",
+            [reason, history_type, user_id, list(ids)],
+        )

@@ -36,7 +36,7 @@ from recommendations.importers.base import (
     Problem,
     ThemeRef,
 )
-from recommendations.importing.bulk import array, copy_rows, next_ids
+from recommendations.importing.bulk import array, copy_rows, next_ids, write_history
 from recommendations.importing.lookups import Lookups
 from recommendations.importing.result import Change, ImportResult
 from recommendations.models import Position, Recommendation
@@ -103,8 +103,16 @@ class _Existing:
 class Run:
     """One import: rows handled chunk by chunk against the lookups loaded once."""
 
-    def __init__(self, parsed: ParsedFile, lookups: Lookups, defaults: tuple[str, str], result: ImportResult) -> None:
+    def __init__(
+        self,
+        parsed: ParsedFile,
+        lookups: Lookups,
+        defaults: tuple[str, str],
+        result: ImportResult,
+        user_id: int | None = None,
+    ) -> None:
         self.parsed = parsed
+        self.user_id = user_id
         self.provides = parsed.provides
         self.lookups = lookups
         self.default_state, self.default_session = defaults
@@ -397,6 +405,8 @@ class Run:
         self._add_relations(pairs, set(FIELD_ORDER))
         positions = ((pk, *item.response) for pk, item in pairs if item.response)
         copy_rows(Position, ("recommendation_id", "response", "source"), positions)
+        write_history(Recommendation, "id", ids, "+", self.user_id, HISTORY_REASON)
+        write_history(Position, "recommendation_id", ids, "+", self.user_id, HISTORY_REASON)
         self.result.created += len(items)
 
     def _update(self, changed: list[tuple[_Prepared, _Existing, list[str]]]) -> None:
@@ -420,11 +430,14 @@ class Run:
         )
         self._replace_relations(changed)
         with_position = [(current.id, item) for item, current, diff in changed if RESPONSE in diff]
-        Position.objects.bulk_create(
+        positions = Position.objects.bulk_create(
             Position(recommendation_id=pk, response=item.response[0], source=item.response[1])
             for pk, item in with_position
         )
+        write_history(Position, "id", [p.pk for p in positions], "+", self.user_id, HISTORY_REASON)
         services.refresh_response(pk for pk, _ in with_position)
+        changed_ids = [current.id for _, current, _ in changed]
+        write_history(Recommendation, "id", changed_ids, "~", self.user_id, HISTORY_REASON)
         for item, current, diff in changed:
             paragraph = item.paragraph or current.paragraph or f"#{current.id}"
             label = f"{self.lookups.review_labels[current.review_id]}, {paragraph}"
@@ -449,6 +462,8 @@ class Run:
                 rows = ((pk, related) for pk, item in pairs for related in getattr(item, attribute))
                 copy_rows(through, ("recommendation_id", column), rows)
 
+
+HISTORY_REASON = "import"
 
 # The columns an import sets on a new recommendation (the others take the model's defaults).
 RECOMMENDATION_COLUMNS = (

@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
+from recommendations import counts
 from recommendations.importers import detect, ohchr_docx, table, upr_info
 from recommendations.importers.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.importing.lookups import Lookups, unknown_state
@@ -34,12 +36,14 @@ def import_recommendations(
     progress: Callable[[int], None] | None = None,
     max_rows: int | None = None,
     chunk_size: int = CHUNK_SIZE,
+    user: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Import a seekable binary file; raises ImportFileError when the file as a whole is unusable.
 
     `state` (ISO3 or name) and `session` name the review of an OHCHR list, and
     fill blank cells of a table. `progress` is called with the number of rows
     done after each chunk. `max_rows` refuses larger files before writing.
+    History rows of what is created or changed name `user` (none for commands).
     """
     if format not in FORMATS:
         raise ImportFileError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
@@ -55,13 +59,15 @@ def import_recommendations(
     result = ImportResult(format=file_format, dry_run=dry_run)
     with transaction.atomic():
         _lock_imports()
-        run = Run(parsed, Lookups(resolver, parsed, result), defaults, result)
+        run = Run(parsed, Lookups(resolver, parsed, result), defaults, result, user.pk if user else None)
         for chunk in _chunks(parsed.rows, chunk_size):
             run.import_chunk(chunk)
             if progress:
                 progress(len(chunk))
         result.written = not dry_run and (skip_invalid or not result.errors)
-        if not result.written:
+        if result.written:
+            counts.data_changed()  # COPY sends no signals: cached counts must go
+        else:
             transaction.set_rollback(True)
     result.problems.sort(key=_row_order)
     return result

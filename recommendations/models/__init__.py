@@ -3,6 +3,7 @@ from recommendations.models.implementation import (
     EvidenceSource,
     ImplementationAssessment,
     Membership,
+    ModerationQueue,
     Organisation,
 )
 from recommendations.models.recommendation import (
@@ -27,6 +28,7 @@ __all__ = [
     "ImplementationAssessment",
     "ImplementationStatus",
     "Membership",
+    "ModerationQueue",
     "Organisation",
     "Position",
     "Recommendation",

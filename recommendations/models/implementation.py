@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from recommendations.models.recommendation import ImplementationStatus
+from recommendations.storage import evidence_storage
 
 
 class Organisation(models.Model):
@@ -20,6 +24,8 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CIVIL_SOCIETY)
     website = models.URLField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +54,8 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
@@ -56,6 +64,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class EvidenceSourceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evidence cited by an assessment the user may see, or not cited yet (see permissions.py)."""
+        from recommendations import permissions
+
+        return permissions.visible_evidence(self, user)
 
 
 class EvidenceSource(models.Model):
@@ -80,8 +96,22 @@ class EvidenceSource(models.Model):
     )
     document_symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, when it has one.")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NGO_REPORT)
+    document = models.FileField(
+        storage=evidence_storage,
+        upload_to="evidence/%Y/%m/",
+        max_length=300,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "docx"])],
+        help_text="Optional copy (PDF or DOCX), served only to those who may see an assessment citing it.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceSourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -111,8 +141,29 @@ class EvidenceSource(models.Model):
         return ", ".join(p for p in parts if p)
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ImplementationAssessment.State.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published assessments plus those the user's organisations hold (see permissions.py)."""
+        from recommendations import permissions
+
+        return permissions.visible_assessments(self, user)
+
+
 class ImplementationAssessment(models.Model):
-    """How far a recommendation has been implemented, in one organisation's judgement at one date."""
+    """How far a recommendation has been implemented, in one organisation's judgement at one date.
+
+    Only published assessments count for the current status and are shown
+    publicly; drafts, submissions and rejected ones stay inside the organisation.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted (awaiting moderation)"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
 
     class AssessorKind(models.TextChoices):
         CIVIL_SOCIETY = "civil_society", "Civil society"
@@ -130,12 +181,33 @@ class ImplementationAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     evidence = models.ManyToManyField(EvidenceSource, through="Citation", related_name="assessments", blank=True)
+    state = models.CharField(
+        "publication state",
+        max_length=20,
+        choices=State.choices,
+        default=State.DRAFT,
+        help_text="Only published assessments appear publicly and count for the current status.",
+    )
+    submitter = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who submitted it from outside the organisation (name, organisation, contact).",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "-assessed_on", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted", "published", "rejected"]), name="assessment_state_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ImplementationStatus.values), name="assessment_status_valid"
             ),
@@ -147,6 +219,13 @@ class ImplementationAssessment(models.Model):
         indexes = [
             # The latest assessment of each recommendation (current status).
             models.Index(fields=["recommendation", "-assessed_on", "-id"], name="assessment_latest_idx"),
+            # The current status reads only published assessments; the moderation queue only submitted ones.
+            models.Index(
+                fields=["recommendation", "-assessed_on", "-id"],
+                condition=Q(state="published"),
+                name="assessment_published_idx",
+            ),
+            models.Index(fields=["organisation", "state"], name="assessment_org_state_idx"),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +243,8 @@ class Citation(models.Model):
     excerpt = models.TextField(blank=True, help_text="The passage that supports the assessment, quoted or summarised.")
     page = models.CharField(max_length=30, blank=True, help_text="Page or section, e.g. p. 12 or §4.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["assessment", "id"]
         constraints = [
@@ -172,3 +253,12 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence}" + (f", {self.page}" if self.page else "")
+
+
+class ModerationQueue(ImplementationAssessment):
+    """Submitted assessments awaiting a reviewer, as their own admin page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "submitted assessment"
+        verbose_name_plural = "moderation queue"

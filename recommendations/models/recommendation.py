@@ -2,6 +2,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from states.models import State
 
@@ -99,6 +100,8 @@ class Recommendation(models.Model):
 
     objects = RecommendationQuerySet.as_manager()
 
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
     class Meta:
         ordering = ["review", "id"]
         constraints = [
@@ -164,6 +167,8 @@ class Position(models.Model):
     )
     date = models.DateField(null=True, blank=True, help_text="When the State took this position, when known.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "date", "id"]

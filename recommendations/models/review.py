@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from states.models import State
 
@@ -18,6 +19,8 @@ class Cycle(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -39,6 +42,8 @@ class Session(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions")
     start_date = models.DateField(help_text="First day of the Working Group session.")
     end_date = models.DateField(help_text="Last day of the Working Group session.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -93,6 +98,8 @@ class Review(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session__number", "state__name"]

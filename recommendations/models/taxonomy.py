@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class ThemeScheme(models.Model):
@@ -8,6 +9,8 @@ class ThemeScheme(models.Model):
     name = models.CharField(max_length=200)
     version = models.CharField(max_length=50, blank=True, help_text="Which edition, e.g. 'cycle 3 labels'.")
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -22,6 +25,8 @@ class Theme(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, help_text="Used in URLs and API filters (theme=…).")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme__name", "code", "name"]
@@ -43,6 +48,8 @@ class AffectedGroup(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=220, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -55,6 +62,8 @@ class SDG(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

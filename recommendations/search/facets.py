@@ -72,9 +72,9 @@ NATURAL_ORDER = {
 }
 
 
-def facets_for(filterset: RecommendationFilterSet) -> list[Facet]:
-    """The API's facet counts (one GROUP BY each), relabelled for translation and sorted for reading."""
-    counts = facet_counts(filterset, FACET_ORDER)
+def facets_for(filterset: RecommendationFilterSet, *, version: str | None = None) -> list[Facet]:
+    """The API's facet counts (cached; one GROUP BY each on a miss), relabelled and sorted for reading."""
+    counts = facet_counts(filterset, FACET_ORDER, version=version)
     facets = []
     for name in FACET_ORDER:
         selected = filterset.data.getlist(name)

@@ -18,6 +18,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from recommendations import counts
 from recommendations.api_export import XLSX_MAX_ROWS
 from recommendations.filters import RecommendationFilterSet
 from recommendations.models import Recommendation, Theme
@@ -159,10 +160,11 @@ def run(query: QueryDict) -> SearchPage:
     if not filterset.is_valid() or page_error:
         result.errors = _errors(filterset, page_error)
         return result
-    result.page = _page(filterset.qs, page_number)
+    version = counts.data_version()
+    result.page = _page(filterset.qs, page_number, version)
     result.results = _with_snippets(list(result.page.object_list), filterset.search_text)
     result.suggestions = _with_queries(suggestions(filterset.search_text), params)
-    result.facets = facets_for(filterset)
+    result.facets = facets_for(filterset, version=version)
     result.active = _active_filters(filterset, result.facets)
     if not result.total and result.active:
         result.hints = _hints(filterset, result.active)
@@ -226,13 +228,14 @@ def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[s
     return errors
 
 
-def _page(queryset, number: int) -> Page:
-    """One COUNT and one SELECT for the rows, then two prefetches for what each row lists."""
+def _page(queryset, number: int, version: str) -> Page:
+    """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists."""
     rows = queryset.select_related("review__state", "review__session__cycle").prefetch_related(
         "recommending_states",
         Prefetch("themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")),
     )
     paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = counts.cached_total(queryset, version)
     try:
         return paginator.page(number)
     except EmptyPage:

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from recommendations import services
-from recommendations.models import Theme
+from recommendations.models import Recommendation, Theme
 from states.models import State
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +104,23 @@ def test_session_cycle_and_year_facets(api_client, data):
 
 
 def test_one_query_per_facet(api_client, data, django_assert_num_queries):
-    # 1 ISO3 lookup for the state_under_review filter, then 1 GROUP BY per facet (3).
-    with django_assert_num_queries(4):
+    # 1 ISO3 lookup for the state_under_review filter, 1 data version (recommendations/counts.py),
+    # then on a cache miss 1 GROUP BY per facet (3).
+    with django_assert_num_queries(5):
         api_client.get(f"{URL}?facet=theme&facet=response&facet=bloc&state_under_review=KAZ")
+
+
+def test_facet_counts_are_cached_until_the_data_changes(api_client, data, django_assert_num_queries):
+    url = f"{URL}?facet=response&state_under_review=KAZ"
+    first = api_client.get(url).json()
+    # The same filters again: 1 ISO3 lookup, 1 data version, the counts from the cache.
+    with django_assert_num_queries(2):
+        assert api_client.get(url).json() == first
+    recommendation = Recommendation.objects.filter(review__state__iso3="KAZ").first()
+    Recommendation.objects.filter(pk=recommendation.pk).update(response="pending", updated_at=timezone.now())
+    with django_assert_num_queries(3):
+        counts = api_client.get(url).json()["facets"]["response"]
+    assert {"value": "pending", "label": "Pending", "count": 1} in counts
 
 
 def test_unknown_facet_is_a_400(api_client, data):

@@ -57,7 +57,12 @@ def data(make_recommendation, org_a):
         # ordering annotations are joins in the one row query.
         ("/api/v1/recommendations/?ordering=-session,state_under_review", 5),
         # + 1 COUNT for include_total.
-        ("/api/v1/recommendations/?include_total=true", 6),
+        ("/api/v1/recommendations/?include_total=true", 7),  # + data version and COUNT (a cache miss)
+        # Standard set 2 (theme + a column filter, here status, with its total): rows, 4 prefetches,
+        # theme lookup, data version, COUNT.
+        ("/api/v1/recommendations/?theme=human-rights-defenders&status=not_implemented&include_total=true", 8),
+        # Standard set 3: rows, 4 prefetches, ts_headline, data version, COUNT.
+        ("/api/v1/recommendations/?q=freedom+of+assembly&include_total=true", 8),
         ("/api/v1/reviews/", 1),  # rows with State, session and cycle joined
         ("/api/v1/states/", 2),  # rows with regional group joined + blocs
         ("/api/v1/regional-groups/", 2),  # rows + member States
@@ -107,3 +112,13 @@ def test_token_authentication_adds_one_query(token_client_a, data, django_assert
     # token with its user, then the list as above
     with django_assert_num_queries(2):
         token_client_a.get("/api/v1/reviews/")
+
+
+@pytest.mark.parametrize("state", ["KAZ", "KAZ&state_under_review=FRA&state_under_review=BRA"])
+def test_csv_export_query_count_does_not_depend_on_rows(api_client, data, django_assert_num_queries, state):
+    # 1 ISO3 lookup, then 1 query for every row and its lists (server-side cursor, arrays).
+    with django_assert_num_queries(2):
+        response = api_client.get(f"/api/v1/recommendations/export.csv?state_under_review={state}")
+        body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert body.count(b"\n") >= 2

@@ -62,6 +62,8 @@ def test_partner_records_an_assessment_for_its_organisation(token_client_a, reco
         "organisation": "defenders-watch",
         "organisation_name": "Defenders Watch",
         "assessor_kind": "civil_society",
+        "state": "draft",
+        "version": 1,
         "citations": [
             {
                 "evidence": report.pk,
@@ -74,22 +76,19 @@ def test_partner_records_an_assessment_for_its_organisation(token_client_a, reco
         "updated_at": assessment.updated_at.isoformat().replace("+00:00", "Z"),
     }
     assert assessment.recorded_by == partner_a
-    assert current_status(recommendation) == ("partially_implemented", datetime.date(2014, 1, 21))
+    # A draft until a reviewer publishes it: the current status does not move yet.
+    assert current_status(recommendation) == ("", None)
 
 
-def test_token_of_a_cannot_create_an_assessment_for_b(token_client_a, recommendation, org_b):
+def test_token_of_a_only_submits_an_assessment_for_b(token_client_a, recommendation, org_b):
     payload = {"recommendation": recommendation.pk, "status": "fully_implemented", "assessed_on": "2015-01-01"}
-    response = token_client_a.post(ASSESSMENTS, {**payload, "organisation": "assembly-monitor"}, format="json")
-    assert response.status_code == 403
-    assert response.json() == {
-        "errors": {
-            "detail": [
-                "Your account may write assessments only for its own organisations (defenders-watch), "
-                "not for assembly-monitor."
-            ]
-        }
-    }
-    assert not ImplementationAssessment.objects.exists()
+    response = token_client_a.post(
+        ASSESSMENTS, {**payload, "organisation": "assembly-monitor", "state": "published"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["state"] == "submitted"
+    assert ImplementationAssessment.objects.get().state == "submitted"
+    assert current_status(recommendation) == ("", None)
 
 
 def test_token_of_a_cannot_change_or_delete_b_assessment(token_client_a, assessment_b, recommendation):
@@ -134,16 +133,14 @@ def test_anonymous_cannot_change_or_delete(api_client, assessment_b):
     assert api_client.delete(url).status_code == 401
 
 
-def test_token_without_organisation_cannot_write(api_client, django_user_model, recommendation):
+def test_token_without_organisation_cannot_change_evidence(api_client, django_user_model, report):
     from rest_framework.authtoken.models import Token
 
     user = django_user_model.objects.create_user(username="loner", password="correct horse battery")
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    response = api_client.post(EVIDENCE, {"title": "A report"}, format="json")
-    assert response.status_code == 403
-    assert response.json() == {
-        "errors": {"detail": ["Your account is not a member of any organisation, so it cannot write."]}
-    }
+    response = api_client.patch(f"{EVIDENCE}{report.pk}/", {"title": "Mine now"}, format="json")
+    # Uncited evidence is visible to members only: to anyone else it does not exist.
+    assert response.status_code == 404
 
 
 def test_bad_token_is_a_401(api_client, recommendation):

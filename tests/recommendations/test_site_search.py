@@ -374,17 +374,28 @@ def test_leftover_rank_ordering_without_words_falls_back_to_the_default(client, 
 
 
 QUERY_SCENARIOS = {
-    # No filter: 1 COUNT; 2 the page's rows with review, State, session and cycle; 3 recommending States;
-    # 4 themes with their scheme; 5-18 the 14 facets, one GROUP BY each.
-    "nothing": ([], 18),
-    # Words, a theme and a response: 1 theme slugs resolved to ids (the FilterSet's validation); 2 COUNT;
-    # 3 rows; 4 recommending States; 5 themes; 6 highlighted texts; 7 suggestions (themes and groups
-    # named like the words, one UNION); 8-21 the 14 facets.
-    "words and filters": ([("q", "protect"), ("theme", HRD), ("response", "supported"), ("response", "noted")], 21),
-    # Nothing matches: 1 theme ids; 2 COUNT (0, so no rows, prefetches or highlighting); 3 suggestions;
-    # 4-17 the 14 facets; 18 one aggregate for "without this filter" hints.
-    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 18),
+    # No filter: 1 data version (recommendations/counts.py); 2 COUNT (cache miss); 3 the page's rows with
+    # review, State, session and cycle; 4 recommending States; 5 themes with their scheme; 6-19 the 14
+    # facets, one GROUP BY each (cache miss).
+    "nothing": ([], 19),
+    # Words, a theme and a response: 1 theme slugs resolved to ids (the FilterSet's validation); 2 data
+    # version; 3 COUNT; 4 rows; 5 recommending States; 6 themes; 7 highlighted texts; 8 suggestions
+    # (themes and groups named like the words, one UNION); 9-22 the 14 facets.
+    "words and filters": ([("q", "protect"), ("theme", HRD), ("response", "supported"), ("response", "noted")], 22),
+    # Nothing matches: 1 theme ids; 2 data version; 3 COUNT (0, so no rows, prefetches or highlighting);
+    # 4 suggestions; 5-18 the 14 facets; 19 one aggregate for "without this filter" hints.
+    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 19),
 }
+
+
+def test_counts_come_from_the_cache_until_the_data_changes(client, world, django_assert_num_queries):
+    search(client, [])
+    # 1 data version; the COUNT and the 14 facets from the cache; 2 rows; 3 recommending States; 4 themes.
+    with django_assert_num_queries(4):
+        search(client, [])
+    before = search(client, []).context["search"].total
+    recommendation(review("NOR", 12), "Protect defenders again", by=("CAN",), response="supported", themes=(HRD,))
+    assert search(client, []).context["search"].total == before + 1
 
 
 @pytest.mark.parametrize("scenario", QUERY_SCENARIOS)

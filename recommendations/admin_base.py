@@ -1,0 +1,49 @@
+"""What every admin page shares: history (simple-history) and the permission rules of permissions.py."""
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from recommendations import permissions
+
+
+def is_staff(request) -> bool:
+    return request.user.is_active and request.user.is_staff
+
+
+class ReferenceDataAdmin(SimpleHistoryAdmin):
+    """Reference data (States, themes, sessions, organisations …): staff read it, staff administrators change it.
+
+    Every change is recorded with its author; "History" on a change page
+    shows the versions and restores an earlier one.
+    """
+
+    def has_module_permission(self, request) -> bool:
+        return is_staff(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff(request)
+
+    # Model permissions granted in the admin (a user's or a group's) still count.
+    def has_add_permission(self, request, *args) -> bool:
+        return permissions.is_staff_admin(request.user) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return permissions.is_staff_admin(request.user) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return permissions.is_staff_admin(request.user) or super().has_delete_permission(request, obj)
+
+
+class StaffAdminInline:
+    """An inline only staff administrators change (editors see it read-only)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return permissions.is_staff_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return permissions.is_staff_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return permissions.is_staff_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff(request)

@@ -1,0 +1,96 @@
+"""Evidence documents: checked by their bytes, size-limited, stored privately, served only to who may see them."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from recommendations import services
+from recommendations.models import EvidenceSource
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:recommendations_evidencesource_add")
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def docx_bytes() -> bytes:
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return stream.getvalue()
+
+
+def upload(client, name: str, content: bytes, title="Report"):
+    data = {"title": title, "kind": "ngo_report", "document": SimpleUploadedFile(name, content)}
+    return client.post(ADD, data)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x7fELF\x02\x01\x01" + b"\0" * 100, b"MZ\x90\x00" + b"\0" * 100, b"PK\x03\x04not really a zip"],
+    ids=["elf", "windows-exe", "broken-zip"],
+)
+def test_renamed_executable_is_refused(client, editor_a, content):
+    client.force_login(editor_a)
+    response = upload(client, "report.pdf", content)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["document"] == [
+        "Only PDF and Word (DOCX) documents can be uploaded; this file is neither."
+    ]
+    assert not EvidenceSource.objects.exists()
+
+
+def test_pdf_and_docx_are_accepted_by_content(client, editor_a):
+    client.force_login(editor_a)
+    assert upload(client, "report.pdf", PDF, "A").status_code == 302
+    assert upload(client, "brief.docx", docx_bytes(), "B").status_code == 302
+    assert EvidenceSource.objects.count() == 2
+
+
+def test_a_pdf_named_docx_is_refused(client, editor_a):
+    client.force_login(editor_a)
+    response = upload(client, "report.docx", PDF)
+    assert response.context["adminform"].form.errors["document"] == ["This file is a PDF document: name it .pdf."]
+
+
+def test_size_limit(client, editor_a, settings):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    client.force_login(editor_a)
+    response = upload(client, "big.pdf", PDF + b"0" * (1024 * 1024))
+    assert response.context["adminform"].form.errors["document"] == ["The document is larger than 1 MB."]
+
+
+def test_document_is_stored_outside_the_web_root_and_served_by_permission(
+    client, editor_a, review_kaz_2010, make_recommendation, org_a, settings
+):
+    client.force_login(editor_a)
+    upload(client, "report.pdf", PDF)
+    evidence = EvidenceSource.objects.get()
+    assert str(settings.PRIVATE_MEDIA_ROOT) in evidence.document.path
+    url = reverse("recommendations:evidence-document", args=[evidence.pk])
+    assessment = services.record_assessment(
+        recommendation=make_recommendation(review_kaz_2010),
+        status="not_implemented",
+        assessed_on=datetime.date(2013, 1, 1),
+        organisation=org_a,
+        state="draft",
+        citations=[(evidence, "", "")],
+    )
+    assert b"".join(client.get(url).streaming_content) == PDF  # the draft's organisation
+    client.logout()
+    assert client.get(url).status_code == 404  # the public, while only a draft cites it
+    services.set_assessment_state(assessment=assessment, state="published")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")

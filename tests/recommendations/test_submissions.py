@@ -1,0 +1,94 @@
+"""Partners without an editor account submit assessments: the public form and the API, both into moderation."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from recommendations.models import ImplementationAssessment, Recommendation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recommendation(review_kaz_2010, make_recommendation):
+    cache.clear()
+    return make_recommendation(review_kaz_2010)
+
+
+def form_data(org, **changes) -> dict:
+    return {
+        "organisation": org.pk,
+        "status": "not_implemented",
+        "assessed_on": "2014-05-01",
+        "narrative": "Two defenders were sentenced in March.",
+        "evidence_title": "Annual report 2013",
+        "evidence_url": "https://kibhr.example.org/report-2013",
+        "evidence_publisher": "KIBHR",
+        "name": "Aigerim",
+        "contact": "aigerim@example.org",
+        "your_organisation": "A local NGO",
+        "website": "",
+        **changes,
+    }
+
+
+def url(recommendation) -> str:
+    return reverse("recommendations:submit-assessment", args=[recommendation.pk])
+
+
+def test_public_submission_is_stored_as_submitted_with_its_evidence(client, recommendation, org_a):
+    assert client.get(url(recommendation)).status_code == 200
+    response = client.post(url(recommendation), form_data(org_a))
+    assert response.status_code == 200
+    assert response.context["done"]
+    assessment = ImplementationAssessment.objects.get()
+    assert (assessment.state, assessment.organisation, assessment.recorded_by) == ("submitted", org_a, None)
+    assert assessment.submitter == "Aigerim <aigerim@example.org>, A local NGO"
+    assert [c.evidence.url for c in assessment.citations.all()] == ["https://kibhr.example.org/report-2013"]
+    assert Recommendation.objects.get().current_status == ""
+
+
+def test_the_honeypot_stops_bots(client, recommendation, org_a):
+    response = client.post(url(recommendation), form_data(org_a, website="http://spam.example"))
+    assert response.status_code == 400
+    assert not ImplementationAssessment.objects.exists()
+
+
+def test_over_long_narrative_is_refused(client, recommendation, org_a):
+    response = client.post(url(recommendation), form_data(org_a, narrative="x" * 5001))
+    assert response.status_code == 400
+    assert "narrative" in response.context["form"].errors
+
+
+def test_submissions_are_rate_limited_per_address(client, recommendation, org_a):
+    for _ in range(10):
+        assert client.post(url(recommendation), form_data(org_a)).status_code == 200
+    assert client.post(url(recommendation), form_data(org_a)).status_code == 429
+    assert ImplementationAssessment.objects.count() == 10
+
+
+def test_the_form_needs_csrf(recommendation, org_a):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(url(recommendation), form_data(org_a))
+    assert response.status_code == 403
+
+
+def test_token_without_membership_submits_through_the_api(api_client, django_user_model, recommendation, org_a):
+    from rest_framework.authtoken.models import Token
+
+    nhri = django_user_model.objects.create_user(username="nhri", password="correct horse battery")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nhri).key}")
+    payload = {
+        "recommendation": recommendation.pk,
+        "status": "partially_implemented",
+        "assessed_on": "2015-01-01",
+        "organisation": "defenders-watch",
+    }
+    response = api_client.post("/api/v1/assessments/", payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["state"] == "submitted"
+    # The submitter sees it; it cannot change it any more.
+    assessment_url = f"/api/v1/assessments/{response.json()['id']}/"
+    assert api_client.get(assessment_url).status_code == 200
+    assert api_client.patch(assessment_url, {"narrative": "x"}, format="json").status_code == 403
