@@ -1,7 +1,7 @@
 """URLs of the partner API, version 1: included at /api/v1/ under the "api" namespace."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from recommendations import api, api_export, api_schema, api_writes, feeds
@@ -33,7 +33,7 @@ urlpatterns = [
     path("recommendations/export.xlsx", api_export.XLSXExportView.as_view(), name="recommendation-export-xlsx"),
     path("feeds/assessments.atom", feeds.assessments_feed, name="assessments-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
 ]
