@@ -175,9 +175,9 @@ ON CONFLICT (state_id, session_id) DO NOTHING
 
 _RECOMMENDATIONS_SQL = """
 INSERT INTO recommendations_recommendation
-       (id, review_id, paragraph, text, kind, action_category, response, response_source, response_date,
-        current_status, current_status_date, import_key, created_at, updated_at)
-SELECT rec.id + %(offset)s, r2.id, rec.paragraph, rec.text, rec.kind, rec.action_category, rec.response,
+       (id, review_id, state_under_review_id, paragraph, text, kind, action_category, response, response_source,
+        response_date, current_status, current_status_date, import_key, created_at, updated_at)
+SELECT rec.id + %(offset)s, r2.id, r2.state_id, rec.paragraph, rec.text, rec.kind, rec.action_category, rec.response,
        rec.response_source, rec.response_date, rec.current_status, rec.current_status_date,
        CASE WHEN rec.import_key = '' THEN '' ELSE md5(rec.import_key || %(copy)s::text) END,
        rec.created_at, now() - (random() * interval '700 days')

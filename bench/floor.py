@@ -30,7 +30,7 @@ IN_THEME = "r.id IN (SELECT recommendation_id FROM recommendations_recommendatio
 MATCH = "r.search_vector @@ websearch_to_tsquery('english', %(q)s)"
 
 QUERIES: dict[str, list[str]] = {
-    "state": [ROW + " WHERE rv.state_id = %(state)s ORDER BY r.id LIMIT 50"],
+    "state": [ROW + " WHERE r.state_under_review_id = %(state)s ORDER BY r.id LIMIT 50"],
     "theme_response": [
         ROW + f" WHERE r.response = 'supported' AND {IN_THEME} ORDER BY r.id LIMIT 50",
         f"SELECT count(*) FROM recommendations_recommendation r WHERE r.response = 'supported' AND {IN_THEME}",

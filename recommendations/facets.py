@@ -88,11 +88,11 @@ def _year(qs: QuerySet) -> list[Facet]:
 
 
 def _state_under_review(qs: QuerySet) -> list[Facet]:
-    return _items(_grouped(qs, "review__state__iso3", "review__state__name"), lambda c, n: (c, n))
+    return _items(_grouped(qs, "state_under_review__iso3", "state_under_review__name"), lambda c, n: (c, n))
 
 
 def _regional_group(qs: QuerySet) -> list[Facet]:
-    rows = _grouped(qs, "review__state__regional_group__code", "review__state__regional_group__name")
+    rows = _grouped(qs, "state_under_review__regional_group__code", "state_under_review__regional_group__name")
     return _items(rows, lambda c, n: (c, n))
 
 

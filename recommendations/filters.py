@@ -53,7 +53,7 @@ ORDERING_KEYS = {
 }
 _ORDERING_ANNOTATIONS = {
     "session_number": F("review__session__number"),
-    "state_iso3": F("review__state__iso3"),
+    "state_iso3": F("state_under_review__iso3"),
     "action_key": Coalesce("action_category", 0),
 }
 
@@ -125,13 +125,13 @@ def _m2m_ids(through, **lookups) -> QuerySet:
 
 class RecommendationFilterSet(django_filters.FilterSet):
     state_under_review = ValuesFilter(
-        field_name="review__state", field_class=ff.StateField, help_text="ISO3 code of the State under review."
+        field_name="state_under_review", field_class=ff.StateField, help_text="ISO3 code of the State under review."
     )
     recommending_state = ValuesFilter(
         method="filter_recommending_state", field_class=ff.StateField, help_text="ISO3 code of a recommending State."
     )
     regional_group = ValuesFilter(
-        field_name="review__state__regional_group",
+        field_name="state_under_review__regional_group",
         field_class=ff.RegionalGroupField,
         help_text="Regional group code of the State under review (AFRICAN, ASIA_PACIFIC, EEG, GRULAC, WEOG).",
     )

@@ -476,6 +476,7 @@ RECOMMENDATION_COLUMNS = (
     "action_category",
     "response",
     "response_source",
+    "state_under_review_id",
 )
 
 
@@ -491,6 +492,7 @@ def _recommendation_values(item: _Prepared) -> tuple:
         # The row's position is the new recommendation's only one, so it is its current response:
         # what services.refresh_response would write, without a second UPDATE of every new row.
         *(item.response or ("", "")),
+        item.review_key[0],  # the review's State: state_under_review is a copy of it
     )
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from recommendations.models.review import Review
 from states.models import State
 
 # Stemming for full-text search: recommendations are published in English.
@@ -25,9 +26,37 @@ class ImplementationStatus(models.TextChoices):
     FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
 
 
+def _copy_state_under_review(recommendations: list) -> None:
+    """Set state_under_review from each review, as save() does; one query for reviews not loaded."""
+    missing = {r.review_id for r in recommendations if r.review_id is not None and not _review_cached(r)}
+    states = dict(Review.objects.filter(pk__in=missing).values_list("pk", "state_id")) if missing else {}
+    for recommendation in recommendations:
+        if recommendation.review_id is not None:
+            cached = _review_cached(recommendation)
+            recommendation.state_under_review_id = (
+                recommendation.review.state_id if cached else states[recommendation.review_id]
+            )
+
+
+def _review_cached(recommendation) -> bool:
+    return Recommendation.review.is_cached(recommendation) and recommendation.review.pk == recommendation.review_id
+
+
 class RecommendationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _copy_state_under_review(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if {"review", "review_id"} & set(fields):
+            objs = list(objs)
+            _copy_state_under_review(objs)
+            fields = [*fields, "state_under_review"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def for_state(self, state: State):
-        return self.filter(review__state=state)
+        return self.filter(state_under_review=state)
 
     def supported(self):
         return self.filter(response=Response.SUPPORTED)
@@ -55,6 +84,20 @@ class Recommendation(models.Model):
         SPECIFIC = 5, "5 — Specific, measurable action"
 
     review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
+    # Copy of review.state_id, so "recommendations to one State" is an index range scan
+    # (see the index below) instead of a join through the review. Kept equal by save()
+    # (set from the review), Review.save() (a State change moves its recommendations),
+    # the COPY importer (importing/rows.py) and the synthetic generator; checked by
+    # tests/test_state_under_review.py. No CHECK constraint can span the two tables.
+    state_under_review = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the (state_under_review, id) index below serves the foreign key as well
+        editable=False,
+        blank=True,  # filled in by save(), so full_clean() before save() must not require it
+        verbose_name="State under review",
+    )
     paragraph = models.CharField(
         max_length=20, blank=True, help_text="Paragraph number in the Working Group report, e.g. 89.12, when known."
     )
@@ -140,6 +183,10 @@ class Recommendation(models.Model):
             models.Index(fields=["response", "review"], name="recommendation_response_idx"),
             models.Index(fields=["current_status", "review"], name="recommendation_status_idx"),
             models.Index(fields=["action_category"], name="recommendation_action_idx"),
+            # GET /api/v1/recommendations/?state_under_review=KAZ (ordered by id, page of 50): one
+            # index range in id order. Through review__state PostgreSQL walked the primary key and
+            # filtered by review_id, reading ~64k rows at 1M recommendations.
+            models.Index(fields=["state_under_review", "id"], name="recommendation_state_idx"),
             # Incremental sync: updated_since=… ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="recommendation_updated_idx"),
         ]
@@ -147,6 +194,16 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         label = self.paragraph or f"#{self.pk}"
         return f"{self.review} — {label}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The review is usually cached (set as an object by forms, serializers and the demo);
+        # otherwise this reads it once.
+        if self.review_id is not None:
+            self.state_under_review_id = self.review.state_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"review", "review_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "state_under_review"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[self.pk])

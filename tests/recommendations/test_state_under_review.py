@@ -1,0 +1,122 @@
+"""Recommendation.state_under_review is a copy of review.state: every write path keeps them equal.
+
+No CHECK constraint can compare two tables, so these tests stand in for one.
+The list filter, the facets and ordering read the copy (one index range for
+"recommendations to one State" instead of a join through the review).
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from recommendations import demo
+from recommendations.models import Recommendation, Review
+from tests.recommendations.conftest import table_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_copies_match() -> None:
+    assert Recommendation.objects.exists()
+    differing = Recommendation.objects.exclude(state_under_review_id=F("review__state_id"))
+    assert list(differing.values_list("id", "state_under_review_id", "review__state_id")) == []
+
+
+def test_save_sets_it_from_the_review(review_kaz_2010, make_recommendation, kazakhstan):
+    recommendation = make_recommendation(review_kaz_2010)
+    recommendation.refresh_from_db()
+    assert recommendation.state_under_review_id == kazakhstan.pk
+    assert_copies_match()
+
+
+def test_moving_a_recommendation_to_another_review_moves_it(review_kaz_2010, review_fra_2008, make_recommendation):
+    recommendation = make_recommendation(review_kaz_2010)
+    recommendation = Recommendation.objects.get(pk=recommendation.pk)
+    recommendation.review_id = review_fra_2008.pk  # an id, not an object: save() reads the review
+    recommendation.save(update_fields=["review"])
+    recommendation.refresh_from_db()
+    assert recommendation.state_under_review_id == review_fra_2008.state_id
+    assert_copies_match()
+
+
+def test_changing_a_reviews_state_moves_its_recommendations(review_kaz_2010, make_recommendation, norway):
+    make_recommendation(review_kaz_2010)
+    make_recommendation(review_kaz_2010, "Ratify the Optional Protocol")
+    review = Review.objects.get(pk=review_kaz_2010.pk)
+    review.state = norway
+    review.save()
+    assert set(Recommendation.objects.values_list("state_under_review_id", flat=True)) == {norway.pk}
+    assert_copies_match()
+
+
+def test_a_review_saved_unchanged_updates_no_recommendation(review_kaz_2010, make_recommendation, kazakhstan):
+    make_recommendation(review_kaz_2010)
+    review = Review.objects.get(pk=review_kaz_2010.pk)
+    review.notes = "Mid-term report due"
+    review.save()
+    assert_copies_match()
+
+
+def test_the_copy_importer_writes_it(import_file):
+    row = {
+        "paragraph": "89.12",
+        "text": "Guarantee the right to peaceful assembly",
+        "state_under_review": "KAZ",
+        "recommending_states": "Norway; FRA",
+        "session": "7",
+        "response": "supported",
+        "action_category": "4",
+        "themes": "",
+        "affected_groups": "",
+        "sdgs": "",
+    }
+    result = import_file(table_csv([row, {**row, "paragraph": "89.13", "state_under_review": "FRA"}]))
+    assert result.created == 2, result.problems
+    assert sorted(Recommendation.objects.values_list("state_under_review__iso3", flat=True)) == ["FRA", "KAZ"]
+    assert_copies_match()
+    # The audit rows written by INSERT … SELECT carry it too.
+    history = Recommendation.history.model.objects.exclude(state_under_review_id=F("review__state_id"))
+    assert not history.exists()
+
+
+def test_the_synthetic_generator_writes_it():
+    call_command(
+        "generate_synthetic", "--recommendations", "500", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert Recommendation.objects.count() == 500
+    assert_copies_match()
+
+
+def test_the_demo_writes_it():
+    demo.load_demo()
+    assert_copies_match()
+
+
+def test_the_filter_and_facets_use_it(api_client, review_kaz_2010, review_fra_2008, make_recommendation):
+    make_recommendation(review_kaz_2010)
+    make_recommendation(review_fra_2008, "Abolish the death penalty")
+    listed = api_client.get("/api/v1/recommendations/?state_under_review=KAZ").json()
+    assert [item["state_under_review"]["iso3"] for item in listed["results"]] == ["KAZ"]
+    ordered = api_client.get("/api/v1/recommendations/?ordering=-state_under_review").json()
+    assert [item["state_under_review"]["iso3"] for item in ordered["results"]] == ["KAZ", "FRA"]
+    facets = api_client.get("/api/v1/recommendations/facets/?facet=state_under_review&facet=regional_group").json()
+    assert sorted(item["value"] for item in facets["facets"]["state_under_review"]) == ["FRA", "KAZ"]
+    assert sorted(item["value"] for item in facets["facets"]["regional_group"]) == ["ASIA_PACIFIC", "WEOG"]
+
+
+def test_bulk_create_and_bulk_update_set_it(review_kaz_2010, review_fra_2008):
+    Recommendation.objects.bulk_create(
+        [
+            Recommendation(review=review_kaz_2010, text="Protect journalists"),  # review loaded
+            Recommendation(review_id=review_fra_2008.pk, text="Abolish the death penalty"),  # an id only
+        ]
+    )
+    assert_copies_match()
+    moved = list(Recommendation.objects.all())
+    for recommendation in moved:
+        recommendation.review_id = review_fra_2008.pk
+    Recommendation.objects.bulk_update(moved, ["review"])
+    assert set(Recommendation.objects.values_list("state_under_review_id", flat=True)) == {review_fra_2008.state_id}
+    assert_copies_match()
