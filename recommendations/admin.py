@@ -417,11 +417,15 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
         return form.cleaned_data.get("opened_version")
 
 
-class AssessmentPermissionsMixin:
-    """Object-level rules of permissions.py for the assessment changelists."""
+class EditorPermissionsMixin:
+    """Staff read; editors add; whether one object may be changed or deleted is permissions.py's call.
 
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
+    Subclasses name the rule: ``can_change_object = staticmethod(permissions.can_change_…)``,
+    and ``can_delete_object`` when deleting follows another rule.
+    """
+
+    can_change_object = None
+    can_delete_object = None
 
     def has_module_permission(self, request) -> bool:
         return is_staff(request)
@@ -435,12 +439,22 @@ class AssessmentPermissionsMixin:
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
             return permissions.is_editor(request.user)
-        return permissions.can_change_assessment(request.user, obj)
+        return self.can_change_object(request.user, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is None:
             return permissions.is_editor(request.user)
-        return permissions.can_delete_assessment(request.user, obj)
+        return (self.can_delete_object or self.can_change_object)(request.user, obj)
+
+
+class AssessmentPermissionsMixin(EditorPermissionsMixin):
+    """Object-level rules of permissions.py for the assessment changelists."""
+
+    can_change_object = staticmethod(permissions.can_change_assessment)
+    can_delete_object = staticmethod(permissions.can_delete_assessment)
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(ImplementationAssessment)
@@ -555,7 +569,7 @@ class ModerationQueueAdmin(ImplementationAssessmentAdmin):
 
 
 @admin.register(EvidenceSource)
-class EvidenceSourceAdmin(VersionedHistoryAdmin):
+class EvidenceSourceAdmin(EditorPermissionsMixin, VersionedHistoryAdmin):
     form = EvidenceSourceForm
     list_display = ["title", "publisher", "published_on", "kind"]
     list_filter = ["kind"]
@@ -573,21 +587,7 @@ class EvidenceSourceAdmin(VersionedHistoryAdmin):
         expected = self.expected_version(request, form, obj)
         services.save_evidence_source(evidence=obj, user=request.user, expected_version=expected)
 
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return permissions.is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return permissions.is_editor(request.user)
-        return permissions.can_change_evidence(request.user, obj)
-
-    has_delete_permission = has_change_permission
+    can_change_object = staticmethod(permissions.can_change_evidence)
 
     def delete_model(self, request, obj):
         services.delete_evidence_source(evidence=obj)
@@ -600,7 +600,7 @@ class EvidenceSourceAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
     list_display = ["evidence", "assessment", "page"]
     list_select_related = ["evidence", "assessment__organisation"]
     search_fields = ["excerpt", "evidence__title"]
@@ -610,21 +610,7 @@ class CitationAdmin(SimpleHistoryAdmin):
         visible = ImplementationAssessment.objects.visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(assessment__in=visible)
 
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return permissions.is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return permissions.is_editor(request.user)
-        return permissions.can_change_citation(request.user, obj)
-
-    has_delete_permission = has_change_permission
+    can_change_object = staticmethod(permissions.can_change_citation)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assessment" and not permissions.is_staff_admin(request.user):
