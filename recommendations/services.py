@@ -23,11 +23,14 @@ from recommendations.models import (
     Recommendation,
 )
 
+# updated_at = clock_timestamp(), not now(): now() is the transaction's start,
+# earlier than the created_at Django wrote for a row made in the same
+# transaction, and a change must never look older than the row it changes.
 _REFRESH_STATUS_SQL = """
 UPDATE {rec} AS r
    SET current_status = COALESCE(latest.status, ''),
        current_status_date = latest.assessed_on,
-       updated_at = now()
+       updated_at = clock_timestamp()
   FROM unnest(%s::bigint[]) AS ids(id)
   LEFT JOIN LATERAL (
         SELECT a.status, a.assessed_on
@@ -47,7 +50,7 @@ UPDATE {rec} AS r
    SET response = COALESCE(latest.response, ''),
        response_source = COALESCE(latest.source, ''),
        response_date = latest.date,
-       updated_at = now()
+       updated_at = clock_timestamp()
   FROM unnest(%s::bigint[]) AS ids(id)
   LEFT JOIN LATERAL (
         SELECT p.response, p.source, p.date

@@ -83,3 +83,13 @@ def test_refreshing_an_unchanged_status_keeps_updated_at(recommendation, org_a):
     before = Recommendation.objects.get(pk=recommendation.pk).updated_at
     assert services.refresh_current_status([recommendation.pk]) == 0
     assert Recommendation.objects.get(pk=recommendation.pk).updated_at == before
+
+
+def test_a_change_is_never_dated_before_the_row_it_changes(review_kaz_2010, make_recommendation):
+    from django.db import transaction
+
+    with transaction.atomic():  # as the importer and the admin do: create, then refresh
+        recommendation = make_recommendation(review_kaz_2010, "Protect journalists")
+        services.record_position(recommendation=recommendation, response="supported", date=D(2010, 6, 10))
+    recommendation.refresh_from_db()
+    assert recommendation.updated_at >= recommendation.created_at
