@@ -1,3 +1,6 @@
+from recommendations.models.advocacy import AskMatch, ProposedRecommendation
+from recommendations.models.briefing import Briefing
+from recommendations.models.followup import RepeatLink, SuggestionStatus
 from recommendations.models.implementation import (
     Citation,
     EvidenceSource,
@@ -18,6 +21,11 @@ from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
 
 __all__ = [
+    "SuggestionStatus",
+    "RepeatLink",
+    "ProposedRecommendation",
+    "Briefing",
+    "AskMatch",
     "SDG",
     "SEARCH_CONFIG",
     "AffectedGroup",

@@ -1,0 +1,66 @@
+"""Links between recommendations that the app suggests and editors confirm.
+
+Both kinds, a recommendation repeated in a later review (RepeatLink) and an
+advocacy ask taken up by a real recommendation (AskMatch in advocacy.py), go
+through the same three states: the app suggests, an editor confirms or
+dismisses. A dismissed suggestion is kept so the next computation does not
+suggest it again.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Decision(models.Model):
+    """What an editor decided about a suggestion, and who and when."""
+
+    status = models.CharField(max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED)
+    score = models.FloatField(help_text="How alike the two texts are, 0 to 1, when the app suggested the link.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RepeatLink(Decision):
+    """`later` repeats `earlier`: the same State under review was asked the same thing again.
+
+    The earlier recommendation belongs to an earlier session than the later one
+    (services check it; no constraint can span the two reviews).
+    """
+
+    earlier = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="repeated_by")
+    later = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="repeats")
+    shared_themes = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["earlier", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="repeatlink_unique_pair"),
+            models.CheckConstraint(condition=~models.Q(earlier=models.F("later")), name="repeatlink_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SuggestionStatus.values), name="repeatlink_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="repeatlink_score_range"),
+        ]
+        indexes = [
+            models.Index(fields=["later", "status"], name="repeatlink_later_idx"),
+            models.Index(fields=["status", "-score"], name="repeatlink_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.later_id} repeats {self.earlier_id} ({self.get_status_display()})"
