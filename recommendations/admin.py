@@ -667,3 +667,6 @@ class DeletedObjectAdmin(admin.ModelAdmin):
 # Partner API tokens are created in the admin ("Auth Token › Tokens"), one per account; the
 # account must be a member of the organisation it writes for.
 TokenAdmin.autocomplete_fields = ["user"]
+
+# Registered by importing: Django autodiscovers recommendations.admin only.
+from recommendations import admin_advocacy, admin_briefing, admin_followup  # noqa: E402, F401

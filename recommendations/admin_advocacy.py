@@ -1,0 +1,1 @@
+"""Admin for advocacy (see recommendations/models/advocacy.py)."""

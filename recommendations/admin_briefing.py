@@ -1,0 +1,1 @@
+"""Admin for briefing (see recommendations/models/briefing.py)."""

@@ -1,0 +1,1 @@
+"""Admin for followup (see recommendations/models/followup.py)."""
