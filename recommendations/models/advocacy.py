@@ -27,7 +27,11 @@ class ProposedRecommendation(models.Model):
         verbose_name="States lobbied",
         help_text="The States the organisation asked to make this recommendation.",
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="For the organisation only; never shown publicly.")
+    public = models.BooleanField(
+        default=False,
+        help_text="Shown on public briefings and uptake pages. Until then only the organisation's members see it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
