@@ -1,5 +1,8 @@
 """Security headers on representative pages and API answers, as a production deployment sends them."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -89,3 +92,17 @@ def test_session_and_csrf_cookies_are_secure_in_production():
         env=PRODUCTION_ENV,
     )
     assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True"], result.stderr
+
+
+def test_public_templates_hold_no_inline_style_or_script():
+    """The site's CSP blocks inline style and script, so a template that has one is silently broken."""
+    root = Path(__file__).resolve().parent.parent / "templates"
+    allowed = {"admin", "drf_spectacular"}  # their pages have their own, looser policy
+    offenders = []
+    for template in root.rglob("*.html"):
+        if allowed & set(template.relative_to(root).parts):
+            continue
+        text = re.sub(r"{#.*?#}", "", template.read_text(encoding="utf-8"), flags=re.S)
+        if re.search(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=", text):
+            offenders.append(str(template.relative_to(root)))
+    assert offenders == []
