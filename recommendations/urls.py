@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from recommendations import evidence_files, submissions, views
+from recommendations import advocacy_views, evidence_files, submissions, views
 
 
 class IdConverter:
@@ -27,4 +27,5 @@ urlpatterns = [
     path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),
+    path("advocacy/<slug:slug>/", advocacy_views.organisation_uptake, name="advocacy"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from states import views
+from states import briefing_views, views
 
 
 class Iso3Converter:
@@ -22,5 +22,8 @@ app_name = "states"
 urlpatterns = [
     path("states/", views.state_index, name="index"),
     path("states/<iso3:iso3>/", views.state_profile, name="profile"),
+    path("states/<iso3:iso3>/briefing/", briefing_views.briefing_page, name="briefing"),
+    path("states/<iso3:iso3>/briefing.pdf", briefing_views.briefing_pdf, name="briefing-pdf"),
+    path("states/<iso3:iso3>/briefing/edit/", briefing_views.briefing_edit, name="briefing-edit"),
     path("compare/", views.compare, name="compare"),
 ]
