@@ -670,3 +670,5 @@ TokenAdmin.autocomplete_fields = ["user"]
 
 # Registered by importing: Django autodiscovers recommendations.admin only.
 from recommendations import admin_advocacy, admin_briefing, admin_followup  # noqa: E402, F401
+
+RecommendationAdmin.inlines = [*RecommendationAdmin.inlines, *admin_followup.REPEAT_INLINES]

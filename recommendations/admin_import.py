@@ -150,6 +150,12 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
         return _render(model_admin, request, form=None, upload=upload, result=result)
     _discard(upload["token"])
     messages.success(request, f"Imported {upload['name']}: {result.summary()}.")
+    if result.suggested_repeats is not None:
+        messages.info(
+            request,
+            f"To confirm: {result.suggested_repeats} new likely repeats across cycles (Repeat links), "
+            f"{result.suggested_matches} new matches for advocacy asks (Ask matches).",
+        )
     return HttpResponseRedirect(changelist)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from recommendations import charts, search, statistics
+from recommendations import charts, followup, search, statistics
 from recommendations.models import Cycle, Theme
 
 
@@ -33,6 +33,8 @@ def recommendation_detail(request, pk: int):
         "recommendation": recommendation,
         "review": recommendation.review,
         "related": statistics.related_recommendations(recommendation),
+        # Confirmed repeats only: suggestions are not public until an editor confirms them.
+        "repeats": followup.repeat_histories([recommendation.pk]).get(recommendation.pk),
     }
     return render(request, "recommendations/detail.html", context)
 

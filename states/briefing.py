@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from recommendations import advocacy, permissions
 from recommendations import filter_fields as ff
 from recommendations.advocacy import AskUptake
+from recommendations.followup import RepeatHistory, repeat_histories
 from recommendations.labels import RESPONSES
 from recommendations.models import (
     AffectedGroup,
@@ -243,6 +244,7 @@ class Item:
     recommendation: Recommendation
     other_themes: list[Theme]
     assessments: list[AssessmentEntry]
+    repeats: RepeatHistory | None = None  # confirmed repeats in the State's other reviews
 
 
 @dataclass
@@ -318,6 +320,7 @@ def build_briefing(
     review = _last_review(state, filters)
     recommendations = _recommendations(review, filters, user) if review else []
     sections = _sections(recommendations, theme)
+    _add_repeats(sections)
     return BriefingData(
         state=state,
         filters=filters,
@@ -399,6 +402,14 @@ def _item(number: int, recommendation: Recommendation, theme: Theme | None) -> I
     others = [t for t in recommendation.themes.all() if t != theme]
     entries = [AssessmentEntry(a, []) for a in recommendation.visible_assessments]
     return Item(number, recommendation, others, entries)
+
+
+def _add_repeats(sections: list[Section]) -> None:
+    """Attach each recommendation's confirmed repeat history (one query for the whole briefing)."""
+    items = [item for section in sections for item in section.items]
+    histories = repeat_histories(item.recommendation.pk for item in items)
+    for item in items:
+        item.repeats = histories.get(item.recommendation.pk)
 
 
 def _number_notes(sections: list[Section]) -> list[Note]:

@@ -34,6 +34,9 @@ class ImportResult:
     created_reviews: list[str] = field(default_factory=list)
     created_themes: list[str] = field(default_factory=list)
     created_groups: list[str] = field(default_factory=list)
+    # New suggestions for editors after the import (None: not computed).
+    suggested_repeats: int | None = None
+    suggested_matches: int | None = None
 
     @property
     def errors(self) -> list[Problem]:

@@ -10,7 +10,7 @@ from typing import BinaryIO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
-from recommendations import counts
+from recommendations import advocacy, counts, followup
 from recommendations.importers import detect, ohchr_docx, table, upr_info
 from recommendations.importers.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.importing.lookups import Lookups, unknown_state
@@ -37,6 +37,7 @@ def import_recommendations(
     max_rows: int | None = None,
     chunk_size: int = CHUNK_SIZE,
     user: AbstractBaseUser | None = None,
+    suggest: bool = True,
 ) -> ImportResult:
     """Import a seekable binary file; raises ImportFileError when the file as a whole is unusable.
 
@@ -44,6 +45,10 @@ def import_recommendations(
     fill blank cells of a table. `progress` is called with the number of rows
     done after each chunk. `max_rows` refuses larger files before writing.
     History rows of what is created or changed name `user` (none for commands).
+    After an import that created or changed recommendations, and unless `suggest`
+    is false, the reviews in the file get fresh suggestions for editors: repeats
+    in the same State's other reviews, and matches for the advocacy asks made
+    for them (in their own transaction: the import stands if that fails).
     """
     if format not in FORMATS:
         raise ImportFileError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
@@ -70,7 +75,16 @@ def import_recommendations(
         else:
             transaction.set_rollback(True)
     result.problems.sort(key=_row_order)
+    if suggest and result.written and (result.created or result.updated):
+        _suggest_links(sorted(run.lookups.reviews.values()), result)
     return result
+
+
+def _suggest_links(review_ids: list[int], result: ImportResult) -> None:
+    """Suggest repeats across cycles and matches for advocacy asks for the imported reviews."""
+    with transaction.atomic():
+        result.suggested_repeats = followup.suggest_repeats(reviews=review_ids).suggested
+        result.suggested_matches = advocacy.run_suggestions(reviews=review_ids).created
 
 
 def _lock_imports() -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from recommendations import advocacy, demo, demo_advocacy
+from recommendations.demo_followup import add_demo_repeats
 from recommendations.models import Briefing, EvidenceSource, ImplementationAssessment, Recommendation, Review
 from states import briefing as briefings
 from states.demo_briefing import add_demo_briefing
@@ -31,6 +32,7 @@ OPENING = (
 @pytest.fixture
 def demo_world():
     demo.load_demo()
+    add_demo_repeats()
     add_demo_briefing()
 
 
@@ -101,6 +103,21 @@ def test_demo_briefing_lists_each_recommendation_once_under_a_theme_with_respons
         "Freedom of the press",
         "Freedom of association and peaceful assembly",
     ]
+
+
+def test_repeated_recommendations_say_when_they_were_asked_again(client, demo_world):
+    tree = page_tree(client.get(PAGE + HRD_CYCLE_1))
+    follow_up = {
+        text_of(item.xpath(".//h4")[0]).split(" paragraph")[0]: text_of(item.xpath(".//p[@class='item-repeats']")[0])
+        for item in tree.xpath("//article[contains(@class, 'briefing-item')]")
+        if item.xpath(".//p[@class='item-repeats']")
+    }
+    # Of the seven 2010 recommendations on defenders, the demo confirms 2014 repeats of Norway's and Sweden's;
+    # the 2014 ones are not assessed yet, so the 2010 assessment gives the status.
+    assert follow_up == {
+        "5. Norway": "Follow-up: First recommended in 2010, repeated in 2014; not implemented (as assessed for 2010).",
+        "7. Sweden": "Follow-up: First recommended in 2010, repeated in 2014; not implemented (as assessed for 2010).",
+    }
 
 
 def test_every_marker_links_to_a_note_and_every_note_names_and_links_its_evidence(client, demo_world):
@@ -425,8 +442,8 @@ def test_the_page_runs_a_fixed_number_of_queries_for_anonymous_visitors(client, 
         # State; affected group; cycle; last review; recommendations; their recommending States, themes,
         # visible assessments, and those assessments' citations with evidence; the introduction and
         # conclusion; the next review, its asks, their confirmed matches, those recommendations' States,
-        # the lobbied States and the asks' themes.
-        with django_assert_num_queries(16):
+        # the lobbied States and the asks' themes; the recommendations' confirmed repeat histories.
+        with django_assert_num_queries(17):
             assert client.get(PAGE + HRD_CYCLE_1).status_code == 200
 
 
@@ -435,8 +452,8 @@ def test_the_page_runs_a_fixed_number_of_queries_for_editors(client, demo_world,
     client.force_login(editor_a)
     for extra in (0, 5):
         more_hrd_recommendations(extra)
-        # The 16 above, plus the session, the user, their memberships and their groups (staff administrator?).
-        with django_assert_num_queries(20):
+        # The 17 above, plus the session, the user, their memberships and their groups (staff administrator?).
+        with django_assert_num_queries(21):
             assert client.get(PAGE + HRD_CYCLE_1).status_code == 200
 
 

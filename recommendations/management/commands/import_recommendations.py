@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Do everything, then roll back.")
         parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows, skip the others.")
         parser.add_argument("--report", type=Path, help="Write every problem to this CSV file.")
+        parser.add_argument(
+            "--no-suggestions",
+            action="store_true",
+            help="Do not suggest repeats and advocacy matches for the imported reviews "
+            "(run `manage.py suggest_repeats` and `suggest_matches` later).",
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
@@ -42,6 +48,11 @@ class Command(BaseCommand):
         if result.errors and not options["skip_invalid"]:
             rows = "1 invalid row" if result.skipped == 1 else f"{result.skipped} invalid rows"
             raise CommandError(f"{rows}: nothing was imported (fix them, or use --skip-invalid).")
+        if result.suggested_repeats is not None:
+            self.stdout.write(
+                f"For editors to confirm in the admin: {result.suggested_repeats} new likely repeats across cycles, "
+                f"{result.suggested_matches} new matches for advocacy asks."
+            )
         if result.dry_run:
             self.stdout.write("Dry run: nothing was written.")
         else:
@@ -60,6 +71,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     skip_invalid=options["skip_invalid"],
                     progress=bar.update,
+                    suggest=not options["no_suggestions"],
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None

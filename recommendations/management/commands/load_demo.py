@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from recommendations.demo import load_demo
+from recommendations.demo_advocacy import add_demo_asks
+from recommendations.demo_followup import add_demo_repeats
+from states.demo_briefing import add_demo_briefing
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+SITE_URL = "http://127.0.0.1:8000"
+ADMIN_URL = f"{SITE_URL}/admin/"
+BRIEFING_URL = f"{SITE_URL}/states/KAZ/briefing/?affected_group=human-rights-defenders&cycle=1"
 
 
 class Command(BaseCommand):
@@ -25,7 +31,13 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG off: it creates a staff user whose password is public. "
                 "Use --allow-without-debug if this really is a throwaway database."
             )
-        result = load_demo()
+        with transaction.atomic():
+            result = load_demo()
+            # Repeats confirmed across the two reviews, ISHR's asks for 2014 with their
+            # uptake, and ISHR's introduction and conclusion to the briefing.
+            add_demo_repeats()
+            add_demo_asks()
+            add_demo_briefing()
         self.stdout.write("Demo data (Kazakhstan, UPR sessions 7 and 20):")
         for label in result.labels:
             self.stdout.write(f"  {label}: {result.created[label]} created, {result.unchanged[label]} unchanged")
@@ -33,3 +45,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo editor login at {ADMIN_URL}")
         self.stdout.write(f"  username: {result.editor_username}")
         self.stdout.write(f"  password: {password}")
+        self.stdout.write(f"Briefing on human rights defenders (2010 review): {BRIEFING_URL}")
