@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format install install-dev migrate demo bench clean-db backup restore
+.PHONY: run test lint format install install-dev migrate demo bench faults load clean-db backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -66,6 +66,17 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements.txt | $(BIN)/pytho
 # database on the server in use. See bench/suite.py for the variables; BENCH_ROWS=100000 for a quick run.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/suite.py
+
+# Faults (bench/faults.py): on a PRIVATE PostgreSQL started for the run (free port, var/faults/), the app under
+# gunicorn and steady requests while its backends are terminated and the server is stopped for 5 s; then an
+# import killed half-way must leave no rows. Checks 503s (not 500s or hangs), recovery, and prints a summary.
+faults: $(VENV)/.installed-bench
+	$(BIN)/python bench/faults.py
+
+# Load (bench/load.py): the diplomat/partner mix with locust, LOAD_CLIENTS (50) for LOAD_SECONDS (60) against
+# the app under gunicorn on loopback; BENCH_DATABASE_URL as for `make bench`. Fails on any error; prints p99.
+load: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py
 
 # Stop the embedded development server and delete its data.
 clean-db:

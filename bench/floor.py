@@ -29,8 +29,16 @@ SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.action_category, r.curre
 IN_THEME = "r.id IN (SELECT recommendation_id FROM recommendations_recommendation_themes WHERE theme_id = %(theme)s)"
 MATCH = "r.search_vector @@ websearch_to_tsquery('english', %(q)s)"
 
+# The page's ids first, from the (state_under_review, id) index alone: ORDER BY id LIMIT 50 on the
+# joined rows is planned as a walk of the primary key that filters by State (tens of thousands of
+# rows read for a State whose recommendations are not spread evenly over ids). The app does the same.
+STATE_PAGE = (
+    "r.id IN (SELECT id FROM recommendations_recommendation WHERE state_under_review_id = %(state)s "
+    "ORDER BY id LIMIT 50)"
+)
+
 QUERIES: dict[str, list[str]] = {
-    "state": [ROW + " WHERE r.state_under_review_id = %(state)s ORDER BY r.id LIMIT 50"],
+    "state": [ROW + f" WHERE {STATE_PAGE} ORDER BY r.id"],
     "theme_response": [
         ROW + f" WHERE r.response = 'supported' AND {IN_THEME} ORDER BY r.id LIMIT 50",
         f"SELECT count(*) FROM recommendations_recommendation r WHERE r.response = 'supported' AND {IN_THEME}",

@@ -12,6 +12,10 @@ Environment:
   BENCH_REQUESTS      sequential requests per query for p50/p95 (default 30)
   BENCH_CLIENTS       concurrent clients for requests/second (default 4), during BENCH_SECONDS (default 5)
   BENCH_IMPORT        false skips the import benchmark (bench/import_bench.py)
+The database is VACUUMed (ANALYZE) first, as autovacuum would have done on a server. "app" columns are
+anonymous requests, answered from the response cache after the first; "uncached" ones the same app with
+RESPONSE_CACHE_SECONDS=0 (every request built, counts still cached); "queries" are per request, miss/hit.
+Cold facets are timed last, with no cache at all.
 Only loopback servers are started and queried. Nothing here runs in `make test`.
 """
 
@@ -96,8 +100,14 @@ def app_env(database_url: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
-        "API_ANON_RATE": "100000000/min",
-        "API_USER_RATE": "100000000/min",
+        # Every rate limit out of the way: the clients all come from 127.0.0.1. The API's per second: DRF
+        # keeps each request's time for the whole period and reads them all back on every request, so a
+        # per-minute limit at hundreds of requests a second would make each request load thousands.
+        "API_ANON_RATE": "1000000/s",
+        "API_USER_RATE": "1000000/s",
+        "EXPORT_ANON_MAX_ROWS": "100000000",
+        "SITE_ANON_RATE": "100000000/min",
+        "EXPORT_ANON_RATE": "100000000/min",
         "DJANGO_SETTINGS_MODULE": "upr_tracker.settings",
         "GUNICORN_ACCESSLOG": "",
     }
@@ -131,6 +141,16 @@ def prepare_database(rows: int) -> tuple[str, str]:
     return url, f"built now in {seconds:.0f} s (generate_synthetic, indexes and ANALYZE included)"
 
 
+def vacuum(database_url: str) -> float:
+    """VACUUM (ANALYZE) the database, as autovacuum does on a server soon after a bulk load: the
+    visibility map lets PostgreSQL answer from indexes alone. Quick when nothing changed since."""
+    started = time.perf_counter()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("SET statement_timeout = 0")
+        connection.execute("VACUUM (ANALYZE)")
+    return time.perf_counter() - started
+
+
 # Servers ------------------------------------------------------------------------------------------------
 
 
@@ -149,12 +169,15 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     sys.exit(f"{url} did not answer within {seconds} s")
 
 
-def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
-    env = {**app_env(database_url), "GUNICORN_BIND": f"127.0.0.1:{port}"}
+def start_gunicorn(database_url: str, port: int, log: Path | None = None, **settings: str) -> subprocess.Popen:
+    """The app under gunicorn on 127.0.0.1:port, with `settings` as extra environment; its output goes to
+    `log` when given, else nowhere."""
+    env = {**app_env(database_url), "GUNICORN_BIND": f"127.0.0.1:{port}", **settings}
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     gunicorn = Path(PYTHON).with_name("gunicorn")
     command = [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "upr_tracker.wsgi"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("ab") if log else open(os.devnull, "wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     wait_for(f"http://127.0.0.1:{port}/api/v1/", process)
     return process
 
@@ -205,7 +228,9 @@ def http_call(url: str):
 
 
 def measure_call(call, requests: int, clients: int, seconds: float) -> dict:
-    call()  # warm up
+    # Warm up every worker process (each has its own cache without REDIS_URL): steady state is measured;
+    # the "uncached" columns and the cold facets show what a first request costs.
+    api_bench.run_load(call, clients=clients, requests=4 * clients, seconds=seconds)
     latency = api_bench.run_load(call, clients=1, requests=requests, seconds=max(20.0, seconds))
     load = api_bench.run_load(call, clients=clients, requests=10**9, seconds=seconds)
     return {"p50": latency["p50_ms"], "p95": latency["p95_ms"], "rps": load["rps"]}
@@ -219,20 +244,65 @@ def timed_download(url: str) -> tuple[int, float]:
     return body.count(b"\n") - 1, time.perf_counter() - started
 
 
-def query_counts(database_url: str, paths: dict[str, str]) -> dict[str, int]:
-    """SQL queries per request, from a Django test client run (CaptureQueriesContext) in a child process."""
+def query_counts(database_url: str, paths: dict[str, str]) -> dict[str, str]:
+    """SQL queries per request, from a Django test client run (CaptureQueriesContext) in a child process:
+    "miss/hit", for the first request (response and count caches cold) and the same request again."""
     code = (
-        "import django,json,sys;django.setup();from django.test import Client;"
+        "import django,json,sys;django.setup();from django.test import Client;from django.core.cache import cache;"
         "from django.db import connection;from django.test.utils import CaptureQueriesContext;"
-        "c=Client();out={}\n"
+        "c=Client();out={};cache.clear()\n"
         "for k,p in json.loads(sys.argv[1]).items():\n"
-        " with CaptureQueriesContext(connection) as q:\n"
-        "  r=c.get(p);b=b''.join(r.streaming_content) if r.streaming else r.content\n"
-        " out[k]=len(q) if r.status_code==200 else -r.status_code\n"
+        " n=[]\n"
+        " for _ in range(2):\n"
+        "  with CaptureQueriesContext(connection) as q:\n"
+        "   r=c.get(p);b=b''.join(r.streaming_content) if r.streaming else r.content\n"
+        "  n.append(str(len(q)) if r.status_code==200 else str(-r.status_code))\n"
+        " out[k]='/'.join(n)\n"
         "print(json.dumps(out))"
     )
     output = run([PYTHON, "-c", code, json.dumps(paths)], app_env(database_url))
     return json.loads(output.strip().splitlines()[-1])
+
+
+# Run in a child process with Django set up: each facet computed with no cache (version UNCACHEABLE).
+_COLD_FACETS = """
+import json, sys, time
+import django
+django.setup()
+from django.http import QueryDict
+from recommendations.counts import UNCACHEABLE
+from recommendations.facets import facet_counts
+from recommendations.filters import RecommendationFilterSet
+from recommendations.models import Recommendation
+out = []
+for query, names in json.loads(sys.argv[1]):
+    filterset = RecommendationFilterSet(data=QueryDict(query), queryset=Recommendation.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    for name in names:
+        started = time.perf_counter()
+        facet_counts(filterset, [name], version=UNCACHEABLE)
+        out.append((query, name, time.perf_counter() - started))
+print(json.dumps(out))
+"""
+PAGE_FACETS = (
+    "response theme state_under_review status recommending_state cycle session year action_category "
+    "affected_group sdg regional_group recommending_regional_group bloc"
+).split()
+
+
+def cold_facets(database_url: str, state: str) -> str:
+    """The search page's facets with no filter, and query 4's facet, each computed with no cache: what
+    the first request after a write pays at most (a facet over every recommendation stays cached while
+    the tables it reads are not written, recommendations/facets.py)."""
+    queries = [["", PAGE_FACETS], [f"state_under_review={state}", ["theme"]]]
+    output = run([PYTHON, "-c", _COLD_FACETS, json.dumps(queries)], app_env(database_url))
+    timings = json.loads(output.strip().splitlines()[-1])
+    lines = []
+    for query in dict.fromkeys(query for query, _name, _seconds in timings):
+        row = [(name, seconds) for q, name, seconds in timings if q == query]
+        each = ", ".join(f"{name} {seconds * 1000:,.0f}" for name, seconds in row)
+        lines.append(f"  {query or 'no filter'}: {sum(s for _n, s in row) * 1000:,.0f} ms in all ({each})")
+    return "\n".join(lines)
 
 
 def fmt(value: float) -> str:
@@ -244,19 +314,23 @@ def main() -> None:
     requests, clients, seconds = env_int("BENCH_REQUESTS", 30), env_int("BENCH_CLIENTS", 4), env_int("BENCH_SECONDS", 5)
     WORK.mkdir(parents=True, exist_ok=True)
     database_url, how = prepare_database(rows)
+    print(f"(VACUUM (ANALYZE) in {vacuum(database_url):.0f} s)", flush=True)
     name = urllib.parse.urlsplit(database_url).path.lstrip("/")
     sqlite_path = WORK / f"{name}.sqlite"
     if not sqlite_path.exists():
         print("Exporting to SQLite for Datasette …", flush=True)
         print(f"(SQLite export with FTS5 built in {datasette_side.build(database_url, sqlite_path):.0f} s)")
-    app_port, ds_port = free_port(), free_port()
+    app_port, uncached_port, ds_port = free_port(), free_port(), free_port()
     app = start_gunicorn(database_url, app_port)
+    # The same app without its response cache: what a request costs while its answer is not stored
+    # (after a write, or for a URL asked for the first time). Counts stay cached, as between two writes.
+    uncached = start_gunicorn(database_url, uncached_port, RESPONSE_CACHE_SECONDS="0")
     datasette = datasette_side.serve(sqlite_path, ds_port)
     try:
         wait_for(f"http://127.0.0.1:{ds_port}/-/versions.json", datasette)
-        report(database_url, how, app, app_port, ds_port, requests, clients, seconds)
+        report(database_url, how, app, (app_port, uncached_port), ds_port, requests, clients, seconds)
     finally:
-        for process in (app, datasette):
+        for process in (app, uncached, datasette):
             process.terminate()
             process.wait(30)
     if os.environ.get("BENCH_IMPORT", "true").lower() != "false":
@@ -265,8 +339,8 @@ def main() -> None:
         print(run([PYTHON, "bench/import_bench.py", "--rows", "100000"], env))
 
 
-def report(database_url, how, app, app_port, ds_port, requests, clients, seconds) -> None:
-    base = f"http://127.0.0.1:{app_port}"
+def report(database_url, how, app, ports, ds_port, requests, clients, seconds) -> None:
+    base, uncached_base = (f"http://127.0.0.1:{port}" for port in ports)
     api = f"{base}/api/v1"
     total = api_bench.get_json(f"{api}/recommendations/?page_size=1&include_total=true")["total"]
     urls = dict(zip(QUERY_NAMES, (url for _label, url in api_bench.standard_queries(api)), strict=True))
@@ -290,19 +364,23 @@ def report(database_url, how, app, app_port, ds_port, requests, clients, seconds
     print(
         f"\n{total:,} recommendations ({how}); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"{os.cpu_count()} cores; State {state}, theme {theme}; p50/p95 from {requests} sequential requests, "
-        f"req/s from {clients} clients for {seconds} s\n"
+        f'req/s from {clients} clients for {seconds} s. "app": anonymous requests, answered from the response '
+        'cache after the first; "uncached": the same app with RESPONSE_CACHE_SECONDS=0; queries: miss/hit\n'
     )
-    head = f"{'query':<46} {'app p50':>7} {'p95':>6} {'req/s':>6} | {'SQL p50':>7} {'p95':>6} {'req/s':>6} | "
-    print(head + f"{'DS p50':>7} {'p95':>6} {'req/s':>6} | {'app/SQL p95':>11} {'app/DS p50':>10} {'queries':>7}")
+    head = f"{'query':<46} {'app p50':>7} {'p95':>6} {'req/s':>6} | {'uncached p50':>12} {'p95':>6} {'req/s':>6} | "
+    head += f"{'SQL p50':>7} {'p95':>6} {'req/s':>6} | {'DS p50':>7} {'p95':>6} {'req/s':>6} | "
+    print(head + f"{'app/SQL p95':>11} {'app/DS p50':>10} {'queries':>7}")
     for key, label in QUERY_NAMES.items():
         if key == "export":
             continue
         a = measure_call(http_call(urls[key]), requests, clients, seconds)
+        u = measure_call(http_call(urls[key].replace(base, uncached_base)), requests, clients, seconds)
         s = measure_call(raw.call(key), requests, clients, seconds)
         d = measure_call(http_call(ds_urls[key]), requests, clients, seconds)
         print(
-            f"{label:<46} {fmt(a['p50']):>7} {fmt(a['p95']):>6} {fmt(a['rps']):>6} | {fmt(s['p50']):>7} "
-            f"{fmt(s['p95']):>6} {fmt(s['rps']):>6} | {fmt(d['p50']):>7} {fmt(d['p95']):>6} {fmt(d['rps']):>6} | "
+            f"{label:<46} {fmt(a['p50']):>7} {fmt(a['p95']):>6} {fmt(a['rps']):>6} | {fmt(u['p50']):>12} "
+            f"{fmt(u['p95']):>6} {fmt(u['rps']):>6} | {fmt(s['p50']):>7} {fmt(s['p95']):>6} {fmt(s['rps']):>6} | "
+            f"{fmt(d['p50']):>7} {fmt(d['p95']):>6} {fmt(d['rps']):>6} | "
             f"{a['p95'] / s['p95']:>10.1f}× {a['p50'] / d['p50']:>9.2f}× {counts[key]:>7}",
             flush=True,
         )
@@ -318,13 +396,19 @@ def report(database_url, how, app, app_port, ds_port, requests, clients, seconds
         f"rows/s (worker RSS {sampler.before:.0f} → peak {sampler.peak:.0f} MB; {counts['export']} queries) | "
         f"SQL COPY {raw_rows / raw_seconds:,.0f} rows/s | Datasette {ds_rows / ds_seconds:,.0f} rows/s"
     )
-    print(f"\n{'public page':<46} {'p50':>7} {'p95':>6} {'req/s':>6} {'queries':>8}")
+    print(
+        f"\n{'public page':<46} {'p50':>7} {'p95':>6} {'req/s':>6} | {'uncached p50':>12} {'p95':>6} {'req/s':>6} | "
+        f"{'queries':>8}"
+    )
     for label, path in pages.items():
-        result = measure_call(http_call(base + path), requests, clients, seconds)
+        a = measure_call(http_call(base + path), requests, clients, seconds)
+        u = measure_call(http_call(uncached_base + path), requests, clients, seconds)
         print(
-            f"{label:<46} {fmt(result['p50']):>7} {fmt(result['p95']):>6} {fmt(result['rps']):>6} {counts[label]:>8}",
+            f"{label:<46} {fmt(a['p50']):>7} {fmt(a['p95']):>6} {fmt(a['rps']):>6} | {fmt(u['p50']):>12} "
+            f"{fmt(u['p95']):>6} {fmt(u['rps']):>6} | {counts[label]:>8}",
             flush=True,
         )
+    print(f"\nCold facets, ms (no cache at all):\n{cold_facets(database_url, state)}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ all its select_related/prefetch_related, so a list costs a fixed number of
 queries whatever its page size.
 """
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -16,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from recommendations import facets as facet_module
+from recommendations import response_cache
 from recommendations.api_base import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
 from recommendations.api_schema import filterset_parameters
 from recommendations.filters import (
@@ -23,7 +28,6 @@ from recommendations.filters import (
     RecommendationFilterSet,
     ReviewFilterSet,
     ThemeFilterSet,
-    headlines,
 )
 from recommendations.models import (
     SDG,
@@ -48,6 +52,7 @@ from recommendations.serializers import (
     SessionSerializer,
     ThemeSchemeSerializer,
     ThemeSerializer,
+    recommendation_representations,
 )
 from states.models import State
 
@@ -65,24 +70,50 @@ def recommendations_with_related() -> QuerySet:
 
 
 class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
-    """UPR recommendations. Lists take the filters of docs/api.md; `q` adds a highlighted `snippet`."""
+    """UPR recommendations. Lists take the filters of docs/api.md; `q` adds a highlighted `snippet`.
+
+    Reads are answered from the response cache when the data has not changed
+    (recommendations/response_cache.py), and otherwise built without
+    serializer instances (serializers.recommendation_representations): a page
+    costs one narrow query for the page's ids and one for their representations.
+    """
 
     filter_backends = [FilterBackend]
     filterset_class = RecommendationFilterSet
     lookup_value_regex = ID_REGEX
+    response_cache_actions = frozenset({"list", "retrieve", "facets"})  # read by ResponseCacheMiddleware
 
     def get_queryset(self) -> QuerySet:
-        return recommendations_with_related()
+        return Recommendation.objects.all()
+
+    def cached(self, request: Request, respond) -> Response:
+        """The stored answer, or respond()'s; stored answers come back only through this view's throttles."""
+        return response_cache.serve(request, respond, throttles=[type(throttle) for throttle in self.get_throttles()])
 
     def get_serializer_class(self):
+        # The documented representation (OpenAPI schema); the views build the same dictionaries directly.
         return RecommendationListSerializer if self.action == "list" else RecommendationSerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        text = self.filterset.search_text
-        snippets = headlines([row.pk for row in page], text) if text and page else {}
-        context = {**self.get_serializer_context(), "snippets": snippets}
-        return self.get_paginated_response(RecommendationListSerializer(page, many=True, context=context).data)
+        return self.cached(request, lambda: self._page(request))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return self.cached(request, lambda: self._one(request, int(kwargs[self.lookup_field or "pk"])))
+
+    def _page(self, request: Request) -> Response:
+        page = self.paginator.paginate_keys(self.filter_queryset(self.get_queryset()), request, view=self)
+        ids = [row["id"] for row in page]
+        found = recommendation_representations(ids, request, search_text=self.filterset.search_text, snippets=True)
+        return self.get_paginated_response([found[pk] for pk in ids if pk in found])
+
+    def _one(self, request: Request, pk: int) -> Response:
+        found = recommendation_representations([pk], request)
+        if pk not in found:
+            raise Http404(f"No {Recommendation._meta.object_name} matches the given query.")
+        response = Response(found[pk])
+        updated_at = datetime.datetime.fromisoformat(found[pk]["updated_at"])
+        response["Last-Modified"] = http_date(updated_at.timestamp())
+        return response
 
     @extend_schema(
         parameters=[
@@ -101,6 +132,9 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, pagination_class=None)
     def facets(self, request: Request) -> Response:
         """Counts per value of each requested facet, under every filter except the facet's own."""
+        return self.cached(request, lambda: self._facets(request))
+
+    def _facets(self, request: Request) -> Response:
         names = list(dict.fromkeys(name.strip() for name in request.query_params.getlist("facet")))
         errors = {}
         if not names:

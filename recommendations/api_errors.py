@@ -20,10 +20,24 @@ class Conflict(APIException):
 def reshape(data) -> dict:
     """DRF's error data (a dict of lists, a list, or {"detail": …}) as the API's error object."""
     if isinstance(data, dict):
-        return {_key(key): value if isinstance(value, list | dict) else [value] for key, value in data.items()}
+        return {_key(key): _listed(value) if isinstance(value, list | dict) else [value] for key, value in data.items()}
     if isinstance(data, list):
         return {"detail": data}
     return {"detail": [data]}
+
+
+def _listed(value):
+    """Errors of a nested list ("citations") as a list, one object per item up to the last with an error.
+
+    DRF 3.18 reports them as {index: errors}; the documented shape (docs/api.md, the schema) is a list.
+    """
+    if isinstance(value, dict) and value and all(isinstance(key, int) for key in value):
+        return [_listed(value.get(index, {})) for index in range(max(value) + 1)]
+    if isinstance(value, dict) and set(value) == {api_settings.NON_FIELD_ERRORS_KEY}:
+        return value[api_settings.NON_FIELD_ERRORS_KEY]  # "citations" was not a list at all
+    if isinstance(value, dict):
+        return {_key(key): _listed(item) for key, item in value.items()}
+    return value
 
 
 def _key(key: str) -> str:
@@ -47,3 +61,22 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"errors": {"detail": ["Not found."]}}, status=404)
     return html_page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's 400 handler (a body too large, too many parameters): the API's error shape under /api/."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as html_bad_request
+
+    if not request.path.startswith("/api/"):
+        return html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        message = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+        return JsonResponse({"errors": {"detail": [message]}}, status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        message = f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters."
+    else:
+        message = "The request cannot be read."
+    return JsonResponse({"errors": {"detail": [message]}}, status=400)

@@ -6,6 +6,11 @@ JSON Lines uses the API's own recommendation representation, one object per
 line. CSV and JSON Lines stream from a server-side cursor in chunks of 2,000
 rows, so memory stays flat; XLSX is built on disk in write-only mode and
 refused above XLSX_MAX_ROWS.
+
+Anonymous clients export at most EXPORT_ANON_MAX_ROWS rows in any format (a
+400 asks them to narrow the filters or use a token, before anything is
+streamed) and are throttled more tightly than other API reads
+(EXPORT_ANON_RATE); signed-in users and tokens get every row.
 """
 
 import datetime
@@ -13,6 +18,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +36,7 @@ from recommendations.api_schema import filterset_parameters
 from recommendations.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
 from recommendations.serializers import RecommendationSerializer
+from recommendations.throttling import AnonThrottle, ExportThrottle, UserThrottle
 
 CHUNK_SIZE = exporting.CHUNK_SIZE
 XLSX_MAX_ROWS = 100_000
@@ -61,9 +68,26 @@ class ExportView(generics.GenericAPIView):
     filterset_class = RecommendationFilterSet
     pagination_class = None
     renderer_classes = [JSONRenderer, PassthroughRenderer]
+    throttle_classes = [AnonThrottle, UserThrottle, ExportThrottle]
 
     def get_queryset(self) -> QuerySet:
         return Recommendation.objects.all()
+
+    def anonymous_limit(self) -> tuple[int, str] | None:
+        """EXPORT_ANON_MAX_ROWS and what to say above it, for anonymous clients; None for accounts and tokens."""
+        if self.request.user.is_authenticated:
+            return None
+        limit = settings.EXPORT_ANON_MAX_ROWS
+        return limit, (
+            f"More than {limit:,} recommendations match: narrow the filters, or export with an API token "
+            "(docs/api.md, Exports), which has no limit."
+        )
+
+    @staticmethod
+    def refuse_above(queryset: QuerySet, limit: tuple[int, str] | None) -> None:
+        """400 with the message when more than the limit's rows match; counts at most limit + 1 rows."""
+        if limit is not None and queryset.order_by()[: limit[0] + 1].count() > limit[0]:
+            raise ValidationError({"detail": [limit[1]]})
 
 
 def _export_schema(media_type: str, description: str, kind=OpenApiTypes.STR):
@@ -79,7 +103,9 @@ class CSVExportView(ExportView):
 
     @_export_schema("text/csv", "CSV, one row per recommendation, header first.")
     def get(self, request: Request) -> StreamingHttpResponse:
-        rows = exporting.export_rows(self.filter_queryset(self.get_queryset()), chunk_size=CHUNK_SIZE)
+        queryset = self.filter_queryset(self.get_queryset())
+        self.refuse_above(queryset, self.anonymous_limit())
+        rows = exporting.export_rows(queryset, chunk_size=CHUNK_SIZE)
         lines = exporting.batched(exporting.csv_lines(rows))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         return _attachment(response, "csv")
@@ -91,6 +117,7 @@ class JSONLinesExportView(ExportView):
     @_export_schema("application/jsonl", "One JSON object per line, as the recommendation detail.")
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset = self.filter_queryset(recommendations_with_related())
+        self.refuse_above(queryset, self.anonymous_limit())
         lines = exporting.batched(self.lines(queryset))
         response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         return _attachment(response, "jsonl")
@@ -107,15 +134,13 @@ class XLSXExportView(ExportView):
     @_export_schema(XLSX_TYPE, "XLSX workbook in the generic table format.", OpenApiTypes.BINARY)
     def get(self, request: Request) -> FileResponse:
         queryset = self.filter_queryset(self.get_queryset())
-        if queryset.order_by()[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
-            raise ValidationError(
-                {
-                    "detail": [
-                        f"More than {XLSX_MAX_ROWS:,} recommendations match: narrow the filters "
-                        "or use export.csv, which has no limit."
-                    ]
-                }
-            )
+        xlsx_limit = (
+            XLSX_MAX_ROWS,
+            f"More than {XLSX_MAX_ROWS:,} recommendations match: narrow the filters or use export.csv, which has no "
+            "limit.",
+        )
+        # One COUNT, against the lower limit (the anonymous one when they are equal).
+        self.refuse_above(queryset, min(filter(None, (self.anonymous_limit(), xlsx_limit)), key=lambda limit: limit[0]))
         stream = tempfile.TemporaryFile()
         exporting.write_xlsx(exporting.export_rows(queryset, chunk_size=CHUNK_SIZE), stream)
         stream.seek(0)

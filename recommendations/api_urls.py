@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from recommendations import api, api_export, api_schema, api_writes, feeds
+from recommendations.throttling import AnonThrottle, throttled
 from states import api as states_api
 
 assert api_schema  # registers the OpenAPI extension for our filter backend
@@ -31,7 +32,8 @@ urlpatterns = [
     path("recommendations/export.csv", api_export.CSVExportView.as_view(), name="recommendation-export-csv"),
     path("recommendations/export.jsonl", api_export.JSONLinesExportView.as_view(), name="recommendation-export-jsonl"),
     path("recommendations/export.xlsx", api_export.XLSXExportView.as_view(), name="recommendation-export-xlsx"),
-    path("feeds/assessments.atom", feeds.assessments_feed, name="assessments-feed"),
+    # The feed is a plain Django view: throttled here like the API's own viewsets.
+    path("feeds/assessments.atom", throttled(feeds.assessments_feed, AnonThrottle), name="assessments-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -1,86 +1,122 @@
-"""Cached counts: facet counts and result totals, keyed on the normalised filters and the data's version.
+"""Data versions, and counts cached under them: facet counts and result totals.
 
 Counting is the expensive part of a search at a million recommendations (a
-total over 100,000 matches, fourteen GROUP BYs for the search page), and the
+total over 100,000 matches, fourteen facets for the search page), and the
 same few filter sets are asked for again and again. So counts are kept in the
 Django cache (per process, or shared through Redis with REDIS_URL) under a
 key made of
 
-- the data version: a counter in the cache, bumped (now and at commit) by
-  every save and delete of the models counts read (connect_signals) and by
-  the bulk paths (the importer, the synthetic data generator call
-  data_changed()); plus, as a second net, the newest `updated_at` of the
-  recommendations and the newest tombstone (services.refresh_* set
-  updated_at, as the sync API needs);
+- the data version: counters that PostgreSQL itself bumps, one per table,
+  when a transaction that wrote to the table commits (triggers of migration
+  0010, so every write path moves them, whichever code or tool makes the
+  write). Reading them all is one small query. A count that reads only some
+  tables is keyed on their counters alone (facets.py: the facet of themes over
+  every recommendation survives the recording of an assessment);
 - the filters, normalised (sorted names, sorted values), so equivalent
   queries share an entry.
 
-Entries also expire after COUNT_CACHE_SECONDS, a bound on staleness should a
-write ever slip past the version (e.g. a long transaction committing rows
-whose updated_at is older than the newest one).
+A transaction that has written and not yet committed sees rows nobody else
+sees: its reads are neither cached nor served from the cache (data_version()
+answers UNCACHEABLE). Entries also expire after COUNT_CACHE_SECONDS, which
+bounds the memory they hold.
+
+Response caching (recommendations/response_cache.py) reads the version once
+per request and pins it (`pinned`), so the counts computed for that response
+use the same version without another query.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import QuerySet
 
-from recommendations.models import DeletedObject, Recommendation
+from recommendations.models import Recommendation
 
-VERSION_KEY = "upr:data-version"
-
-
-def bump_data_version() -> None:
-    """Invalidate every cached count."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+# Each table's counter with the moment it moved: a database rebuilt with counters starting again
+# from 1 never matches entries of the old one.
+_VERSION_SQL = (
+    "SELECT current_setting('upr.changed_tables', true), "
+    "json_object_agg(table_name, version || '@' || extract(epoch FROM changed_at)) "
+    "FROM recommendations_dataversion"
+)
 
 
-def data_changed(**_kwargs) -> None:
-    """Call after writing what counts see: bumps the version now and again when the transaction commits.
+@dataclass(frozen=True)
+class DataVersion:
+    """The committed data's version, per table; not cacheable inside a transaction that wrote."""
 
-    Now, so the writing request itself sees fresh counts; at commit, so a count
-    computed by another request between the two (on the old data) is dropped.
+    tables: dict[str, str] = field(default_factory=dict)
+    cacheable: bool = False
+
+    def key(self, tables: Iterable[str] | None = None) -> str:
+        """The version of `tables`, or of all the data; it changes when a write to one of them commits."""
+        names = sorted(self.tables) if tables is None else sorted(tables)
+        return ",".join(self.tables.get(name, "0") for name in names)
+
+
+UNCACHEABLE = DataVersion()
+_pinned: contextvars.ContextVar[DataVersion | None] = contextvars.ContextVar("upr_data_version", default=None)
+
+
+def data_version(using: str | None = None) -> DataVersion:
+    """The version of the data this connection reads: one query, unless a request pinned it.
+
+    UNCACHEABLE inside a transaction that has written (it reads rows nobody else sees yet) or when
+    the counters are missing.
     """
-    bump_data_version()
-    transaction.on_commit(bump_data_version)
-
-
-def connect_signals() -> None:
-    """Writes through the ORM (admin, services, API) invalidate the counts; bulk paths call data_changed().
-
-    Not business rules, only cache invalidation: the signals cover every
-    save and delete of the models counts read, whichever path makes it.
-    """
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from recommendations.models import ImplementationAssessment, Position, Review
-
-    for model in (Recommendation, Position, ImplementationAssessment, Review, DeletedObject):
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"counts-save-{model.__name__}")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"counts-delete-{model.__name__}")
-    for field in ("recommending_states", "themes", "affected_groups", "sdgs"):
-        through = getattr(Recommendation, field).through
-        m2m_changed.connect(data_changed, sender=through, dispatch_uid=f"counts-m2m-{field}")
-
-
-def data_version(using: str | None = None) -> str:
-    """One query (two index lookups): newest updated_at and tombstone; plus the cache's counter."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     with connections[using or Recommendation.objects.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT max(updated_at) FROM {Recommendation._meta.db_table}), "
-            f"(SELECT max(id) FROM {DeletedObject._meta.db_table})"
-        )
-        updated, deleted = cursor.fetchone()
-    return f"{cache.get(VERSION_KEY, 0)}:{updated}:{deleted}"
+        cursor.execute(_VERSION_SQL)
+        changed, tables = cursor.fetchone()
+    if changed or not tables:
+        return UNCACHEABLE
+    return DataVersion(tables=tables, cacheable=True)
+
+
+_reused: tuple[float, DataVersion] | None = None
+
+
+def recent_data_version(max_age: float) -> DataVersion:
+    """data_version(), or the one this process read less than `max_age` seconds ago.
+
+    For anonymous reads only (response_cache.py): they may then miss a write for up to
+    `max_age` after it commits, as if they had been made that much earlier; writers read
+    with their credentials and are never served from the cache. Never reused inside a
+    transaction (it may have written) nor when max_age is 0.
+    """
+    global _reused
+    using = Recommendation.objects.db
+    if max_age <= 0 or connections[using].in_atomic_block:
+        return data_version(using)
+    started, reused = time.monotonic(), _reused
+    if reused is not None and started - reused[0] < max_age:
+        return reused[1]
+    version = data_version(using)
+    if version.cacheable:
+        _reused = (started, version)  # aged from before the read, so never younger than the data
+    return version
+
+
+@contextlib.contextmanager
+def pinned(version: DataVersion) -> Iterator[None]:
+    """Within the block, data_version() answers `version` without a query (one request's work)."""
+    token = _pinned.set(version)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def normalised(cleaned_data: dict, *, drop: tuple[str, ...] = ("ordering",)) -> str:
@@ -97,11 +133,11 @@ def normalised(cleaned_data: dict, *, drop: tuple[str, ...] = ("ordering",)) -> 
     return json.dumps(items, sort_keys=True)
 
 
-def cached(kind: str, filters: str, version: str, compute: Callable[[], object]) -> object:
-    if not settings.COUNT_CACHE_SECONDS:
+def cached(kind: str, filters: str, version: str | None, compute: Callable[[], object]) -> object:
+    """compute(), kept under (kind, filters, version); computed afresh when version is None (uncacheable)."""
+    if not settings.COUNT_CACHE_SECONDS or version is None:
         return compute()
-    digest = hashlib.sha256(f"{kind}\0{filters}\0{version}".encode()).hexdigest()
-    key = f"upr:counts:{digest}"
+    key = _key(kind, filters, version)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -109,8 +145,31 @@ def cached(kind: str, filters: str, version: str, compute: Callable[[], object])
     return value
 
 
-def cached_total(queryset: QuerySet, version: str | None = None) -> int:
+def cached_many(entries: dict[str, tuple[str, str | None]], compute: Callable[[list[str]], dict]) -> dict:
+    """cached() for several values at once: `entries` maps a name to its (kind and filters, version);
+    compute(names) computes the missing ones. One cache round trip to read, one to write."""
+    if not settings.COUNT_CACHE_SECONDS:
+        return compute(list(entries))
+    keys = {name: _key(what, "", version) for name, (what, version) in entries.items() if version is not None}
+    found = cache.get_many(keys.values())
+    values = {name: found[key] for name, key in keys.items() if key in found}
+    missing = [name for name in entries if name not in values]
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        stored = {keys[name]: computed[name] for name in missing if name in keys}
+        cache.set_many(stored, timeout=settings.COUNT_CACHE_SECONDS)
+    return values
+
+
+def _key(kind: str, filters: str, version: str) -> str:
+    return "upr:counts:" + hashlib.sha256(f"{kind}\0{filters}\0{version}".encode()).hexdigest()
+
+
+def cached_total(queryset: QuerySet, version: DataVersion | None = None) -> int:
     """COUNT(*) of a queryset, cached under its SQL (which holds every filter value) and the data version."""
-    sql, params = queryset.order_by().query.sql_with_params()
     version = data_version(queryset.db) if version is None else version
-    return cached("total", f"{sql}\0{params!r}", version, queryset.count)
+    if not version.cacheable:
+        return queryset.count()
+    sql, params = queryset.order_by().query.sql_with_params()
+    return cached("total", f"{sql}\0{params!r}", version.key(), queryset.count)

@@ -20,7 +20,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, F, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 
-from recommendations.importers.table import COLUMNS, LIST_SEPARATOR
+from recommendations.importers.table import COLUMNS, LIST_SEPARATOR, quote_formula
 from recommendations.models import Recommendation
 
 CHUNK_SIZE = 2000
@@ -106,10 +106,14 @@ class _Echo:
 
 
 def csv_lines(rows: Iterable[list[object]]) -> Iterator[str]:
-    """CSV lines (UTF-8 text) for a StreamingHttpResponse."""
+    """CSV lines (UTF-8 text) for a StreamingHttpResponse.
+
+    Text that a spreadsheet would run as a formula (=, +, -, @ …) is written with a leading "'", which
+    spreadsheets show as text; the table importer removes it again (importers/table.py, quote_formula).
+    """
     writer = csv.writer(_Echo())
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([quote_formula(value) if isinstance(value, str) else value for value in row])
 
 
 def batched(lines: Iterable[str], size: int = 500) -> Iterator[str]:

@@ -1,7 +1,11 @@
 """Atom feed of newly recorded implementation assessments: /api/v1/feeds/assessments.atom.
 
 Filter with ?state_under_review=KAZ and ?theme=<slug or scheme:slug> (repeatable, as in the API).
+XML 1.0 cannot carry most control characters; stored texts may hold them (the API keeps them),
+so the feed leaves them out.
 """
+
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -15,6 +19,12 @@ from recommendations.filters import AssessmentFeedFilterSet
 from recommendations.models import ImplementationAssessment
 
 FEED_SIZE = 50
+# What XML 1.0 refuses (django.utils.xmlutils raises on it): C0 controls but tab, line feed and carriage return.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 class AssessmentFeed(Feed):
@@ -40,17 +50,20 @@ class AssessmentFeed(Feed):
     def item_title(self, item: ImplementationAssessment) -> str:
         recommendation = item.recommendation
         label = recommendation.paragraph or f"#{recommendation.pk}"
-        return f"{item.get_status_display()}: {recommendation.review.state.name}, recommendation {label}"
+        return xml_text(f"{item.get_status_display()}: {recommendation.review.state.name}, recommendation {label}")
 
     def item_description(self, item: ImplementationAssessment) -> str:
         text = Truncator(item.recommendation.text).chars(300)
-        return f"{item.organisation.name}, {item.assessed_on:%d %B %Y}. {item.narrative}\n\nRecommendation: {text}"
+        description = (
+            f"{item.organisation.name}, {item.assessed_on:%d %B %Y}. {item.narrative}\n\nRecommendation: {text}"
+        )
+        return xml_text(description)
 
     def item_link(self, item: ImplementationAssessment) -> str:
         return reverse("api:assessment-detail", args=[item.pk])
 
     def item_author_name(self, item: ImplementationAssessment) -> str:
-        return item.organisation.name
+        return xml_text(item.organisation.name)
 
     def item_pubdate(self, item: ImplementationAssessment):
         return item.created_at

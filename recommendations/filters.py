@@ -7,8 +7,6 @@ across many-to-many relations use `id IN (subquery)` so rows never repeat and
 no DISTINCT is needed. See docs/api.md for the documented contract.
 """
 
-from collections.abc import Iterable
-
 import django_filters
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, QuerySet, Value, When
@@ -99,24 +97,22 @@ def rank_expression(text: str):
     return rank + phrase
 
 
-def headlines(ids: Iterable[int], text: str) -> dict[int, str]:
-    """ts_headline for the given recommendations only (one query; run it for a page, not a whole result set).
+# The API's snippets (serializers.recommendation_representations): up to two fragments of 15 to 35
+# words around the matches, computed for a page's rows only.
+HEADLINE = {
+    "start_sel": MARK_START,
+    "stop_sel": MARK_STOP,
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
 
-    Matches are wrapped in MARK_START/MARK_STOP; the rest is the stored text, unescaped.
-    """
-    headline = SearchHeadline(
-        "text",
-        search_query(text),
-        config=SEARCH_CONFIG,
-        start_sel=MARK_START,
-        stop_sel=MARK_STOP,
-        max_words=35,
-        min_words=15,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
-    rows = Recommendation.objects.filter(pk__in=list(ids)).annotate(snippet=headline).values_list("pk", "snippet")
-    return dict(rows)
+
+def headline_options(connection) -> str:
+    """HEADLINE as the options argument of ts_headline(), exactly as SearchHeadline writes it."""
+    options = SearchHeadline("text", search_query(""), config=SEARCH_CONFIG, **HEADLINE).options
+    return ", ".join(connection.ops.compose_sql(f"{option}=%s", [value]) for option, value in options.items())
 
 
 def _m2m_ids(through, **lookups) -> QuerySet:

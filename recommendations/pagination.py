@@ -94,6 +94,14 @@ class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+        return self._paginate(queryset, request, keys_only=False)
+
+    def paginate_keys(self, queryset: QuerySet, request: Request, view=None) -> list[dict]:
+        """The page as dicts of the ordering's values (id among them), for views that fetch their rows
+        themselves: a narrow query PostgreSQL can often answer from an index alone."""
+        return self._paginate(queryset, request, keys_only=True)
+
+    def _paginate(self, queryset: QuerySet, request: Request, *, keys_only: bool) -> list:
         self.request = request
         self.page_size = self.get_page_size(request)
         self.keys = ordering_of(queryset)
@@ -105,6 +113,8 @@ class KeysetPagination(BasePagination):
             queryset = after(queryset, self.keys, values, reverse=reverse)
         if reverse:
             queryset = queryset.reverse()
+        if keys_only:
+            queryset = queryset.values(*dict.fromkeys(["id", *(key.lstrip("-") for key in self.keys)]))
         rows = list(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
@@ -144,7 +154,8 @@ class KeysetPagination(BasePagination):
         return values, bool(data.get("r"))
 
     def link(self, row, reverse: bool) -> str:
-        values = [getattr(row, key.lstrip("-")) for key in self.keys]
+        names = [key.lstrip("-") for key in self.keys]
+        values = [row[name] for name in names] if isinstance(row, dict) else [getattr(row, name) for name in names]
         url = self.request.build_absolute_uri()
         return replace_query_param(url, self.cursor_query_param, _encode(self.keys, values, reverse))
 

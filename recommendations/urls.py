@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from recommendations import advocacy_views, evidence_files, submissions, views
+from recommendations.throttling import throttled
 
 
 class IdConverter:
@@ -21,7 +22,7 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("recommendations/", views.recommendation_search, name="search"),
+    path("recommendations/", throttled(views.recommendation_search), name="search"),
     path("recommendations/<id:pk>/", views.recommendation_detail, name="detail"),
     path("recommendations/<id:pk>/submit-assessment/", submissions.submit_assessment, name="submit-assessment"),
     path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from recommendations import charts, followup, search, statistics
 from recommendations.models import Cycle, Theme
+from recommendations.response_cache import cached_view
 
 
 def home(request):
@@ -22,6 +23,7 @@ def home(request):
     return render(request, "recommendations/home.html", context)
 
 
+@cached_view  # anonymous visitors get the stored page until the data changes (response_cache.py)
 def recommendation_search(request):
     page = search.run(request.GET)
     return render(request, "recommendations/search.html", {"search": page}, status=400 if page.errors else 200)

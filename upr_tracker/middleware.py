@@ -1,7 +1,15 @@
-"""Content-Security-Policy with the few exceptions the third-party UIs need."""
+"""Content-Security-Policy with the few exceptions the third-party UIs need; statement timeouts as 503."""
+
+import logging
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from psycopg.errors import QueryCanceled
+
+logger = logging.getLogger(__name__)
 
 # Django's admin widgets and the bundled Swagger UI / Redoc set element styles
 # from JavaScript; they get inline *styles* (never inline scripts).
@@ -17,3 +25,31 @@ class SiteCSPMiddleware(CSPMiddleware):
             # Redoc searches in a web worker it builds from a blob.
             parts.update = {**(parts.update or {}), "worker-src": [SELF, "blob:"]}
         return parts
+
+
+class QueryTimeoutMiddleware:
+    """A statement PostgreSQL cancelled (DB_STATEMENT_TIMEOUT_MS) is a 503 asking to retry, not a 500.
+
+    The error page is rendered without the database: in a test, or inside a
+    transaction, the connection refuses every query after a cancelled one.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and isinstance(exception.__cause__, QueryCanceled)):
+            return None
+        logger.warning("Statement timeout answering %s %s", request.method, request.path)
+        message = "The database took too long to answer: try again in a moment, or narrow the request."
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"errors": {"detail": [message]}}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET/HEAD answer with a body, and 304 for If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Stored answers for anonymous readers of the recommendations API and search page, before sessions,
+    # authentication and DRF run (recommendations/response_cache.py; RESPONSE_CACHE_SECONDS).
+    "recommendations.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Audit: history rows written during a request name the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A statement cancelled by DB_STATEMENT_TIMEOUT_MS is answered 503, not 500.
+    "upr_tracker.middleware.QueryTimeoutMiddleware",
     # Last, as django-axes asks: refuses logins from locked-out users.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +140,8 @@ else:
     )
 _default_db.setdefault("OPTIONS", {})
 _default_db["OPTIONS"].setdefault("application_name", "upr_tracker")
+# A connection attempt to an unreachable server must not pin a worker thread for minutes (seconds).
+_default_db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
 # A runaway query must not pin a worker: cap every statement (milliseconds, 0 = off).
 STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 if STATEMENT_TIMEOUT_MS:
@@ -257,6 +264,11 @@ def _api_rate(name: str, default: str) -> str:
 
 API_ANON_RATE = _api_rate("API_ANON_RATE", "120/min")
 API_USER_RATE = _api_rate("API_USER_RATE", "1200/min")
+# Anonymous visitors of the search page and the embed widget, per IP address (recommendations/throttling.py).
+SITE_ANON_RATE = _api_rate("SITE_ANON_RATE", "60/min")
+# Anonymous exports, per IP address, on top of API_ANON_RATE; and the most rows one may hold.
+EXPORT_ANON_RATE = _api_rate("EXPORT_ANON_RATE", "30/hour")
+EXPORT_ANON_MAX_ROWS = env_int("EXPORT_ANON_MAX_ROWS", 100_000, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
@@ -266,7 +278,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.throttling.AnonThrottle", "recommendations.throttling.UserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, refusing deep nesting and strings no text column holds (NUL, lone surrogates).
+    "DEFAULT_PARSER_CLASSES": ["recommendations.api_parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api_errors.exception_handler",
@@ -307,10 +320,11 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Disposition"]
 CORS_ALLOW_CREDENTIALS = False
-# The cache holds throttling counters and cached counts (recommendations/counts.py). The
-# local-memory cache is per process: with N app processes an anonymous client gets up to N
-# times API_ANON_RATE and each process counts for itself. REDIS_URL shares one cache between
-# every process and app server (e.g. redis://127.0.0.1:6379/0).
+# The cache holds throttling counters, cached counts (recommendations/counts.py) and cached
+# answers (recommendations/response_cache.py). The local-memory cache is per process: with N app
+# processes an anonymous client gets up to N times API_ANON_RATE and each process counts and
+# caches for itself. REDIS_URL shares one cache between every process and app server
+# (e.g. redis://127.0.0.1:6379/0).
 REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -324,6 +338,15 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upr-tracker"}}
 # Facet counts and result totals are cached until the data changes, and at most this many seconds (0 = off).
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 300, minimum=0)
+# Whole answers to anonymous GETs of the recommendations API and the search page
+# (recommendations/response_cache.py): kept until the data changes, at most this many seconds (0 = off),
+# bodies up to RESPONSE_CACHE_MAX_BYTES.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 600, minimum=0)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 524_288, minimum=0)
+# How long a process may reuse the data version it read to answer anonymous readers from that cache
+# (milliseconds; 0 = read it for every request). Anonymous readers may then see a write that much later;
+# writers, who read with their credentials, never. Off in development, so a change shows at once.
+RESPONSE_CACHE_VERSION_MS = env_int("RESPONSE_CACHE_VERSION_MS", 0 if DEBUG else 200, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -51,6 +51,9 @@ MAX_RESPONSE_SOURCE = 200
 MAX_THEME_NAME = 200
 MAX_THEME_CODE = 20
 MAX_GROUP_NAME = 200
+# Not a column limit but PostgreSQL's: the text's search vector must stay under 1 MB. Real recommendations are
+# at most a few thousand characters.
+MAX_TEXT = 10_000
 
 
 class ImportFileError(Exception):

@@ -27,6 +27,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -70,11 +71,21 @@ def detect_format(stream: BinaryIO) -> str:
     )
 
 
+# What reading a damaged DOCX/XLSX may raise: the archive (a bad CRC, a truncated or corrupt deflate
+# stream), a missing part, or XML that does not parse (lxml's and ElementTree's errors are SyntaxErrors).
+DAMAGED_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, SyntaxError)
+
+
 def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise ImportFileError(f"The file is a damaged or truncated ZIP archive (DOCX/XLSX): {exc}.") from None
+
+
+def undecodable(encoding: str, line: int, error: UnicodeDecodeError) -> str:
+    """The message for text that stops being valid in the encoding its BOM named."""
+    return f"The file is not valid {encoding} text near line {line} ({error.reason}): save it again as UTF-8."
 
 
 def _zip_format(stream: BinaryIO) -> str:

@@ -26,7 +26,6 @@ does the published wording, apart from the list's closing ";".
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -102,8 +101,7 @@ def _open(stream: BinaryIO):
     stream.seek(0)
     try:
         return docx.Document(stream)
-    # lxml's XMLSyntaxError, for a part that is not XML, is a SyntaxError.
-    except (PackageNotFoundError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile) as exc:
+    except (PackageNotFoundError, *detect.DAMAGED_ARCHIVE) as exc:
         raise ImportFileError(f"The DOCX file cannot be read: {exc}.") from None
 
 

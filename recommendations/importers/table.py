@@ -7,6 +7,9 @@ Columns (header names, any order, case-insensitive):
 - optional: response_source and kind are read; id, cycle, status and
   updated_at are written by the exporter for readers and ignored here.
 
+In CSV, a cell the exporter prefixed with "'" because it starts like a spreadsheet formula
+(=, +, -, @, tab or carriage return) is read without that prefix (see quote_formula).
+
 States are ISO3 codes or any known name. Lists are separated by ";". Themes
 are written "scheme:theme" (e.g. "ohchr:A12", "upr-info:Women's rights"),
 where the theme is its code, name or slug in that scheme; a theme without a
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -69,6 +73,21 @@ KINDS = {
     "voluntary pledge": "voluntary_pledge",
 }
 LIST_SEPARATOR = ";"
+# Text a spreadsheet would run as a formula when it opens a CSV file (CSV/formula injection), with any
+# apostrophes already in front of it.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def quote_formula(value: str) -> str:
+    """The CSV cell for `value`: "'" in front of what a spreadsheet would run as a formula, so it shows as text.
+
+    Lossless with unquote_formula: text that already starts with "'" and then a formula gets one more.
+    """
+    return f"'{value}" if _FORMULA.match(value) else value
+
+
+def unquote_formula(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
 
 
 def is_header(header: list[str]) -> bool:
@@ -118,9 +137,12 @@ def _csv_records(stream: BinaryIO) -> Iterator[list[str]]:
     with detect.text_reader(stream, encoding) as text:
         reader = csv.reader(text)
         try:
-            yield from reader
+            for record in reader:
+                yield [unquote_formula(value) for value in record]
         except csv.Error as exc:
             raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+        except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
+            raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
 
 
 def _xlsx_records(stream: BinaryIO) -> Iterator[list[str]]:
@@ -131,7 +153,7 @@ def _xlsx_records(stream: BinaryIO) -> Iterator[list[str]]:
     stream.seek(0)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, SyntaxError) as exc:
+    except (InvalidFileException, *detect.DAMAGED_ARCHIVE) as exc:
         raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
     return _sheet_records(workbook)
 
@@ -141,8 +163,8 @@ def _sheet_records(workbook) -> Iterator[list[str]]:
     try:
         for values in workbook.worksheets[0].iter_rows(values_only=True):
             yield [_cell_text(value) for value in values]
-    # XML parse errors (lxml's and ElementTree's) are SyntaxErrors.
-    except (KeyError, ValueError, SyntaxError) as exc:
+    # The sheet is decompressed and parsed as it is read: damage shows up here too.
+    except detect.DAMAGED_ARCHIVE as exc:
         raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
     finally:
         workbook.close()

@@ -71,19 +71,21 @@ def parse(stream: BinaryIO) -> ParsedFile:
 
 def _rows(stream: BinaryIO, encoding: str) -> Iterator[ParsedRow]:
     with detect.text_reader(stream, encoding) as text:
-        reader = csv.reader(text)
-        next(reader)
+        records = _records(csv.reader(text), encoding)
+        next(records, None)
         # Row numbers count the header as row 1, as a spreadsheet shows them.
-        for number, record in enumerate(_records(reader), start=2):
+        for number, record in enumerate(records, start=2):
             if any(value.strip() for value in record):
                 yield parse_record(str(number), record)
 
 
-def _records(reader) -> Iterator[list[str]]:
+def _records(reader, encoding: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
         raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+    except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
+        raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
 
 
 def parse_record(row: str, record: list[str]) -> ParsedRow:

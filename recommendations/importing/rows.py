@@ -20,6 +20,7 @@ from recommendations.importers.base import (
     MAX_GROUP_NAME,
     MAX_PARAGRAPH,
     MAX_RESPONSE_SOURCE,
+    MAX_TEXT,
     MAX_THEME_CODE,
     MAX_THEME_NAME,
     PARAGRAPH,
@@ -285,6 +286,8 @@ class Run:
     def _check_lengths(self, row: ParsedRow) -> None:
         if not row.text.strip():
             self._problem(row, TEXT, "No recommendation text.")
+        elif len(row.text) > MAX_TEXT:
+            self._problem(row, TEXT, f"Recommendation text longer than {MAX_TEXT:,} characters.")
         if len(row.paragraph) > MAX_PARAGRAPH:
             self._problem(row, PARAGRAPH, f"Paragraph number longer than {MAX_PARAGRAPH} characters.")
         if len(row.response_source) > MAX_RESPONSE_SOURCE:

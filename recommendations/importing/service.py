@@ -10,7 +10,7 @@ from typing import BinaryIO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
-from recommendations import advocacy, counts, followup
+from recommendations import advocacy, followup
 from recommendations.importers import detect, ohchr_docx, table, upr_info
 from recommendations.importers.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.importing.lookups import Lookups, unknown_state
@@ -70,9 +70,7 @@ def import_recommendations(
             if progress:
                 progress(len(chunk))
         result.written = not dry_run and (skip_invalid or not result.errors)
-        if result.written:
-            counts.data_changed()  # COPY sends no signals: cached counts must go
-        else:
+        if not result.written:
             transaction.set_rollback(True)
     result.problems.sort(key=_row_order)
     if suggest and result.written and (result.created or result.updated):

@@ -1,5 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -9,6 +10,8 @@ from states.models import State
 
 # Stemming for full-text search: recommendations are published in English.
 SEARCH_CONFIG = "english"
+# Longest recommendation text (importers.base.MAX_TEXT is the same limit for imports).
+TEXT_MAX_LENGTH = 10_000
 
 
 class Response(models.TextChoices):
@@ -207,6 +210,13 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[self.pk])
+
+    def clean(self) -> None:
+        # PostgreSQL refuses a search vector over 1 MB (a 500 on save); real texts are a few thousand characters.
+        if len(self.text) > TEXT_MAX_LENGTH:
+            raise ValidationError(
+                {"text": f"At most {TEXT_MAX_LENGTH:,} characters (this text has {len(self.text):,})."}
+            )
 
 
 class Position(models.Model):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from recommendations import labels
+from recommendations.counts import DataVersion
 from recommendations.facets import facet_counts
 from recommendations.filters import STATUS_NONE, RecommendationFilterSet
 from recommendations.models import ImplementationStatus, Response
@@ -72,7 +73,7 @@ NATURAL_ORDER = {
 }
 
 
-def facets_for(filterset: RecommendationFilterSet, *, version: str | None = None) -> list[Facet]:
+def facets_for(filterset: RecommendationFilterSet, *, version: DataVersion | None = None) -> list[Facet]:
     """The API's facet counts (cached; one GROUP BY each on a miss), relabelled and sorted for reading."""
     counts = facet_counts(filterset, FACET_ORDER, version=version)
     facets = []

@@ -12,6 +12,7 @@ how many results dropping each filter would give.
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, QueryDict
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations import counts
 from recommendations.api_export import XLSX_MAX_ROWS
-from recommendations.filters import RecommendationFilterSet
+from recommendations.filters import Q_MAX_LENGTH, RecommendationFilterSet
 from recommendations.models import Recommendation, Theme
 from recommendations.search.facets import FACET_ORDER, Facet, facets_for
 from recommendations.search.params import PAGE_PARAM, PARAM_LABELS
@@ -123,7 +124,12 @@ class SearchPage:
 
     @property
     def export_csv(self) -> str:
-        return self._export_url("api:recommendation-export-csv")
+        """The CSV export, when an anonymous visitor may export this many rows (EXPORT_ANON_MAX_ROWS)."""
+        return self._export_url("api:recommendation-export-csv") if self.total <= self.export_max_rows else ""
+
+    @property
+    def export_max_rows(self) -> int:
+        return settings.EXPORT_ANON_MAX_ROWS
 
     @property
     def export_xlsx(self) -> str:
@@ -155,7 +161,8 @@ def run(query: QueryDict) -> SearchPage:
     params = clean_params(query)
     filterset = RecommendationFilterSet(data=_with_default_ordering(params), queryset=Recommendation.objects.all())
     page_number, page_error = _page_number(params)
-    result = SearchPage(params=params, q=params.get("q", ""), ordering=_ordering(params))
+    # Search words are quoted back into the search box, which holds Q_MAX_LENGTH characters: never a megabyte.
+    result = SearchPage(params=params, q=params.get("q", "")[:Q_MAX_LENGTH], ordering=_ordering(params))
     result.orderings = _orderings(result.q, result.ordering)
     if not filterset.is_valid() or page_error:
         result.errors = _errors(filterset, page_error)
@@ -228,7 +235,7 @@ def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[s
     return errors
 
 
-def _page(queryset, number: int, version: str) -> Page:
+def _page(queryset, number: int, version: counts.DataVersion) -> Page:
     """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists."""
     rows = queryset.select_related("review__state", "review__session__cycle").prefetch_related(
         "recommending_states",

@@ -26,7 +26,7 @@ class Suggestion:
 def highlighted_texts(ids: list[int], text: str) -> dict[int, str]:
     """The whole text of each recommendation with the search's matches between MARK_START and MARK_STOP.
 
-    The API's `headlines` cuts fragments around matches; a recommendation is
+    The API's snippets (filters.HEADLINE) cut fragments around matches; a recommendation is
     short and people judge it by its whole wording, so the page marks the full
     text. Same query parsing (`search_query`) as the filter, so what is marked
     is what matched.

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from recommendations import counts
 from recommendations.importing.bulk import copy_rows
 from recommendations.models import (
     SDG,
@@ -114,7 +113,6 @@ def generate(profile: Profile, count: int, *, seed: int = 0, force: bool = False
         _reset_sequences()
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        counts.data_changed()
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
         for model in CLEARED:

@@ -388,7 +388,10 @@ QUERY_SCENARIOS = {
 }
 
 
-def test_counts_come_from_the_cache_until_the_data_changes(client, world, django_assert_num_queries):
+# Real commits: the data version moves when a writing transaction commits (migration 0010).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counts_come_from_the_cache_until_the_data_changes(client, world, django_assert_num_queries, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0  # the counts' own cache, not the whole page's
     search(client, [])
     # 1 data version; the COUNT and the 14 facets from the cache; 2 rows; 3 recommending States; 4 themes.
     with django_assert_num_queries(4):
