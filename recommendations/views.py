@@ -14,6 +14,7 @@ from recommendations.models import Cycle, Theme
 from recommendations.response_cache import cached_view
 
 
+@cached_view  # whole-table figures: computed once per data version for anonymous visitors
 def home(request):
     context = {
         "figures": statistics.headline_figures(),

@@ -232,3 +232,16 @@ def test_the_version_is_never_reused_inside_a_transaction(recommendation, django
         counts.recent_data_version(60)
     with transaction.atomic(), django_assert_num_queries(1):  # read again: the transaction may have written
         counts.recent_data_version(60)
+
+
+def test_the_home_page_is_computed_once_per_data_version(client, recommendation, org_a, django_assert_num_queries):
+    first = client.get("/")
+    with django_assert_num_queries(1):  # the data version; the whole-table figures are not recomputed
+        assert client.get("/").content == first.content
+    services.record_assessment(
+        recommendation=recommendation,
+        organisation=org_a,
+        status="not_implemented",
+        assessed_on=datetime.date(2031, 1, 1),
+    )
+    assert client.get("/").content != first.content  # the new assessment is listed
