@@ -260,7 +260,8 @@ def query_counts(database_url: str, paths: dict[str, str]) -> dict[str, str]:
         " out[k]='/'.join(n)\n"
         "print(json.dumps(out))"
     )
-    output = run([PYTHON, "-c", code, json.dumps(paths)], app_env(database_url))
+    # The data version read by every request (not reused for RESPONSE_CACHE_VERSION_MS), as the tests pin them.
+    output = run([PYTHON, "-c", code, json.dumps(paths)], {**app_env(database_url), "RESPONSE_CACHE_VERSION_MS": "0"})
     return json.loads(output.strip().splitlines()[-1])
 
 
