@@ -19,20 +19,36 @@ sys.exc_info() is the exception being handled. Never touches the database.
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
-from django.template import loader
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.defaults import server_error as html_server_error
 
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = "The database is unavailable for a moment. Please try again in a few seconds."
+UNAVAILABLE = gettext_noop("The database is unavailable for a moment. Please try again in a few seconds.")
 
 
 def server_error(request) -> HttpResponse:
     if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return html_server_error(request)
+    return unavailable(
+        request,
+        heading=_("Temporarily unavailable"),
+        message=_(UNAVAILABLE),
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+
+
+def unavailable(request: HttpRequest, *, heading: str, message: str, retry_after: int) -> HttpResponse:
+    """A 503 asking to retry after `retry_after` seconds: the API's error shape under /api/, else a page.
+
+    The page is standalone (templates/503.html): it is rendered when the
+    database is unreachable or the request's transaction is unusable.
+    """
     if request.path.startswith("/api/"):
-        response = JsonResponse({"errors": {"detail": [UNAVAILABLE]}}, status=503)
+        response = JsonResponse({"errors": {"detail": [message]}}, status=503)
     else:
-        response = HttpResponse(loader.get_template("database_unavailable.html").render(), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response = HttpResponse(render_to_string("503.html", {"heading": heading, "message": message}), status=503)
+    response["Retry-After"] = str(retry_after)
     return response

@@ -5,9 +5,10 @@ import logging
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.db import OperationalError
-from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
+
+from upr_tracker import errors
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +47,9 @@ class QueryTimeoutMiddleware:
         if not (isinstance(exception, OperationalError) and isinstance(exception.__cause__, QueryCanceled)):
             return None
         logger.warning("Statement timeout answering %s %s", request.method, request.path)
-        message = "The database took too long to answer: try again in a moment, or narrow the request."
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"errors": {"detail": [message]}}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        return response
+        return errors.unavailable(
+            request,
+            heading=_("This took too long"),
+            message=_("The database took too long to answer: try again in a moment, or narrow the request."),
+            retry_after=self.RETRY_AFTER_SECONDS,
+        )
