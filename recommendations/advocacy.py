@@ -20,7 +20,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from recommendations import permissions
 from recommendations.advocacy_matching import SuggestionRun as SuggestionRun  # re-exported: the interface
@@ -70,11 +69,7 @@ def _decide(match: AskMatch, user: AbstractBaseUser, status: str) -> AskMatch:
     locked = AskMatch.objects.select_for_update().select_related("proposal").get(pk=match.pk)
     if not can_decide(user, locked):
         raise PermissionDenied("Only the ask's organisation decides its matches.")
-    locked.status = status
-    locked.decided_by = user
-    locked.decided_at = timezone.now()
-    locked._history_user = user
-    locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    locked.decide(status, user)
     match.status, match.decided_by, match.decided_at = locked.status, locked.decided_by, locked.decided_at
     return locked
 

@@ -5,7 +5,6 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
-from django.utils import timezone
 
 from recommendations import permissions
 from recommendations.models import Recommendation, RepeatLink, SuggestionStatus
@@ -57,12 +56,7 @@ def _decide(link: RepeatLink, user: AbstractBaseUser, status: str) -> RepeatLink
     if not may_decide(user):
         raise PermissionDenied("Only editors and staff administrators confirm or dismiss repeats.")
     check_pair(link.earlier_id, link.later_id)
-    link.status, link.decided_by, link.decided_at = status, user, timezone.now()
-    link._history_user = user
-    if link.pk is None:
-        link.save()
-    else:
-        link.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    link.decide(status, user)
     return link
 
 

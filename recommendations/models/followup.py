@@ -9,6 +9,7 @@ suggest it again.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -32,6 +33,15 @@ class Decision(models.Model):
 
     class Meta:
         abstract = True
+
+    def decide(self, status: str, user) -> None:
+        """Record an editor's decision (history names the user); saves a new suggestion whole."""
+        self.status, self.decided_by, self.decided_at = status, user, timezone.now()
+        self._history_user = user
+        if self.pk is None:
+            self.save()
+        else:
+            self.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
 class RepeatLink(Decision):
