@@ -336,7 +336,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
                 narrative=data["narrative"],
                 recorded_by=request.user,
                 state=permissions.initial_state(request.user, organisation.pk),
-                evidence=list(data["evidence"]),
+                citations=[(evidence, "", "") for evidence in data["evidence"]],
             )
         except ValidationError as error:
             self.message_user(request, f"Nothing was recorded: {'; '.join(error.messages)}", messages.ERROR)

@@ -135,28 +135,26 @@ def record_assessment(
     `state` defaults to published for trusted callers (commands, demo data);
     the admin, the API and the public form pass permissions.initial_state(…).
     """
-    assessment = ImplementationAssessment(
-        recommendation=recommendation,
+    (assessment,) = record_assessments(
+        recommendations=[recommendation],
         status=status,
         assessed_on=assessed_on,
         organisation=organisation,
         recorded_by=recorded_by,
         narrative=narrative,
         assessor_kind=assessor_kind,
+        citations=citations,
         state=state,
         submitter=submitter,
     )
-    assessment.full_clean()
-    assessment._history_user = recorded_by
-    assessment.save()
-    _add_citations(assessment, citations, recorded_by)
-    refresh_current_status([recommendation.pk])
     return assessment
 
 
-def _add_citations(assessment: ImplementationAssessment, citations, user) -> None:
+def _add_citations(assessments: list[ImplementationAssessment], citations, user) -> None:
+    """Each of `assessments` cites each (evidence, excerpt, page): one bulk insert with history."""
     rows = [
         Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
+        for assessment in assessments
         for evidence, excerpt, page in citations
     ]
     if rows:
@@ -235,7 +233,7 @@ def save_assessment(
     assessment.save()
     if citations is not None:
         assessment.citations.all().delete()
-        _add_citations(assessment, citations, user)
+        _add_citations([assessment], citations, user)
     refresh_current_status({assessment.recommendation_id, refresh_also or assessment.recommendation_id})
     return assessment
 
@@ -247,12 +245,17 @@ def record_assessments(
     status: str,
     assessed_on: datetime.date,
     organisation: Organisation,
-    recorded_by: AbstractBaseUser | None,
-    state: str,
+    recorded_by: AbstractBaseUser | None = None,
     narrative: str = "",
-    evidence: Sequence[EvidenceSource] = (),
+    assessor_kind: str = ImplementationAssessment.AssessorKind.CIVIL_SOCIETY,
+    citations: Sequence[tuple[EvidenceSource, str, str]] = (),
+    state: str = ImplementationAssessment.State.PUBLISHED,
+    submitter: str = "",
 ) -> list[ImplementationAssessment]:
-    """The same assessment, citing the same evidence, for many recommendations: one transaction, bulk writes."""
+    """The same assessment, with the same citations, for each recommendation: bulk writes, one transaction.
+
+    Every assessment is validated before anything is written; history rows name `recorded_by`.
+    """
     assessments = [
         ImplementationAssessment(
             recommendation=recommendation,
@@ -261,16 +264,16 @@ def record_assessments(
             organisation=organisation,
             recorded_by=recorded_by,
             narrative=narrative,
+            assessor_kind=assessor_kind,
             state=state,
+            submitter=submitter,
         )
         for recommendation in recommendations
     ]
     for assessment in assessments:
         assessment.full_clean()
     bulk_create_with_history(assessments, ImplementationAssessment, default_user=recorded_by)
-    citations = [Citation(assessment=a, evidence=e) for a in assessments for e in evidence]
-    if citations:
-        bulk_create_with_history(citations, Citation, default_user=recorded_by)
+    _add_citations(assessments, citations, recorded_by)
     refresh_current_status(a.recommendation_id for a in assessments)
     return assessments
 
