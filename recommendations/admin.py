@@ -13,7 +13,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import admin_import, permissions, services
-from recommendations.admin_base import ReferenceDataAdmin, StaffAdminInline, is_staff
+from recommendations.admin_base import EditorPermissionsMixin, ReferenceDataAdmin, StaffAdminInline, is_staff
 from recommendations.admin_forms import (
     AssessmentEntryForm,
     AssessmentForm,
@@ -417,36 +417,6 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
         return form.cleaned_data.get("opened_version")
 
 
-class EditorPermissionsMixin:
-    """Staff read; editors add; whether one object may be changed or deleted is permissions.py's call.
-
-    Subclasses name the rule: ``can_change_object = staticmethod(permissions.can_change_…)``,
-    and ``can_delete_object`` when deleting follows another rule.
-    """
-
-    can_change_object = None
-    can_delete_object = None
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return permissions.is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return permissions.is_editor(request.user)
-        return self.can_change_object(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return permissions.is_editor(request.user)
-        return (self.can_delete_object or self.can_change_object)(request.user, obj)
-
-
 class AssessmentPermissionsMixin(EditorPermissionsMixin):
     """Object-level rules of permissions.py for the assessment changelists."""
 
@@ -485,11 +455,6 @@ class ImplementationAssessmentAdmin(AssessmentPermissionsMixin, VersionedHistory
     def get_fields(self, request, obj=None):
         # The hidden version travels with the form; it is listed so the admin renders it.
         return [*self.fields, "opened_version"] if obj is not None else self.fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = permissions.organisation_choices(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not permissions.may_write_for(request.user, obj.organisation_id):

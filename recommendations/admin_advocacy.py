@@ -16,8 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import advocacy, permissions
-from recommendations.admin import EditorPermissionsMixin
-from recommendations.admin_base import is_staff
+from recommendations.admin_base import EditorPermissionsMixin, is_staff
 from recommendations.models import AskMatch, ProposedRecommendation, SuggestionStatus
 
 CONFIRMED, SUGGESTED, DISMISSED = SuggestionStatus.CONFIRMED, SuggestionStatus.SUGGESTED, SuggestionStatus.DISMISSED
@@ -176,11 +175,6 @@ class ProposedRecommendationAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
     def suggested_count(self, ask: ProposedRecommendation) -> int:
         return ask.suggested
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = permissions.organisation_choices(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         if not advocacy.can_change_proposal(request.user, obj):
             raise PermissionDenied
@@ -247,7 +241,7 @@ class MatchDecideForm(forms.ModelForm):
 
 
 @admin.register(AskMatch)
-class AskMatchAdmin(MatchColumns, SimpleHistoryAdmin):
+class AskMatchAdmin(MatchColumns, EditorPermissionsMixin, SimpleHistoryAdmin):
     list_display = [
         "proposal_text",
         "recommendation_text",
@@ -268,6 +262,7 @@ class AskMatchAdmin(MatchColumns, SimpleHistoryAdmin):
     autocomplete_fields = ["proposal", "recommendation"]
     actions = ["confirm", "dismiss"]
     ordering = ["proposal", "rank", "pk"]
+    can_change_object = staticmethod(advocacy.can_decide)
 
     def get_queryset(self, request) -> QuerySet:
         matches = super().get_queryset(request).prefetch_related("recommendation__recommending_states")
@@ -306,24 +301,10 @@ class AskMatchAdmin(MatchColumns, SimpleHistoryAdmin):
     def proposal_text(self, match: AskMatch) -> str:
         return shorten(match.proposal.text, 80)
 
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return permissions.is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return permissions.is_editor(request.user)
-        return advocacy.can_decide(request.user, obj)
-
     def has_delete_permission(self, request, obj=None) -> bool:
         # No bulk delete: the matcher removes stale suggestions, and a decision is kept so that
         # it is not suggested again. One match goes with its ask, or on purpose from its page.
-        return obj is not None and advocacy.can_decide(request.user, obj)
+        return obj is not None and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:

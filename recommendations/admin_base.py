@@ -47,3 +47,39 @@ class StaffAdminInline:
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff(request)
+
+
+class EditorPermissionsMixin:
+    """Staff read; editors add; whether one object may be changed or deleted is permissions.py's call.
+
+    Subclasses name the rule: ``can_change_object = staticmethod(permissions.can_change_…)``,
+    and ``can_delete_object`` when deleting follows another rule.
+    """
+
+    can_change_object = None
+    can_delete_object = None
+
+    # An organisation field offers only the organisations the user may write for.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = permissions.organisation_choices(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request) -> bool:
+        return is_staff(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff(request)
+
+    def has_add_permission(self, request) -> bool:
+        return permissions.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return permissions.is_editor(request.user)
+        return self.can_change_object(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return permissions.is_editor(request.user)
+        return (self.can_delete_object or self.can_change_object)(request.user, obj)

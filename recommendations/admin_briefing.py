@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import permissions
-from recommendations.admin import EditorPermissionsMixin
+from recommendations.admin_base import EditorPermissionsMixin
 from recommendations.models import Briefing
 from states.briefing import save_briefing
 
@@ -46,11 +46,6 @@ class BriefingAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
         if permissions.is_staff_admin(request.user):
             return briefings
         return briefings.filter(organisation_id__in=permissions.organisations_for(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = permissions.organisation_choices(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not permissions.may_write_for(request.user, obj.organisation_id):
