@@ -1,5 +1,7 @@
 """Full-text search: websearch syntax, ranking with exact phrases first, highlighted snippets for the page only."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -78,4 +80,5 @@ def test_headline_is_computed_for_the_page_only(api_client, texts, django_assert
     with django_assert_num_queries(3) as captured:
         api_client.get(URL, {"q": "freedom", "page_size": 1})
     headline_sql = next(q["sql"] for q in captured.captured_queries if "ts_headline" in q["sql"])
-    assert f"ANY('{{{texts['phrase']}}}'" in headline_sql or f"ANY('{{{texts['scattered']}}}'" in headline_sql
+    # The snippet is computed for the one row on the page (the best ranked), not for every match.
+    assert re.findall(r"ANY\('\{([0-9,]*)\}'", headline_sql) in ([str(texts["phrase"])], [str(texts["scattered"])])
