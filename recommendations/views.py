@@ -30,6 +30,7 @@ def recommendation_search(request):
     return render(request, "recommendations/search.html", {"search": page}, status=400 if page.errors else 200)
 
 
+@cached_view  # anonymous visitors: published data only, the same for all of them
 def recommendation_detail(request, pk: int):
     recommendation = get_object_or_404(statistics.recommendation_for_page(pk))
     context = {

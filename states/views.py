@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from recommendations import charts, search, statistics
 from recommendations.labels import RESPONSES, STATUSES
 from recommendations.models import Recommendation
+from recommendations.response_cache import cached_view
 from states.models import State
 
 COMPARE_MAX = 6
@@ -19,6 +20,7 @@ def state_index(request):
     return render(request, "states/index.html", {"states": states})
 
 
+@cached_view  # whole-table statistics for the State: computed once per data version for anonymous visitors
 def state_profile(request, iso3: str):
     state = get_object_or_404(State.objects.select_related("regional_group").prefetch_related("blocs"), iso3=iso3)
     received = statistics.response_and_status_counts(Recommendation.objects.filter(review__state=state))

@@ -245,3 +245,20 @@ def test_the_home_page_is_computed_once_per_data_version(client, recommendation,
         assessed_on=datetime.date(2031, 1, 1),
     )
     assert client.get("/").content != first.content  # the new assessment is listed
+
+
+@pytest.mark.parametrize("path", ["recommendation", "profile"])
+def test_the_recommendation_page_and_the_state_profile_are_cached_until_the_data_changes(
+    client, recommendation, org_a, path, django_assert_num_queries
+):
+    url = reverse("recommendations:detail", args=[recommendation.pk]) if path == "recommendation" else "/states/KAZ/"
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the data version only
+        assert client.get(url).content == first.content
+    services.record_assessment(
+        recommendation=recommendation,
+        organisation=org_a,
+        status="not_implemented",
+        assessed_on=datetime.date(2031, 1, 1),
+    )
+    assert client.get(url).content != first.content  # the new assessment (and status) is shown
