@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _analyze_new_tables(sender, using: str = "default", **kwargs) -> None:
+    """Tables that migrations created and filled (reference data) get planner statistics at once."""
+    from recommendations.statistics_upkeep import analyze_never_analyzed
+
+    analyze_never_analyzed(using)
 
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = "UPR recommendations"
+
+    def ready(self) -> None:
+        post_migrate.connect(_analyze_new_tables, sender=self, dispatch_uid="recommendations_analyze_new_tables")

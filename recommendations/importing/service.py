@@ -10,13 +10,13 @@ from typing import BinaryIO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
-from recommendations import advocacy, followup
+from recommendations import advocacy, followup, statistics_upkeep
 from recommendations.importers import detect, ohchr_docx, table, upr_info
 from recommendations.importers.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.importing.lookups import Lookups, unknown_state
 from recommendations.importing.result import ImportResult
 from recommendations.importing.rows import Run
-from recommendations.models import Session
+from recommendations.models import Position, Recommendation, Review, Session
 from states.resolve import StateResolver
 
 CHUNK_SIZE = 2000
@@ -73,6 +73,8 @@ def import_recommendations(
         if not result.written:
             transaction.set_rollback(True)
     result.problems.sort(key=_row_order)
+    if result.written and result.created:
+        _refresh_statistics(result.created)
     if suggest and result.written and (result.created or result.updated):
         _suggest_links(sorted(run.lookups.reviews.values()), result)
     return result
@@ -83,6 +85,20 @@ def _suggest_links(review_ids: list[int], result: ImportResult) -> None:
     with transaction.atomic():
         result.suggested_repeats = followup.suggest_repeats(reviews=review_ids).suggested
         result.suggested_matches = advocacy.run_suggestions(reviews=review_ids).created
+
+
+def _refresh_statistics(created: int) -> None:
+    """A large import into a small database changes the tables' shape: the planner's statistics follow.
+
+    Done before the suggestions, whose queries need them as much as the searches do.
+    """
+    tables = [
+        Recommendation._meta.db_table,
+        Position._meta.db_table,
+        Review._meta.db_table,
+        *(field.remote_field.through._meta.db_table for field in Recommendation._meta.many_to_many),
+    ]
+    statistics_upkeep.analyze_if_grown(tables, created)
 
 
 def _lock_imports() -> None:

@@ -9,8 +9,8 @@ denormalised response/current_status columns equal to the latest of each.
 Speed: one transaction; the existing recommendations, reviews, assessments
 and evidence are TRUNCATEd; indexes not backing a constraint and foreign
 keys of the loaded tables are dropped, the rows go in with COPY in chunks,
-then the indexes and foreign keys are rebuilt (one pass each) and the tables
-ANALYZEd. A failure rolls everything back, indexes included.
+then the indexes and foreign keys are rebuilt (one pass each) and the whole
+database ANALYZEd. A failure rolls everything back, indexes included.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from recommendations import statistics_upkeep
 from recommendations.importing.bulk import copy_rows
 from recommendations.models import (
     SDG,
@@ -115,8 +116,8 @@ def generate(profile: Profile, count: int, *, seed: int = 0, force: bool = False
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
-        for model in CLEARED:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # Every table, not only the loaded ones: the planner needs the reference tables' statistics too.
+    statistics_upkeep.analyze_all()
     return {"reviews": len(reviews), "evidence_sources": len(evidence), **totals}
 
 
