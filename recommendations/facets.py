@@ -2,18 +2,19 @@
 
 Conventional faceting: the counts for facet X are computed with every filter
 applied except X's own, so they show what choosing another (or one more)
-value of X would give, while the other facets narrow. Each facet is one
-query, whatever the number of values: rows are counted per id (State, review,
-theme …) and labelled afterwards. Values are exactly what the filter of the
-same name accepts.
+value of X would give, while the other facets narrow. The facets counted
+under the same filters are one query (see _compute), whatever the number of
+values: rows are counted per id (State, review, theme …) and labelled
+afterwards. Values are exactly what the filter of the same name accepts.
 
 Shared by the API and the public search page; no DRF here.
 """
 
+import json
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, QuerySet
 
 from recommendations import counts
 from recommendations.filters import (
@@ -37,11 +38,18 @@ from recommendations.models import (
 from states.models import Bloc, BlocMembership, RegionalGroup, State
 
 Facet = dict[str, object]
+# A facet's SQL: given the name of the filtered recommendations' relation (None: every recommendation),
+# a SELECT of two columns, the json array of the value's parts and the count.
+FacetSql = Callable[[str | None], str]
+
+RECOMMENDATIONS = Recommendation._meta.db_table
+# What the facets read of the filtered recommendations (the relation {base} below).
+BASE_COLUMNS = ("id", "review_id", "state_under_review_id", "response", "action_category", "kind", "current_status")
 
 
 def _items(rows: Iterable[tuple], make: Callable[..., tuple[object, str]]) -> list[Facet]:
     items = []
-    for *values, count in rows:
+    for values, count in rows:
         if values[0] is None or (values[0] == "" and make is not _status):
             continue
         value, label = make(*values)
@@ -49,33 +57,30 @@ def _items(rows: Iterable[tuple], make: Callable[..., tuple[object, str]]) -> li
     return sorted(items, key=lambda item: (-item["count"], item["value"]))
 
 
-def _grouped(qs: QuerySet, *fields: str) -> list[tuple]:
-    return list(qs.order_by().values(*fields).annotate(count=Count("*")).values_list(*fields, "count"))
+def _column(column: str) -> FacetSql:
+    """Rows counted per value of a column of the recommendation itself."""
+    return lambda base: f"SELECT json_build_array({column}), count(*) FROM {base or RECOMMENDATIONS} GROUP BY {column}"
 
 
-def _labelled(per_id: QuerySet, select: str) -> list[tuple]:
-    """`SELECT <select>`, where {counts} in `select` stands for `per_id` (rows of (id, count)) as x(id, n).
+def _per(base: str | None, column: str) -> str:
+    """Rows counted per id in a column of the recommendation, as x(id, n).
 
-    Labels are joined after counting: counting by an integer id reads one narrow
-    index and hashes integers, where joining the labels first (as the ORM would)
-    joins every counted row and groups by text (seconds at a million rows).
+    Labels are joined after counting: counting by an integer id hashes integers, where
+    joining the labels first joins every counted row and groups by text.
     """
-    sql, params = per_id.query.sql_with_params()
-    with connections[per_id.db].cursor() as cursor:
-        cursor.execute(f"SELECT {select.replace('{counts}', f'({sql}) AS x(id, n)')}", params)
-        return cursor.fetchall()
+    return f"(SELECT {column} AS id, count(*) AS n FROM {base or RECOMMENDATIONS} GROUP BY 1) x"
 
 
-def _per(qs: QuerySet, field: str) -> QuerySet:
-    """(value of `field`, number of rows) for the rows of qs."""
-    return qs.order_by().values(field).annotate(n=Count("*")).values_list(field, "n")
-
-
-def _through(through, qs: QuerySet) -> QuerySet:
-    if not qs.query.where:
-        # No filter: every link counts, and a semi-join against the whole table would only cost time.
-        return through.objects.all()
-    return through.objects.filter(recommendation_id__in=qs.order_by().values("id"))
+def _links(base: str | None, through, column: str) -> str:
+    """Links of the recommendations counted per linked id, as x(id, n). Over every recommendation the
+    links alone are counted: a join with the whole table would only cost time."""
+    table = through._meta.db_table
+    if base is None:
+        return f"(SELECT {column} AS id, count(*) AS n FROM {table} GROUP BY 1) x"
+    return (
+        f"(SELECT t.{column} AS id, count(*) AS n FROM {table} t JOIN {base} b ON b.id = t.recommendation_id "
+        "GROUP BY 1) x"
+    )
 
 
 def _status(value: str) -> tuple[str, str]:
@@ -84,125 +89,160 @@ def _status(value: str) -> tuple[str, str]:
     return value, ImplementationStatus(value).label
 
 
-def _response(qs: QuerySet) -> list[Facet]:
-    return _items(_grouped(qs, "response"), lambda v: (v, Response(v).label))
-
-
-def _current_status(qs: QuerySet) -> list[Facet]:
-    return _items(_grouped(qs, "current_status"), _status)
-
-
-def _action_category(qs: QuerySet) -> list[Facet]:
-    labels = dict(Recommendation.ActionCategory.choices)
-    return _items(_grouped(qs, "action_category"), lambda v: (v, labels.get(v, str(v))))
-
-
-def _kind(qs: QuerySet) -> list[Facet]:
-    return _items(_grouped(qs, "kind"), lambda v: (v, Recommendation.Kind(v).label))
-
+_ACTION_LABELS = dict(Recommendation.ActionCategory.choices)
 
 # Cycle, session and year: rows counted per review, then per what the review's session says.
 _SESSIONS = (
-    "{counts} JOIN recommendations_review rv ON rv.id = x.id "
+    "JOIN recommendations_review rv ON rv.id = x.id "
     "JOIN recommendations_session se ON se.id = rv.session_id JOIN recommendations_cycle cy ON cy.id = se.cycle_id"
 )
+_YEAR = "extract(year FROM se.start_date)::int"
 
 
-def _cycle(qs: QuerySet) -> list[Facet]:
-    rows = _labelled(_per(qs, "review_id"), f"cy.number, sum(x.n)::bigint FROM {_SESSIONS} GROUP BY cy.number")
-    return _items(rows, lambda n: (n, f"Cycle {n}"))
+def _per_review(select: str, group: str) -> FacetSql:
+    return lambda base: f"SELECT {select}, sum(x.n)::bigint FROM {_per(base, 'review_id')} {_SESSIONS} GROUP BY {group}"
 
 
-def _session(qs: QuerySet) -> list[Facet]:
-    select = f"se.number, se.start_date, sum(x.n)::bigint FROM {_SESSIONS} GROUP BY se.number, se.start_date"
-    return _items(
-        _labelled(_per(qs, "review_id"), select), lambda n, start: (n, f"{ordinal(n)} session ({start.year})")
+def _state_under_review(base: str | None) -> str:
+    per_state = _per(base, "state_under_review_id")
+    return f"SELECT json_build_array(s.iso3, s.name), x.n FROM {per_state} JOIN states_state s ON s.id = x.id"
+
+
+def _regional_group(base: str | None) -> str:
+    return (
+        f"SELECT json_build_array(g.code, g.name), sum(x.n)::bigint FROM {_per(base, 'state_under_review_id')} "
+        "JOIN states_state s ON s.id = x.id JOIN states_regionalgroup g ON g.id = s.regional_group_id "
+        "GROUP BY g.code, g.name"
     )
 
 
-def _year(qs: QuerySet) -> list[Facet]:
-    select = f"extract(year FROM se.start_date)::int AS y, sum(x.n)::bigint FROM {_SESSIONS} GROUP BY y"
-    return _items(_labelled(_per(qs, "review_id"), select), lambda y: (y, str(y)))
+def _recommending_state(base: str | None) -> str:
+    per_state = _links(base, Through, "state_id")
+    return f"SELECT json_build_array(s.iso3, s.name), x.n FROM {per_state} JOIN states_state s ON s.id = x.id"
 
 
-def _state_under_review(qs: QuerySet) -> list[Facet]:
-    select = "s.iso3, s.name, x.n FROM {counts} JOIN states_state s ON s.id = x.id"
-    return _items(_labelled(_per(qs, "state_under_review_id"), select), lambda c, n: (c, n))
+def _per_group_of_recommending_states(group_join: str, group_id: str, table: str) -> FacetSql:
+    """Per group of recommending States: a recommendation counts once per group however many of
+    its recommending States belong to it."""
+
+    def sql(base: str | None) -> str:
+        restrict = "" if base is None else f"JOIN {base} b ON b.id = t.recommendation_id "
+        return (
+            f"SELECT json_build_array(g.code, g.name), count(*) FROM (SELECT DISTINCT t.recommendation_id, "
+            f"{group_id} AS id FROM {Through._meta.db_table} t {restrict}{group_join}) x "
+            f"JOIN {table} g ON g.id = x.id GROUP BY g.code, g.name"
+        )
+
+    return sql
 
 
-def _regional_group(qs: QuerySet) -> list[Facet]:
-    select = (
-        "g.code, g.name, sum(x.n)::bigint FROM {counts} JOIN states_state s ON s.id = x.id "
-        "JOIN states_regionalgroup g ON g.id = s.regional_group_id GROUP BY g.code, g.name"
-    )
-    return _items(_labelled(_per(qs, "state_under_review_id"), select), lambda c, n: (c, n))
-
-
-def _recommending_state(qs: QuerySet) -> list[Facet]:
-    select = "s.iso3, s.name, x.n FROM {counts} JOIN states_state s ON s.id = x.id"
-    return _items(_labelled(_per(_through(Through, qs), "state_id"), select), lambda c, n: (c, n))
-
-
-def _distinct_recommendations(links: QuerySet, group: str, table: str) -> list[tuple]:
-    """(code, name, recommendations) per group of recommending States: a recommendation counts once per group
-    however many of its recommending States belong to it."""
-    pairs = links.order_by().values_list("recommendation_id", group).distinct()
-    sql, params = pairs.query.sql_with_params()
-    select = f"g.code, g.name, count(*) FROM ({sql}) AS x(r, id) JOIN {table} g ON g.id = x.id GROUP BY g.code, g.name"
-    with connections[links.db].cursor() as cursor:
-        cursor.execute(f"SELECT {select}", params)
-        return cursor.fetchall()
-
-
-def _recommending_regional_group(qs: QuerySet) -> list[Facet]:
-    rows = _distinct_recommendations(_through(Through, qs), "state__regional_group_id", "states_regionalgroup")
-    return _items(rows, lambda c, n: (c, n))
-
-
-def _bloc(qs: QuerySet) -> list[Facet]:
-    rows = _distinct_recommendations(_through(Through, qs), "state__bloc_memberships__bloc_id", "states_bloc")
-    return _items(rows, lambda c, n: (c, n))
-
-
-def _theme(qs: QuerySet) -> list[Facet]:
-    select = (
-        "sc.slug, th.slug, th.name, x.n FROM {counts} JOIN recommendations_theme th ON th.id = x.id "
-        "JOIN recommendations_themescheme sc ON sc.id = th.scheme_id"
-    )
-    rows = _labelled(_per(_through(ThemeThrough, qs), "theme_id"), select)
-    return _items(rows, lambda scheme, slug, name: (f"{scheme}:{slug}", name))
-
-
-def _affected_group(qs: QuerySet) -> list[Facet]:
-    select = "g.slug, g.name, x.n FROM {counts} JOIN recommendations_affectedgroup g ON g.id = x.id"
-    return _items(
-        _labelled(_per(_through(GroupThrough, qs), "affectedgroup_id"), select), lambda slug, name: (slug, name)
+def _theme(base: str | None) -> str:
+    return (
+        f"SELECT json_build_array(sc.slug, th.slug, th.name), x.n FROM {_links(base, ThemeThrough, 'theme_id')} "
+        "JOIN recommendations_theme th ON th.id = x.id JOIN recommendations_themescheme sc ON sc.id = th.scheme_id"
     )
 
 
-def _sdg(qs: QuerySet) -> list[Facet]:
-    select = "g.number, g.name, x.n FROM {counts} JOIN recommendations_sdg g ON g.id = x.id"
-    rows = _labelled(_per(_through(SdgThrough, qs), "sdg_id"), select)
-    return _items(rows, lambda number, name: (number, f"SDG {number}: {name}"))
+def _affected_group(base: str | None) -> str:
+    per_group = _links(base, GroupThrough, "affectedgroup_id")
+    groups = "recommendations_affectedgroup"
+    return f"SELECT json_build_array(g.slug, g.name), x.n FROM {per_group} JOIN {groups} g ON g.id = x.id"
 
 
-FACETS: dict[str, Callable[[QuerySet], list[Facet]]] = {
-    "state_under_review": _state_under_review,
-    "recommending_state": _recommending_state,
-    "regional_group": _regional_group,
-    "recommending_regional_group": _recommending_regional_group,
-    "bloc": _bloc,
-    "cycle": _cycle,
-    "session": _session,
-    "year": _year,
-    "response": _response,
-    "action_category": _action_category,
-    "kind": _kind,
-    "theme": _theme,
-    "affected_group": _affected_group,
-    "sdg": _sdg,
-    "status": _current_status,
+def _sdg(base: str | None) -> str:
+    per_goal = _links(base, SdgThrough, "sdg_id")
+    return f"SELECT json_build_array(g.number, g.name), x.n FROM {per_goal} JOIN recommendations_sdg g ON g.id = x.id"
+
+
+# Each facet: its SQL, and how a row's value parts become the value the filter accepts and its label.
+FACETS: dict[str, tuple[FacetSql, Callable[..., tuple[object, str]]]] = {
+    "state_under_review": (_state_under_review, lambda code, name: (code, name)),
+    "recommending_state": (_recommending_state, lambda code, name: (code, name)),
+    "regional_group": (_regional_group, lambda code, name: (code, name)),
+    "recommending_regional_group": (
+        _per_group_of_recommending_states(
+            "JOIN states_state s ON s.id = t.state_id", "s.regional_group_id", "states_regionalgroup"
+        ),
+        lambda code, name: (code, name),
+    ),
+    "bloc": (
+        _per_group_of_recommending_states(
+            "JOIN states_blocmembership m ON m.state_id = t.state_id", "m.bloc_id", "states_bloc"
+        ),
+        lambda code, name: (code, name),
+    ),
+    "cycle": (_per_review("json_build_array(cy.number)", "cy.number"), lambda n: (n, f"Cycle {n}")),
+    "session": (
+        _per_review(f"json_build_array(se.number, {_YEAR})", "se.number, se.start_date"),
+        lambda n, year: (n, f"{ordinal(n)} session ({year})"),
+    ),
+    "year": (_per_review(f"json_build_array({_YEAR})", _YEAR), lambda y: (y, str(y))),
+    "response": (_column("response"), lambda v: (v, Response(v).label)),
+    "action_category": (_column("action_category"), lambda v: (v, _ACTION_LABELS.get(v, str(v)))),
+    "kind": (_column("kind"), lambda v: (v, Recommendation.Kind(v).label)),
+    "theme": (_theme, lambda scheme, slug, name: (f"{scheme}:{slug}", name)),
+    "affected_group": (_affected_group, lambda slug, name: (slug, name)),
+    "sdg": (_sdg, lambda number, name: (number, f"SDG {number}: {name}")),
+    "status": (_column("current_status"), _status),
 }
+
+
+# Above this many rows (as the planner estimates them) the filtered rows are not materialised: each
+# facet reads them again, which costs less than writing them out to a temporary store and back.
+MATERIALISE_MAX_ROWS = 100_000
+
+
+def _compute(filterset: RecommendationFilterSet, names: list[str]) -> dict[str, list[Facet]]:
+    """The named facets' counts, in one statement per distinct set of filters they are counted under.
+
+    A facet is counted under every filter but its own, so the facets whose own filter is not in
+    use share one set of rows. When it is small, it is selected once (a MATERIALIZED common table
+    expression) and each facet counts it, where a query per facet would select it again each time
+    (a search by regional group, cycle and action: 0.9 s → 0.5 s at a million recommendations).
+    Facets over every recommendation (no filter left) count the tables directly.
+    """
+    groups: dict[tuple[str, tuple] | None, list[str]] = {}
+    found: dict[str, list[Facet]] = {}
+    for name in names:
+        qs = filterset.filter_queryset_except(Recommendation.objects.all(), name)
+        if not qs.query.where:
+            groups.setdefault(None, []).append(name)
+            continue
+        try:
+            sql, params = qs.order_by().values(*BASE_COLUMNS).query.sql_with_params()
+        except EmptyResultSet:  # a filter that nothing can match
+            found[name] = []
+            continue
+        groups.setdefault((sql, tuple(params)), []).append(name)
+    with connections[Recommendation.objects.db].cursor() as cursor:
+        for key, members in groups.items():
+            if key is None:
+                base, prefix, params = None, "", ()
+            else:
+                sql, params = key
+                materialised = len(members) > 1 and _estimated_rows(cursor, sql, params) <= MATERIALISE_MAX_ROWS
+                prefix = f"WITH b AS {'' if materialised else 'NOT '}MATERIALIZED ({sql}) "
+                base = "b"
+            selects = " UNION ALL ".join(
+                f"SELECT {index} AS facet, q.v, q.n FROM ({FACETS[name][0](base)}) AS q(v, n)"
+                for index, name in enumerate(members)
+            )
+            cursor.execute(prefix + selects, params)
+            rows: dict[int, list[tuple]] = {index: [] for index in range(len(members))}
+            for index, values, count in cursor.fetchall():
+                rows[index].append((values, count))
+            for index, name in enumerate(members):
+                found[name] = _items(rows[index], FACETS[name][1])
+    return found
+
+
+def _estimated_rows(cursor, sql: str, params: tuple) -> float:
+    """How many rows the planner expects `sql` to return (planning only: a millisecond or two)."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+    plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 def unknown_facets(names: Iterable[str]) -> list[str]:
@@ -221,14 +261,13 @@ def facet_counts(
     names = list(dict.fromkeys(names))
     version = counts.data_version() if version is None else version
     cleaned = filterset.form.cleaned_data
-    base = Recommendation.objects.all()
     entries = {
         name: (f"facet:{name}\0{counts.normalised(cleaned, drop=('ordering', name))}", _version(name, cleaned, version))
         for name in names
     }
 
     def compute(missing: list[str]) -> dict[str, list[Facet]]:
-        return {name: FACETS[name](filterset.filter_queryset_except(base, name)) for name in missing}
+        return _compute(filterset, missing)
 
     found = counts.cached_many(entries, compute)
     return {name: found[name] for name in names}

@@ -55,7 +55,7 @@ def analyze_if_grown(tables: Iterable[str], rows_added: int, using: str = "defau
     import); the others grew with it (their positions, themes, recommending States).
     """
     tables = list(tables)
-    if not tables or rows_added <= 0:
+    if not tables or rows_added <= THRESHOLD_ROWS:  # below the threshold of any table, without a query
         return []
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [tables[0]])

@@ -43,10 +43,12 @@ def recommendation_detail(request, pk: int):
     return render(request, "recommendations/detail.html", context)
 
 
+@cached_view  # whole-table counts: computed once per data version for anonymous visitors
 def theme_index(request):
     return render(request, "recommendations/theme_index.html", {"themes": statistics.themes_with_counts()})
 
 
+@cached_view  # counts over every recommendation of the theme, the same for all anonymous visitors
 def theme_detail(request, scheme: str, slug: str):
     theme = get_object_or_404(Theme.objects.select_related("scheme", "parent"), scheme__slug=scheme, slug=slug)
     cycles = list(Cycle.objects.all())

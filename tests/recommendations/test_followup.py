@@ -521,6 +521,9 @@ def test_the_suggestions_after_an_import_cost_the_same_whatever_the_rows():
         with CaptureQueriesContext(connection) as captured:
             result = import_recommendations(file=upr_info_csv([row(n) for n in range(rows)]))
         assert result.suggested_repeats == rows // 2  # each 2014 text repeats its 2010 one
-        queries.append(len(captured))
+        # The larger import also refreshes the planner's statistics of the tables it grew (the table's
+        # estimate, one ANALYZE per table, statistics_upkeep.py): not a cost per row, nor the suggestions'.
+        upkeep = [query for query in captured if query["sql"].startswith("ANALYZE") or "FROM pg_class" in query["sql"]]
+        queries.append(len(captured) - len(upkeep))
         Recommendation.objects.all().delete()
     assert queries[0] == queries[1]

@@ -37,11 +37,13 @@ def test_reference_tables_filled_by_migrations_have_statistics():
 
 def test_a_large_import_into_a_small_database_refreshes_the_statistics(import_file):
     table = Recommendation._meta.db_table
-    before = estimated_rows(table)
+    # ANALYZE writes its estimate in place, outside transactions: start from what it says of the empty table.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+    assert estimated_rows(table) == 0
     rows = [upr_info_row(f"Recommendation number {n} on the rights of the child", source="Norway") for n in range(120)]
     result = import_file(upr_info_csv(rows))
     assert result.created == 120
-    assert before <= 0
     assert estimated_rows(table) == 120
     assert estimated_rows("recommendations_recommendation_themes") == 120
     assert estimated_rows("recommendations_position") == 120

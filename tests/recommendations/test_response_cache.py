@@ -262,3 +262,13 @@ def test_the_recommendation_page_and_the_state_profile_are_cached_until_the_data
         assessed_on=datetime.date(2031, 1, 1),
     )
     assert client.get(url).content != first.content  # the new assessment (and status) is shown
+
+
+@pytest.mark.parametrize("url", ["/themes/", "/themes/upr-info/womens-rights/"])
+def test_the_theme_pages_are_cached_until_the_data_changes(client, recommendation, url, django_assert_num_queries):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(1):  # the data version only
+        assert client.get(url).content == first.content
+    recommendation.themes.add(Theme.objects.get(scheme__slug="upr-info", slug="womens-rights"))
+    assert client.get(url).content != first.content  # one more recommendation on women's rights
