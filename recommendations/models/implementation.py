@@ -225,6 +225,8 @@ class ImplementationAssessment(models.Model):
                 condition=Q(state="published"),
                 name="assessment_published_idx",
             ),
+            # The latest published assessments of all (the home page), read in order without sorting them all.
+            models.Index(fields=["-assessed_on", "-id"], condition=Q(state="published"), name="assessment_recent_idx"),
             models.Index(fields=["organisation", "state"], name="assessment_org_state_idx"),
         ]
 
