@@ -11,7 +11,7 @@ stroke analyse what they wrote themselves:
 - `migrate` (reference data: States, groups, sessions …): every table never analysed;
 - an import that grew the recommendations by more than autovacuum's own
   threshold (10% + 50 rows): the tables it writes;
-- `generate_synthetic`: the whole database.
+- `generate_synthetic`: the whole database, and a VACUUM of what it loaded.
 
 ANALYZE reads a sample (at most 30,000 rows per table), so it costs well under
 a second per table at a million rows.
@@ -63,6 +63,24 @@ def analyze_if_grown(tables: Iterable[str], rows_added: int, using: str = "defau
         if rows_added <= THRESHOLD_ROWS + THRESHOLD_FRACTION * estimated:
             return []
         return _analyze(cursor, tables)
+
+
+def vacuum(tables: Iterable[str], using: str = "default") -> list[str]:
+    """VACUUM (ANALYZE) `tables` after a bulk load, as autovacuum would some time later; returns what it did.
+
+    Besides the statistics, it marks the pages all-visible, so that index-only scans (a filter by
+    theme reads the link table's index alone) need not visit the rows. VACUUM cannot run in a
+    transaction: inside one (a test, a caller's atomic block) nothing is done.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        return []
+    with connection.cursor() as cursor:
+        done = []
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+            done.append(table)
+        return done
 
 
 def analyze_all(using: str = "default") -> None:
