@@ -4,7 +4,8 @@
     LOAD_CLIENTS=10 LOAD_SECONDS=15 make load            # a short trial
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/upr_bench make load
 
-Starts the app under gunicorn with production settings on a free 127.0.0.1 port (bench/suite.py's
+VACUUMs (ANALYZE) the database as make bench does, starts the app under gunicorn with production
+settings on a free 127.0.0.1 port (bench/suite.py's
 helpers; the rate limits are raised out of the way through API_ANON_RATE, API_USER_RATE,
 SITE_ANON_RATE and EXPORT_ANON_RATE, as every client comes from 127.0.0.1, so a 429 would be a real
 error), picks States, themes, regional groups, cycles and recommendation ids from the data, warms
@@ -157,6 +158,7 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     database_url, how = suite.prepare_database(suite.env_int("BENCH_ROWS", 1_000_000))
     require_local(database_url)
+    suite.vacuum(database_url)  # as autovacuum would have on a server, and as make bench does
     port = suite.free_port()
     base = f"http://127.0.0.1:{port}"
     app = suite.start_gunicorn(database_url, port, WORK / "gunicorn.log")
