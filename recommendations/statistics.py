@@ -206,23 +206,9 @@ def recent_assessments_for_state(state: State, limit: int = 5) -> QuerySet:
 
 def states_with_counts() -> QuerySet:
     """Every State with the recommendations it received and made, as correlated counts (one query)."""
-    received = (
-        Recommendation.objects.filter(review__state=OuterRef("pk"))
-        .order_by()
-        .values("review__state")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    made = (
-        Recommendation.recommending_states.through.objects.filter(state=OuterRef("pk"))
-        .order_by()
-        .values("state")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return State.objects.select_related("regional_group").annotate(
-        received=Coalesce(Subquery(received, output_field=IntegerField()), Value(0)),
-        made=Coalesce(Subquery(made, output_field=IntegerField()), Value(0)),
+        received=_count_of(Recommendation.objects.all(), "review__state"),
+        made=_count_of(Recommendation.recommending_states.through.objects.all(), "state"),
     )
 
 
