@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 SAMPLES_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
 
@@ -169,3 +171,14 @@ def reviewer_a(django_user_model, org_a):
     user = django_user_model.objects.create_user(username="reviewer-a", password="correct horse battery", is_staff=True)
     Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.REVIEWER)
     return user
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """Keep the test's connection across requests to the WSGI app (schemathesis calls it directly), as
+    Django's test client does: close_old_connections unhooked for the test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -10,9 +10,7 @@ import datetime
 import pytest
 import schemathesis
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import (
@@ -31,13 +29,10 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 
 @pytest.fixture
-def partner_token(db, settings, review_kaz_2010, make_recommendation, norway, org_a, partner_a):
-    """Rows for the generated requests to find, rate limits out of the way, and the partner's token.
-
-    The WSGI app runs on the test's connection (close_old_connections unhooked, as Django's test client does).
-    """
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+def partner_token(
+    db, wsgi_in_test_transaction, settings, review_kaz_2010, make_recommendation, norway, org_a, partner_a
+):
+    """Rows for the generated requests to find, rate limits out of the way, and the partner's token."""
     settings.API_USER_RATE = "1000000/min"
     cache.clear()
     recommendation = make_recommendation(review_kaz_2010, "Protect freedom of assembly", states=[norway])
@@ -50,9 +45,7 @@ def partner_token(db, settings, review_kaz_2010, make_recommendation, norway, or
         citations=[(evidence, "", "1")],
         state="draft",
     )
-    yield Token.objects.create(user=partner_a).key
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return Token.objects.create(user=partner_a).key
 
 
 @schema.include(method=["POST", "PUT", "PATCH", "DELETE"]).parametrize()

@@ -56,6 +56,7 @@ from recommendations.search.params import PARAM_LABELS
 from states.models import State
 from tests.hardening.payloads import FORBIDDEN_MARKUP, PAYLOADS, Payload, form_bytes, path_segment, query
 from tests.recommendations.conftest import NEW_HEADER, UPR_INFO_HEADER, ohchr_list_docx, table_xlsx, upr_info_row
+from tests.recommendations.editor_helpers import submission_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -347,19 +348,7 @@ SUBMISSION_FIELDS = {
 @pytest.mark.parametrize("field", list(SUBMISSION_FIELDS))
 def test_public_submission_stores_exactly_or_refuses_cleanly(client, world, org_a, field, payload):
     url = reverse("recommendations:submit-assessment", args=[world.pk])
-    base = {
-        "organisation": org_a.pk,
-        "status": "not_implemented",
-        "assessed_on": "2014-05-01",
-        "narrative": "Two defenders were sentenced in March.",
-        "evidence_title": "Annual report 2013",
-        "evidence_url": "https://kibhr.example.org/report-2013",
-        "evidence_publisher": "KIBHR",
-        "name": "Aigerim",
-        "contact": "aigerim@example.org",
-        "your_organisation": "A local NGO",
-        "website": "",
-    }
+    base = submission_form_data(org_a)
     before = history_counts()
     body = _form_body(base, field, payload)
     response = client.post(url, body, content_type="application/x-www-form-urlencoded")
@@ -375,22 +364,31 @@ def test_public_submission_stores_exactly_or_refuses_cleanly(client, world, org_
 
 # The admin's add forms, as an editor ------------------------------------------------------------------------
 
-ADMIN_ASSESSMENT_FIELDS = {
-    "narrative": lambda: ImplementationAssessment.objects.get(recorded_by__username="editor-a").narrative,
-    "submitter": lambda: ImplementationAssessment.objects.get(recorded_by__username="editor-a").submitter,
-}
+ADMIN_ASSESSMENT_FIELDS = ("narrative", "submitter")
 ADMIN_EVIDENCE_FIELDS = ("title", "publisher", "url", "archive_url", "document_symbol")
 
 
-def _admin_post(client, url: str, base: dict, field: str, payload: Payload):
-    return client.post(url, _form_body(base, field, payload), content_type="application/x-www-form-urlencoded")
+def _admin_add_stores_exactly_or_refuses(client, model, base: dict, field: str, payload: Payload, stored) -> None:
+    """POST the model's admin add form with `payload` in `field`: either it is stored exactly (`stored()` is the
+    new row) and its change page and the changelist show it safely, or it is refused and nothing is written."""
+    admin = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    url = reverse(f"{admin}_add")
+    before = history_counts()
+    response = client.post(url, _form_body(base, field, payload), content_type="application/x-www-form-urlencoded")
+    assert_answered_safely(response, url, {200, 302, 400})
+    if response.status_code == 302:
+        row = stored()
+        assert getattr(row, field) == _received(field, payload)
+        for page in (reverse(f"{admin}_change", args=[row.pk]), reverse(f"{admin}_changelist")):
+            assert_answered_safely(client.get(page), page, {200})
+    else:
+        assert history_counts() == before
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
-@pytest.mark.parametrize("field", list(ADMIN_ASSESSMENT_FIELDS))
+@pytest.mark.parametrize("field", ADMIN_ASSESSMENT_FIELDS)
 def test_admin_assessment_form_stores_exactly_or_refuses_cleanly(client, world, editor_a, org_a, field, payload):
     client.force_login(editor_a)
-    url = reverse("admin:recommendations_implementationassessment_add")
     base = {
         "recommendation": world.pk,
         "status": "partially_implemented",
@@ -402,24 +400,20 @@ def test_admin_assessment_form_stores_exactly_or_refuses_cleanly(client, world, 
         "citations-TOTAL_FORMS": "0",
         "citations-INITIAL_FORMS": "0",
     }
-    before = history_counts()
-    response = _admin_post(client, url, base, field, payload)
-    assert_answered_safely(response, url, {200, 302, 400})
-    if response.status_code == 302:
-        assert ADMIN_ASSESSMENT_FIELDS[field]() == _received(field, payload)
-        assessment = ImplementationAssessment.objects.get(recorded_by=editor_a)
-        change = reverse("admin:recommendations_implementationassessment_change", args=[assessment.pk])
-        for page in (change, reverse("admin:recommendations_implementationassessment_changelist")):
-            assert_answered_safely(client.get(page), page, {200})
-    else:
-        assert history_counts() == before
+    _admin_add_stores_exactly_or_refuses(
+        client,
+        ImplementationAssessment,
+        base,
+        field,
+        payload,
+        lambda: ImplementationAssessment.objects.get(recorded_by=editor_a),
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
 @pytest.mark.parametrize("field", ADMIN_EVIDENCE_FIELDS)
 def test_admin_evidence_form_stores_exactly_or_refuses_cleanly(client, world, editor_a, field, payload):
     client.force_login(editor_a)
-    url = reverse("admin:recommendations_evidencesource_add")
     base = {
         "title": "World Report 2014",
         "publisher": "Human Rights Watch",
@@ -429,17 +423,7 @@ def test_admin_evidence_form_stores_exactly_or_refuses_cleanly(client, world, ed
         "archive_url": "",
         "document_symbol": "",
     }
-    before = history_counts()
-    response = _admin_post(client, url, base, field, payload)
-    assert_answered_safely(response, url, {200, 302, 400})
-    if response.status_code == 302:
-        evidence = EvidenceSource.objects.get()
-        assert getattr(evidence, field) == _received(field, payload)
-        change = reverse("admin:recommendations_evidencesource_change", args=[evidence.pk])
-        for page in (change, reverse("admin:recommendations_evidencesource_changelist")):
-            assert_answered_safely(client.get(page), page, {200})
-    else:
-        assert history_counts() == before
+    _admin_add_stores_exactly_or_refuses(client, EvidenceSource, base, field, payload, EvidenceSource.objects.get)
 
 
 # Stored hostile text on every page that shows it ------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from recommendations.models import ImplementationAssessment, Recommendation
+from tests.recommendations.editor_helpers import submission_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -15,30 +16,13 @@ def recommendation(review_kaz_2010, make_recommendation):
     return make_recommendation(review_kaz_2010)
 
 
-def form_data(org, **changes) -> dict:
-    return {
-        "organisation": org.pk,
-        "status": "not_implemented",
-        "assessed_on": "2014-05-01",
-        "narrative": "Two defenders were sentenced in March.",
-        "evidence_title": "Annual report 2013",
-        "evidence_url": "https://kibhr.example.org/report-2013",
-        "evidence_publisher": "KIBHR",
-        "name": "Aigerim",
-        "contact": "aigerim@example.org",
-        "your_organisation": "A local NGO",
-        "website": "",
-        **changes,
-    }
-
-
 def url(recommendation) -> str:
     return reverse("recommendations:submit-assessment", args=[recommendation.pk])
 
 
 def test_public_submission_is_stored_as_submitted_with_its_evidence(client, recommendation, org_a):
     assert client.get(url(recommendation)).status_code == 200
-    response = client.post(url(recommendation), form_data(org_a))
+    response = client.post(url(recommendation), submission_form_data(org_a))
     assert response.status_code == 200
     assert response.context["done"]
     assessment = ImplementationAssessment.objects.get()
@@ -49,28 +33,28 @@ def test_public_submission_is_stored_as_submitted_with_its_evidence(client, reco
 
 
 def test_the_honeypot_stops_bots(client, recommendation, org_a):
-    response = client.post(url(recommendation), form_data(org_a, website="http://spam.example"))
+    response = client.post(url(recommendation), submission_form_data(org_a, website="http://spam.example"))
     assert response.status_code == 400
     assert not ImplementationAssessment.objects.exists()
 
 
 def test_over_long_narrative_is_refused(client, recommendation, org_a):
-    response = client.post(url(recommendation), form_data(org_a, narrative="x" * 5001))
+    response = client.post(url(recommendation), submission_form_data(org_a, narrative="x" * 5001))
     assert response.status_code == 400
     assert "narrative" in response.context["form"].errors
 
 
 def test_submissions_are_rate_limited_per_address(client, recommendation, org_a):
     for _ in range(10):
-        assert client.post(url(recommendation), form_data(org_a)).status_code == 200
-    assert client.post(url(recommendation), form_data(org_a)).status_code == 429
+        assert client.post(url(recommendation), submission_form_data(org_a)).status_code == 200
+    assert client.post(url(recommendation), submission_form_data(org_a)).status_code == 429
     assert ImplementationAssessment.objects.count() == 10
 
 
 def test_the_form_needs_csrf(recommendation, org_a):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(url(recommendation), form_data(org_a))
+    response = Client(enforce_csrf_checks=True).post(url(recommendation), submission_form_data(org_a))
     assert response.status_code == 403
 
 
