@@ -40,6 +40,7 @@ from recommendations.models import (
     Theme,
     ThemeScheme,
 )
+from recommendations.representations import recommendation_representations
 from recommendations.serializers import (
     AffectedGroupSerializer,
     CycleSerializer,
@@ -52,7 +53,6 @@ from recommendations.serializers import (
     SessionSerializer,
     ThemeSchemeSerializer,
     ThemeSerializer,
-    recommendation_representations,
 )
 from states.models import State
 
@@ -74,7 +74,7 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
 
     Reads are answered from the response cache when the data has not changed
     (recommendations/response_cache.py), and otherwise built without
-    serializer instances (serializers.recommendation_representations): a page
+    serializer instances (representations.py): a page
     costs one narrow query for the page's ids and one for their representations.
     """
 

@@ -65,7 +65,17 @@ class DataVersion:
 
 
 UNCACHEABLE = DataVersion()
-_pinned: contextvars.ContextVar[DataVersion | None] = contextvars.ContextVar("upr_data_version", default=None)
+
+
+@dataclass
+class _Reading:
+    """One answer's reads: the data version it uses (None until read) and what it keeps under it."""
+
+    version: DataVersion | None = None
+    kept: dict[str, object] = field(default_factory=dict)
+
+
+_reading: contextvars.ContextVar[_Reading | None] = contextvars.ContextVar("upr_reading", default=None)
 
 
 def data_version(using: str | None = None) -> DataVersion:
@@ -74,15 +84,16 @@ def data_version(using: str | None = None) -> DataVersion:
     UNCACHEABLE inside a transaction that has written (it reads rows nobody else sees yet) or when
     the counters are missing.
     """
-    pinned = _pinned.get()
-    if pinned is not None:
-        return pinned
+    reading = _reading.get()
+    if reading is not None and reading.version is not None:
+        return reading.version
     with connections[using or Recommendation.objects.db].cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         changed, tables = cursor.fetchone()
-    if changed or not tables:
-        return UNCACHEABLE
-    return DataVersion(tables=tables, cacheable=True)
+    version = UNCACHEABLE if changed or not tables else DataVersion(tables=tables, cacheable=True)
+    if reading is not None:
+        reading.version = version
+    return version
 
 
 _reused: tuple[float, DataVersion] | None = None
@@ -110,13 +121,41 @@ def recent_data_version(max_age: float) -> DataVersion:
 
 
 @contextlib.contextmanager
-def pinned(version: DataVersion) -> Iterator[None]:
-    """Within the block, data_version() answers `version` without a query (one request's work)."""
-    token = _pinned.set(version)
+def pinned(version: DataVersion | None = None) -> Iterator[None]:
+    """One answer's reads (a GET request's): within the block, data_version() answers `version`, or
+    the first version it reads, without another query, and kept() keeps what it computes under it.
+
+    Only around code that does not write: a write would change the version the block goes on using.
+    """
+    token = _reading.set(_Reading(version))
     try:
         yield
     finally:
-        _pinned.reset(token)
+        _reading.reset(token)
+
+
+def kept(name: str, tables: Iterable[str], compute: Callable[[], object]) -> object:
+    """compute(), kept in this process while `tables` keep their version: for small reference data
+    that nearly every request reads. Under an uncacheable version (a transaction that wrote) it is
+    kept for the pinned block only, or computed on each call outside one."""
+    version = data_version()
+    if version.cacheable:
+        key = version.key(tables)
+        held = _kept.get(name)
+        if held is not None and held[0] == key:
+            return held[1]
+        value = compute()
+        _kept[name] = (key, value)  # one assignment: threads see the old pair or the new one
+        return value
+    reading = _reading.get()
+    if reading is None:
+        return compute()
+    if name not in reading.kept:
+        reading.kept[name] = compute()
+    return reading.kept[name]
+
+
+_kept: dict[str, tuple[str, object]] = {}
 
 
 def normalised(cleaned_data: dict, *, drop: tuple[str, ...] = ("ordering",)) -> str:

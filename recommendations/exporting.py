@@ -4,8 +4,8 @@ export_rows() is a generator shared by every export: a streaming CSV response
 (csv_lines), an XLSX file (write_xlsx) and the API's export endpoints. It is
 one SQL query, read through a server-side cursor in chunks: each row brings
 its related lists as arrays of ids (`ARRAY(SELECT …)` subqueries), labelled
-and ordered from the few hundred labels read once at the start (four small
-queries), so no model instance is built and nothing is looked up per row.
+and ordered from the few hundred labels of the reference tables held in memory
+(lookups.py), so no model instance is built and nothing is looked up per row.
 Memory stays flat however many rows are exported. What it writes imports
 back to the same data.
 """
@@ -19,9 +19,9 @@ from typing import BinaryIO
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, QuerySet
 
+from recommendations import lookups
 from recommendations.importers.table import COLUMNS, LIST_SEPARATOR, quote_formula
-from recommendations.models import SDG, AffectedGroup, Recommendation, Theme
-from states.models import State
+from recommendations.models import Recommendation
 
 CHUNK_SIZE = 2000
 SEPARATOR = f"{LIST_SEPARATOR} "
@@ -64,20 +64,20 @@ def _list_label(name: str, slug: str) -> str:
 
 
 class _Labels:
-    """Per list column: linked id -> (sort key, label), read once per export (four small queries)."""
+    """Per list column: linked id -> (sort key, label), from the reference tables in memory (lookups.py)."""
 
     def __init__(self) -> None:
+        reference = lookups.current()
         self.columns = {
-            "recommending_states": {pk: (iso3, iso3) for pk, iso3 in State.objects.values_list("id", "iso3")},
+            "recommending_states": {pk: (iso3, iso3) for pk, (_p, iso3, _name) in reference.states.items()},
             "themes": {
-                pk: ((scheme, name), f"{scheme}:{_list_label(name, slug)}")
-                for pk, scheme, name, slug in Theme.objects.values_list("id", "scheme__slug", "name", "slug")
+                pk: ((theme["scheme"], theme["name"]), f"{theme['scheme']}:{_list_label(theme['name'], theme['slug'])}")
+                for pk, (_p, theme) in reference.themes.items()
             },
             "affected_groups": {
-                pk: (name, _list_label(name, slug))
-                for pk, name, slug in AffectedGroup.objects.values_list("id", "name", "slug")
+                pk: (name, _list_label(name, slug)) for pk, (_p, slug, name) in reference.affected_groups.items()
             },
-            "sdgs": {pk: (number, str(number)) for pk, number in SDG.objects.values_list("id", "number")},
+            "sdgs": {pk: (number, str(number)) for pk, (number, _n, _name) in reference.sdgs.items()},
         }
 
     def join(self, column: str, ids: list[int]) -> str:

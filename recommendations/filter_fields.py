@@ -4,8 +4,8 @@ Shared by the API and the public pages, so they hold no DRF code. Most
 parameters may be repeated (`?response=supported&response=noted`): the field
 returns the list of cleaned values, which the filter ORs. Reference data
 (States, regional groups, blocs, themes, affected groups) is resolved to ids
-in one query per parameter, so an unknown code is a clear error rather than an
-empty result.
+from the reference tables held in memory (lookups.py; organisations by a query),
+so an unknown code is a clear error rather than an empty result.
 """
 
 import datetime
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 
-from recommendations.models import AffectedGroup, Organisation, Theme, ThemeScheme
-from states.models import Bloc, RegionalGroup, State
+from recommendations import lookups
+from recommendations.models import Organisation
 
 MAX_VALUES = 50
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
@@ -100,7 +100,7 @@ class IntegersField(RepeatableField):
 
 
 class ReferenceField(RepeatableField):
-    """Codes or slugs of reference rows, resolved to their ids in one query."""
+    """Codes or slugs of reference rows, resolved to their ids."""
 
     pattern: re.Pattern = _SLUG
     unknown = "Unknown value: {}."
@@ -142,7 +142,7 @@ class StateField(ReferenceField):
         return value.upper()
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(State.objects.filter(iso3__in=values).values_list("iso3", "pk"))
+        return lookups.current().state_ids
 
 
 class RegionalGroupField(ReferenceField):
@@ -153,28 +153,28 @@ class RegionalGroupField(ReferenceField):
         return value.upper()
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(RegionalGroup.objects.filter(code__in=values).values_list("code", "pk"))
+        return lookups.current().regional_group_ids
 
 
 class BlocField(RegionalGroupField):
     unknown = "Unknown bloc code: {}."
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(Bloc.objects.filter(code__in=values).values_list("code", "pk"))
+        return lookups.current().bloc_ids
 
 
 class AffectedGroupField(ReferenceField):
     unknown = "Unknown affected group: {}."
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(AffectedGroup.objects.filter(slug__in=values).values_list("slug", "pk"))
+        return lookups.current().affected_group_ids
 
 
 class ThemeSchemeField(ReferenceField):
     unknown = "Unknown theme scheme: {}."
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(ThemeScheme.objects.filter(slug__in=values).values_list("slug", "pk"))
+        return lookups.current().scheme_ids
 
 
 class OrganisationField(ReferenceField):
@@ -191,12 +191,7 @@ class ThemeField(ReferenceField):
     unknown = "Unknown theme: {}."
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        slugs = {value.rpartition(":")[2] for value in values}
-        found: dict[str, list[int]] = {}
-        for pk, slug, scheme in Theme.objects.filter(slug__in=slugs).values_list("pk", "slug", "scheme__slug"):
-            found.setdefault(slug, []).append(pk)
-            found.setdefault(f"{scheme}:{slug}", []).append(pk)
-        return found
+        return lookups.current().theme_ids
 
 
 class ISODateTimeField(forms.DateTimeField):

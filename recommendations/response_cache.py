@@ -63,7 +63,10 @@ def serve(
     them, only the view answers from the cache (its own checks, e.g. a URLconf throttle, run first).
     """
     if not _cacheable_request(request):
-        return respond()
+        if request.method not in ("GET", "HEAD"):
+            return respond()
+        with counts.pinned():  # not stored, but read under one data version all the same
+            return respond()
     version = getattr(request, "upr_data_version", None)  # read by the middleware, else read now
     if version is None:
         version = counts.data_version()

@@ -1,21 +1,15 @@
 """API representations. Fields are listed explicitly: adding one is a compatible change, removing or
 renaming one is a breaking change (docs/api.md)."""
 
-import datetime
-from collections.abc import Iterable
-
-from django.db import connections
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recommendations.filters import MARK_START, MARK_STOP, headline_options
+from recommendations.filters import MARK_START, MARK_STOP
 from recommendations.models import (
     SDG,
-    SEARCH_CONFIG,
     AffectedGroup,
     Citation,
     Cycle,
@@ -353,145 +347,6 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.JSONField()),
         help_text="Messages by parameter or field name; 'detail' for errors about the whole request.",
     )
-
-
-# Recommendations without serializer instances ----------------------------------------------------
-#
-# A page of 50 recommendations through RecommendationSerializer cost five queries (the rows, then
-# four prefetches), 50 model instances with their reviews, States and sessions, and a nested
-# serializer call per field: about 10 ms of Python for one recommendation, 30 ms for a page at a
-# million rows, against well under a millisecond in PostgreSQL. recommendation_representations()
-# builds the very same dictionaries (the serializers above remain the documented contract, the
-# OpenAPI schema and the JSON Lines export) from ONE query: the row joined to its review, State,
-# session and cycle, its lists as JSON arrays ordered as the prefetches order them (so by the
-# database's collation), and for a search the highlighted snippet. Tests compare both outputs.
-
-_JSON_LIST = (
-    "(SELECT json_agg(json_build_array({columns}) ORDER BY {order}) FROM {source} WHERE t.recommendation_id = r.id)"
-)
-_REPRESENTATION_SQL = """
-SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.action_category, r.current_status,
-       r.current_status_date, r.created_at, r.updated_at, rv.id, rv.report_symbol, st.iso3, st.name, se.number,
-       se.start_date, cy.number,
-       {recommending_states}, {themes}, {affected_groups}, {sdgs}, {snippet}
-  FROM recommendations_recommendation r
-  JOIN recommendations_review rv ON rv.id = r.review_id
-  JOIN states_state st ON st.id = rv.state_id
-  JOIN recommendations_session se ON se.id = rv.session_id
-  JOIN recommendations_cycle cy ON cy.id = se.cycle_id
- WHERE r.id = ANY(%(ids)s::bigint[])
-"""
-_LISTS = {
-    "recommending_states": _JSON_LIST.format(
-        columns="s.iso3, s.name",
-        order="s.name",
-        source="recommendations_recommendation_recommending_states t JOIN states_state s ON s.id = t.state_id",
-    ),
-    "themes": _JSON_LIST.format(
-        columns="th.id, sc.slug, th.code, th.name, th.slug",
-        order="sc.name, th.code, th.name",  # Theme.Meta.ordering
-        source="recommendations_recommendation_themes t JOIN recommendations_theme th ON th.id = t.theme_id "
-        "JOIN recommendations_themescheme sc ON sc.id = th.scheme_id",
-    ),
-    "affected_groups": _JSON_LIST.format(
-        columns="g.slug, g.name",
-        order="g.name",
-        source="recommendations_recommendation_affected_groups t "
-        "JOIN recommendations_affectedgroup g ON g.id = t.affectedgroup_id",
-    ),
-    "sdgs": _JSON_LIST.format(
-        columns="g.number, g.name",
-        order="g.number",
-        source="recommendations_recommendation_sdgs t JOIN recommendations_sdg g ON g.id = t.sdg_id",
-    ),
-}
-_SNIPPET = "ts_headline(%(config)s::regconfig, r.text, websearch_to_tsquery(%(config)s::regconfig, %(q)s), %(options)s)"
-_WITHOUT_SNIPPET = "NULL"
-_DATETIME = serializers.DateTimeField()
-_ZERO = datetime.timedelta(0)
-
-
-def recommendation_representations(
-    ids: Iterable[int], request: HttpRequest | None, *, search_text: str = "", snippets: bool = False
-) -> dict[int, dict]:
-    """What RecommendationSerializer (with `snippets`, RecommendationListSerializer) gives for each id, by id.
-
-    One query whatever the number of ids; ids that do not exist are left out. With
-    `snippets`, a non-empty `search_text` adds the highlighted snippet, else it is null.
-    """
-    ids = list(ids)
-    if not ids:
-        return {}
-    connection = connections[Recommendation.objects.db]
-    params = {"ids": ids, "config": SEARCH_CONFIG, "q": search_text}
-    snippet = _WITHOUT_SNIPPET
-    if snippets and search_text:
-        snippet, params["options"] = _SNIPPET, headline_options(connection)
-    sql = _REPRESENTATION_SQL.format(**_LISTS, snippet=snippet)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    links = _Links(request)
-    return {row[0]: _representation(row, links, snippets) for row in rows}
-
-
-class _Links:
-    """What every row's representation shares: its URL templates, and how its dates and times are written."""
-
-    def __init__(self, request: HttpRequest | None) -> None:
-        self.recommendation = link_template("api:recommendation-detail", request)
-        self.review = link_template("api:review-detail", request)
-        utc = timezone.get_current_timezone_name() == "UTC"
-        self.datetime = _utc_datetime if utc else _DATETIME.to_representation
-
-
-def _utc_datetime(value: datetime.datetime | None) -> str | None:
-    """DateTimeField.to_representation (ISO 8601, UTC written Z) when the current time zone is UTC,
-    without its per-call machinery: PostgreSQL hands values over in UTC (Django's connection time zone)."""
-    if value is None:
-        return None
-    if value.utcoffset() != _ZERO:
-        return _DATETIME.to_representation(value)
-    return value.replace(tzinfo=None).isoformat() + "Z"
-
-
-def _representation(row: tuple, links: _Links, with_snippet: bool) -> dict:
-    (pk, paragraph, text, kind, response, response_source, action_category, status, status_date, created_at,
-     updated_at, review_id, report_symbol, iso3, name, session, start_date, cycle,
-     recommending_states, themes, affected_groups, sdgs, snippet) = row  # fmt: skip
-    representation = {
-        "id": pk,
-        "url": f"{links.recommendation[0]}{pk}{links.recommendation[1]}",
-        "paragraph": paragraph,
-        "text": text,
-        "kind": kind,
-        "state_under_review": {"iso3": iso3, "name": name},
-        "recommending_states": [{"iso3": code, "name": label} for code, label in recommending_states or ()],
-        "session": session,
-        "cycle": cycle,
-        "year": start_date.year,
-        "review": {
-            "id": review_id,
-            "url": f"{links.review[0]}{review_id}{links.review[1]}",
-            "report_symbol": report_symbol,
-        },
-        "response": response or None,
-        "response_source": response_source,
-        "action_category": action_category,
-        "themes": [
-            {"id": theme_id, "scheme": scheme, "code": code, "name": label, "slug": slug}
-            for theme_id, scheme, code, label, slug in themes or ()
-        ],
-        "affected_groups": [{"slug": slug, "name": label} for slug, label in affected_groups or ()],
-        "sdgs": [{"number": number, "name": label} for number, label in sdgs or ()],
-        "status": status or None,
-        "status_date": status_date.isoformat() if status_date else None,
-        "created_at": links.datetime(created_at),
-        "updated_at": links.datetime(updated_at),
-    }
-    if with_snippet:
-        representation["snippet"] = marked_snippet(snippet)
-    return representation
 
 
 def marked_snippet(headline: str | None) -> str | None:

@@ -41,29 +41,34 @@ def data(make_recommendation, org_a):
         services.delete_evidence_source(evidence=evidence)
 
 
+# The reference tables (States, themes, groups, SDGs, sessions: recommendations/lookups.py) are held in
+# each process while they do not change. These tests' own transaction has written (the `data` fixture),
+# so every request here reads them again: "+ 1 reference tables" below. A process serving a database that
+# has not changed since it last read them skips that query (test_lookups.py pins it on committed data).
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
         # Recommendation lists (recommendations/api.py): 1 data version (the response cache's key; here
-        # a miss), 1 page of ids in order, 1 representation of those ids with their review, State, session,
-        # cycle and lists (serializers.recommendation_representations).
-        ("/api/v1/recommendations/", 3),
-        # the same + 1 ISO3 lookup (state_under_review) + 1 theme lookup (theme).
+        # a miss), 1 page of ids in order, 1 representation of those ids with their review and lists
+        # (representations.py), + 1 reference tables.
+        ("/api/v1/recommendations/", 4),
+        # the same: the ISO3 codes and the theme are looked up in the reference tables.
         (
             "/api/v1/recommendations/?state_under_review=KAZ&state_under_review=FRA&theme=human-rights-defenders&status=not_implemented",
-            5,
+            4,
         ),
         # the same as the first: the ts_headline snippets are in the representation query.
-        ("/api/v1/recommendations/?q=freedom+of+assembly", 3),
+        ("/api/v1/recommendations/?q=freedom+of+assembly", 4),
         # ordering annotations are joins in the page query.
-        ("/api/v1/recommendations/?ordering=-session,state_under_review", 3),
+        ("/api/v1/recommendations/?ordering=-session,state_under_review", 4),
         # + 1 COUNT for include_total (cached under the data version when nothing is being written).
-        ("/api/v1/recommendations/?include_total=true", 4),
-        # Standard set 2 (theme + a column filter, here status, with its total): data version, theme
-        # lookup, COUNT, page of ids, representations.
+        ("/api/v1/recommendations/?include_total=true", 5),
+        # Standard set 2 (theme + a column filter, here status, with its total): data version, reference
+        # tables, COUNT, page of ids, representations.
         ("/api/v1/recommendations/?theme=human-rights-defenders&status=not_implemented&include_total=true", 5),
-        # Standard set 3: data version, COUNT, page of ids ranked, representations with snippets.
-        ("/api/v1/recommendations/?q=freedom+of+assembly&include_total=true", 4),
+        # Standard set 3: data version, reference tables, COUNT, page of ids ranked, representations with
+        # snippets.
+        ("/api/v1/recommendations/?q=freedom+of+assembly&include_total=true", 5),
         ("/api/v1/reviews/", 1),  # rows with State, session and cycle joined
         ("/api/v1/states/", 2),  # rows with regional group joined + blocs
         ("/api/v1/regional-groups/", 2),  # rows + member States
@@ -77,11 +82,10 @@ def data(make_recommendation, org_a):
         ("/api/v1/assessments/", 2),  # rows with organisation joined + citations
         ("/api/v1/evidence-sources/", 1),
         ("/api/v1/deletions/", 1),
-        ("/api/v1/feeds/assessments.atom?state_under_review=KAZ", 2),  # ISO3 lookup + rows with joins
-        (
-            "/embed/recommendations/?theme=human-rights-defenders",
-            3,
-        ),  # theme lookup + rows with joins + recommending States
+        # data version + reference tables (the ISO3 code) + rows with joins
+        ("/api/v1/feeds/assessments.atom?state_under_review=KAZ", 3),
+        # data version + reference tables (the theme) + rows with joins + recommending States
+        ("/embed/recommendations/?theme=human-rights-defenders", 4),
     ],
 )
 @pytest.mark.parametrize("page_size", [2, 50])
@@ -98,15 +102,15 @@ def test_list_query_count_does_not_depend_on_page_size(
 def test_first_and_deep_pages_cost_the_same(api_client, data, django_assert_num_queries):
     first = api_client.get("/api/v1/recommendations/", {"page_size": 2, "ordering": "-session"}).json()
     second = api_client.get(first["next"]).json()
-    # data version, page of ids after the cursor, representations
-    with django_assert_num_queries(3):
+    # data version, reference tables, page of ids after the cursor, representations
+    with django_assert_num_queries(4):
         api_client.get(second["next"])
 
 
 def test_detail_query_count(api_client, data, django_assert_num_queries):
     pk = api_client.get("/api/v1/recommendations/").json()["results"][0]["id"]
-    # data version, then the row with its joins and its lists as arrays
-    with django_assert_num_queries(2):
+    # data version, reference tables, then the row with its review and its lists as arrays of ids
+    with django_assert_num_queries(3):
         api_client.get(f"/api/v1/recommendations/{pk}/")
 
 
@@ -118,10 +122,11 @@ def test_token_authentication_adds_one_query(token_client_a, data, django_assert
 
 @pytest.mark.parametrize("state", ["KAZ", "KAZ&state_under_review=FRA&state_under_review=BRA"])
 def test_csv_export_query_count_does_not_depend_on_rows(api_client, data, django_assert_num_queries, state):
-    # 1 ISO3 lookup, the anonymous row limit (a COUNT of at most EXPORT_ANON_MAX_ROWS + 1 rows), the
-    # labels of the lists (States, themes, affected groups, SDGs: 4), then 1 query for every row and
-    # its lists (server-side cursor, arrays of ids).
-    with django_assert_num_queries(7):
+    # Data version and reference tables (ISO3 codes), the anonymous row limit (a COUNT of at most
+    # EXPORT_ANON_MAX_ROWS + 1 rows); when the rows stream, outside the request's reads: data version and
+    # reference tables again (the lists' labels), then 1 query for every row and its lists (server-side
+    # cursor, arrays of ids).
+    with django_assert_num_queries(6):
         response = api_client.get(f"/api/v1/recommendations/export.csv?state_under_review={state}")
         body = b"".join(response.streaming_content)
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""The API builds recommendations without serializer instances (serializers.recommendation_representations):
+"""The API builds recommendations without serializer instances (representations.recommendation_representations):
 byte for byte what RecommendationSerializer and RecommendationListSerializer give."""
 
 import datetime
@@ -13,11 +13,8 @@ from recommendations import services
 from recommendations.api import recommendations_with_related
 from recommendations.filters import HEADLINE, search_query
 from recommendations.models import SDG, SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
-from recommendations.serializers import (
-    RecommendationListSerializer,
-    RecommendationSerializer,
-    recommendation_representations,
-)
+from recommendations.representations import recommendation_representations
+from recommendations.serializers import RecommendationListSerializer, RecommendationSerializer
 from states.models import State
 
 pytestmark = pytest.mark.django_db
