@@ -50,7 +50,6 @@ ORDERING_KEYS = {
     "rank": "rank",
 }
 _ORDERING_ANNOTATIONS = {
-    "session_number": F("review__session__number"),
     "state_iso3": F("state_under_review__iso3"),
     "action_key": Coalesce("action_category", 0),
 }

@@ -45,7 +45,7 @@ SELECT
      FROM recommendations_theme th JOIN recommendations_themescheme sc ON sc.id = th.scheme_id),
   (SELECT json_agg(json_build_array(g.id, g.slug, g.name) ORDER BY g.name, g.id) FROM recommendations_affectedgroup g),
   (SELECT json_agg(json_build_array(g.id, g.number, g.name) ORDER BY g.number) FROM recommendations_sdg g),
-  (SELECT json_agg(json_build_array(se.id, se.number, se.start_date, cy.number))
+  (SELECT json_agg(json_build_array(se.number, se.start_date, cy.number))
      FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id)
 """
 
@@ -65,7 +65,7 @@ class Lookups:
     themes: dict[int, tuple[int, dict]]  # id -> (position, the API's theme object)
     affected_groups: dict[int, tuple[int, str, str]]  # id -> (position, slug, name)
     sdgs: dict[int, tuple[int, int, str]]  # id -> (number, number, name)
-    sessions: dict[int, Session]
+    sessions: dict[int, Session]  # by number
     state_ids: dict[str, list[int]]
     regional_group_ids: dict[str, list[int]]
     bloc_ids: dict[str, list[int]]
@@ -96,7 +96,7 @@ def _load() -> Lookups:
         affected_groups={pk: (position, slug, name) for position, (pk, slug, name) in enumerate(affected)},
         sdgs={pk: (number, number, name) for pk, number, name in sdgs},
         sessions={
-            pk: Session(number, datetime.date.fromisoformat(start).year, cycle) for pk, number, start, cycle in sessions
+            number: Session(number, datetime.date.fromisoformat(start).year, cycle) for number, start, cycle in sessions
         },
         state_ids=_by_code((iso3, pk) for pk, iso3, _name in states),
         regional_group_ids=_by_code((code, pk) for pk, code in groups),

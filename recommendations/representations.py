@@ -30,9 +30,8 @@ from recommendations.serializers import link_template, marked_snippet
 
 _SQL = """
 SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.action_category, r.current_status,
-       r.current_status_date, r.created_at, r.updated_at, r.review_id, r.state_under_review_id,
+       r.current_status_date, r.created_at, r.updated_at, r.review_id, r.state_under_review_id, r.session_number,
        (SELECT rv.report_symbol FROM recommendations_review rv WHERE rv.id = r.review_id),
-       (SELECT rv.session_id FROM recommendations_review rv WHERE rv.id = r.review_id),
        ARRAY(SELECT t.state_id FROM recommendations_recommendation_recommending_states t
               WHERE t.recommendation_id = r.id),
        ARRAY(SELECT t.theme_id FROM recommendations_recommendation_themes t WHERE t.recommendation_id = r.id),
@@ -98,10 +97,10 @@ def _utc_datetime(value: datetime.datetime | None) -> str | None:
 
 def _representation(row: tuple, links: _Links, with_snippet: bool) -> dict:
     (pk, paragraph, text, kind, response, response_source, action_category, status, status_date, created_at,
-     updated_at, review_id, state_id, report_symbol, session_id, recommending_states, themes, affected_groups,
+     updated_at, review_id, state_id, session_number, report_symbol, recommending_states, themes, affected_groups,
      sdgs, snippet) = row  # fmt: skip
     reference = links.reference
-    session = reference.sessions[session_id]
+    session = reference.sessions[session_number]
     _position, iso3, name = reference.states[state_id]
     representation = {
         "id": pk,

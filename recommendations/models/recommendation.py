@@ -101,6 +101,11 @@ class Recommendation(models.Model):
         blank=True,  # filled in by save(), so full_clean() before save() must not require it
         verbose_name="State under review",
     )
+    # Copy of the review's session number, so ordering=session pages through an index range (see the
+    # index below) instead of joining every recommendation to its review and session. Kept by triggers
+    # (migration 0013) whatever writes the row: an insert or a change of review sets it, a review moved
+    # to another session or a renumbered session moves it. The instance holds None until read back.
+    session_number = models.PositiveSmallIntegerField(editable=False, blank=True, verbose_name="session number")
     paragraph = models.CharField(
         max_length=20, blank=True, help_text="Paragraph number in the Working Group report, e.g. 89.12, when known."
     )
@@ -146,7 +151,7 @@ class Recommendation(models.Model):
 
     objects = RecommendationQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "session_number"])
 
     class Meta:
         ordering = ["review", "id"]
@@ -190,6 +195,8 @@ class Recommendation(models.Model):
             # index range in id order. Through review__state PostgreSQL walked the primary key and
             # filtered by review_id, reading ~64k rows at 1M recommendations.
             models.Index(fields=["state_under_review", "id"], name="recommendation_state_idx"),
+            # ordering=session (the deep pages of the standard set): one index range from the cursor on.
+            models.Index(fields=["session_number", "id"], name="recommendation_session_idx"),
             # Incremental sync: updated_since=… ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="recommendation_updated_idx"),
         ]

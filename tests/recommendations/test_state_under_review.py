@@ -1,8 +1,10 @@
-"""Recommendation.state_under_review is a copy of review.state: every write path keeps them equal.
+"""Recommendation.state_under_review is a copy of review.state, and Recommendation.session_number of
+review.session.number: every write path keeps them equal.
 
 No CHECK constraint can compare two tables, so these tests stand in for one.
-The list filter, the facets and ordering read the copy (one index range for
-"recommendations to one State" instead of a join through the review).
+The list filter, the facets and ordering read the copies (one index range for
+"recommendations to one State" or a page by session instead of a join through
+the review). The session number is kept by triggers (migration 0013).
 """
 
 import io
@@ -12,7 +14,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from recommendations import demo
-from recommendations.models import Recommendation, Review
+from recommendations.models import Recommendation, Review, Session
 from tests.recommendations.conftest import table_csv
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,8 @@ def assert_copies_match() -> None:
     assert Recommendation.objects.exists()
     differing = Recommendation.objects.exclude(state_under_review_id=F("review__state_id"))
     assert list(differing.values_list("id", "state_under_review_id", "review__state_id")) == []
+    other_session = Recommendation.objects.exclude(session_number=F("review__session__number"))
+    assert list(other_session.values_list("id", "session_number", "review__session__number")) == []
 
 
 def test_save_sets_it_from_the_review(review_kaz_2010, make_recommendation, kazakhstan):
@@ -120,3 +124,33 @@ def test_bulk_create_and_bulk_update_set_it(review_kaz_2010, review_fra_2008):
     Recommendation.objects.bulk_update(moved, ["review"])
     assert set(Recommendation.objects.values_list("state_under_review_id", flat=True)) == {review_fra_2008.state_id}
     assert_copies_match()
+
+
+def test_moving_a_review_to_another_session_moves_its_recommendations(review_kaz_2010, make_recommendation):
+    make_recommendation(review_kaz_2010)
+    Review.objects.filter(pk=review_kaz_2010.pk).update(session=Session.objects.get(number=19))
+    assert set(Recommendation.objects.values_list("session_number", flat=True)) == {19}
+    assert_copies_match()
+
+
+def test_a_renumbered_session_moves_its_recommendations(review_kaz_2010, make_recommendation):
+    make_recommendation(review_kaz_2010)
+    Session.objects.filter(pk=review_kaz_2010.session_id).update(number=99)
+    assert set(Recommendation.objects.values_list("session_number", flat=True)) == {99}
+    assert_copies_match()
+
+
+def test_the_copy_cannot_be_set_to_another_session(review_kaz_2010, make_recommendation):
+    make_recommendation(review_kaz_2010)
+    Recommendation.objects.update(session_number=40)
+    assert set(Recommendation.objects.values_list("session_number", flat=True)) == {7}
+    assert_copies_match()
+
+
+def test_ordering_by_session_uses_it(api_client, review_kaz_2010, review_fra_2008, make_recommendation):
+    make_recommendation(review_kaz_2010)  # session 7
+    make_recommendation(review_fra_2008, "Abolish the death penalty")  # session 2
+    ordered = api_client.get("/api/v1/recommendations/?ordering=session").json()
+    assert [item["session"] for item in ordered["results"]] == [2, 7]
+    ordered = api_client.get("/api/v1/recommendations/?ordering=-session").json()
+    assert [item["session"] for item in ordered["results"]] == [7, 2]
