@@ -103,8 +103,9 @@ def run_load(call, *, clients: int, requests: int, seconds: float) -> dict:
 
 
 def deep_cursor(api: str) -> tuple[str, float, int]:
-    """Follow `next` links to row DEEP_ROWS (pages of 500); returns that URL, the walk's time, rows walked."""
-    url, rows, started = f"{api}/recommendations/?page_size=500", 0, time.perf_counter()
+    """Follow `next` links to row DEEP_ROWS (pages of 500, ordered by session as the floor's and Datasette's
+    deep page are); returns that URL, the walk's time, rows walked."""
+    url, rows, started = f"{api}/recommendations/?ordering=session&page_size=500", 0, time.perf_counter()
     while rows < DEEP_ROWS - 50:
         body = get_json(url)
         rows += len(body["results"])
@@ -136,7 +137,7 @@ def standard_queries(api: str) -> list[tuple[str, str]]:
         ),
         (f"facet counts by theme for {state}", f"{api}/recommendations/facets/?facet=theme&state_under_review={state}"),
         ("one recommendation", f"{api}/recommendations/{first}/"),
-        (f"deep page (cursor at row ~{walked:,})", deep_url),
+        (f"deep page by session (cursor at row ~{walked:,})", deep_url),
         (f"CSV export of theme {theme}", f"{api}/recommendations/export.csv?theme={quoted_theme}"),
     ]
 

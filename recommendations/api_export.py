@@ -25,13 +25,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
 
 from recommendations import exporting
 from recommendations.api import recommendations_with_related
-from recommendations.api_base import FilterBackend
+from recommendations.api_base import FilterBackend, JSONRenderer
 from recommendations.api_schema import filterset_parameters
 from recommendations.filters import RecommendationFilterSet
 from recommendations.models import Recommendation

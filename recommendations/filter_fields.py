@@ -34,11 +34,23 @@ def invalid(message: str, value: str) -> ValidationError:
     return ValidationError(message.replace("{}", "%(value)s"), params={"value": shown(value)})
 
 
+class SharedField:
+    """A form field every form shares instead of deep-copying it (filters.SharedField says why): it
+    keeps no state of its own and nothing changes it per request."""
+
+    def __deepcopy__(self, memo: dict) -> "SharedField":
+        return self
+
+
+class TextField(SharedField, forms.CharField):
+    pass
+
+
 class RepeatableWidget(forms.MultipleHiddenInput):
     """Reads every value of a repeated query parameter."""
 
 
-class RepeatableField(forms.Field):
+class RepeatableField(SharedField, forms.Field):
     """A parameter that may be given several times; blank values are ignored."""
 
     widget = RepeatableWidget
@@ -194,7 +206,7 @@ class ThemeField(ReferenceField):
         return lookups.current().theme_ids
 
 
-class ISODateTimeField(forms.DateTimeField):
+class ISODateTimeField(SharedField, forms.DateTimeField):
     """An ISO 8601 date and time; without an offset it is read as UTC, a bare date as midnight UTC."""
 
     default_error_messages = {"invalid": "Enter an ISO 8601 date and time, e.g. 2024-05-01T00:00:00Z."}
@@ -210,7 +222,7 @@ class ISODateTimeField(forms.DateTimeField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class OrderingField(forms.CharField):
+class OrderingField(SharedField, forms.CharField):
     """Comma-separated keys from a whitelist, each optionally prefixed with '-' (descending)."""
 
     def __init__(self, *, keys: Iterable[str], **kwargs) -> None:

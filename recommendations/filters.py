@@ -7,6 +7,8 @@ across many-to-many relations use `id IN (subquery)` so rows never repeat and
 no DISTINCT is needed. See docs/api.md for the documented contract.
 """
 
+import copy
+
 import django_filters
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, QuerySet, Value, When
@@ -59,7 +61,24 @@ STATUS_CHOICES = {**{value: value for value in ImplementationStatus.values}, STA
 ACTION_CHOICES = {str(value): value for value in Recommendation.ActionCategory.values}
 
 
-class ValuesFilter(django_filters.Filter):
+class SharedField:
+    """A filter whose copies share its form field.
+
+    django-filter deep-copies every filter of a FilterSet for each request (to set the copy's
+    `parent` and `model`), and Django deep-copies every form field for each form: some 40 fields
+    and their widgets, a third of the Python time of an API page. Nothing here changes a filter or
+    a field per request (the fields of filter_fields.py keep no state), so a copy is shallow and
+    shares the field, made once.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "SharedField":
+        self.field  # noqa: B018 -- made on the class's filter, so every copy shares it
+        copied = copy.copy(self)
+        copied.method = self.method  # its FilterMethod looks the method up on the copy's parent
+        return copied
+
+
+class ValuesFilter(SharedField, django_filters.Filter):
     """A repeatable parameter: any of its values matches (OR)."""
 
     def __init__(self, *args, field_class: type[ff.RepeatableField], **kwargs) -> None:
@@ -68,11 +87,11 @@ class ValuesFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class DateTimeSinceFilter(django_filters.Filter):
+class DateTimeSinceFilter(SharedField, django_filters.Filter):
     field_class = ff.ISODateTimeField
 
 
-class OrderingParamFilter(django_filters.Filter):
+class OrderingParamFilter(SharedField, django_filters.Filter):
     """Validated here, applied last by the FilterSet (after `q`, which ranking needs)."""
 
     field_class = ff.OrderingField
@@ -118,7 +137,21 @@ def _m2m_ids(through, **lookups) -> QuerySet:
     return through.objects.filter(**lookups).values("recommendation_id")
 
 
-class RecommendationFilterSet(django_filters.FilterSet):
+class TextFilter(SharedField, django_filters.CharFilter):
+    field_class = ff.TextField
+
+
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is made once: its filters share their fields (SharedField)."""
+
+    def get_form_class(self) -> type:
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class RecommendationFilterSet(FilterSet):
     state_under_review = ValuesFilter(
         field_name="state_under_review", field_class=ff.StateField, help_text="ISO3 code of the State under review."
     )
@@ -206,7 +239,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         noun="status",
         help_text="Current implementation status, or none for recommendations never assessed.",
     )
-    q = django_filters.CharFilter(
+    q = TextFilter(
         method="filter_q",
         max_length=Q_MAX_LENGTH,
         help_text='Full-text search (web-search syntax: words, "a phrase", or, -word).',
@@ -289,7 +322,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return valid
 
 
-class ReviewFilterSet(django_filters.FilterSet):
+class ReviewFilterSet(FilterSet):
     state_under_review = ValuesFilter(field_name="state", field_class=ff.StateField, help_text="ISO3 code.")
     session = ValuesFilter(
         field_name="session__number", field_class=ff.IntegersField, minimum=1, maximum=999, noun="session"
@@ -304,7 +337,7 @@ class ReviewFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AssessmentFilterSet(django_filters.FilterSet):
+class AssessmentFilterSet(FilterSet):
     recommendation = ValuesFilter(
         field_name="recommendation_id",
         field_class=ff.IntegersField,
@@ -331,7 +364,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class EvidenceSourceFilterSet(django_filters.FilterSet):
+class EvidenceSourceFilterSet(FilterSet):
     kind = ValuesFilter(
         field_name="kind",
         field_class=ff.ChoicesField,
@@ -345,7 +378,7 @@ class EvidenceSourceFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ThemeFilterSet(django_filters.FilterSet):
+class ThemeFilterSet(FilterSet):
     scheme = ValuesFilter(field_name="scheme", field_class=ff.ThemeSchemeField, help_text="Theme scheme slug.")
 
     class Meta:
@@ -353,7 +386,7 @@ class ThemeFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class DeletionFilterSet(django_filters.FilterSet):
+class DeletionFilterSet(FilterSet):
     since = DateTimeSinceFilter(
         field_name="deleted_at", lookup_expr="gte", help_text="Deleted at or after this ISO 8601 date and time."
     )
@@ -369,7 +402,7 @@ class DeletionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AssessmentFeedFilterSet(django_filters.FilterSet):
+class AssessmentFeedFilterSet(FilterSet):
     """The Atom feed's parameters: the State under review and the theme of the assessed recommendation."""
 
     state_under_review = ValuesFilter(

@@ -65,7 +65,10 @@ def serve(
     if not _cacheable_request(request):
         if request.method not in ("GET", "HEAD"):
             return respond()
-        with counts.pinned():  # not stored, but read under one data version all the same
+        # Not stored, but read under one data version all the same; an anonymous reader's may be the
+        # one this process read up to RESPONSE_CACHE_VERSION_MS ago, as when answers are stored.
+        version = None if _signed_in(request) else counts.recent_data_version(settings.RESPONSE_CACHE_VERSION_MS / 1000)
+        with counts.pinned(version):
             return respond()
     version = getattr(request, "upr_data_version", None)  # read by the middleware, else read now
     if version is None:
@@ -149,10 +152,14 @@ def _caching_view(request: HttpRequest) -> bool:
 def _cacheable_request(request: HttpRequest) -> bool:
     if not settings.RESPONSE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
+    return not _signed_in(request)
+
+
+def _signed_in(request: HttpRequest) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
-        return False
+        return True
     user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    return user is not None and user.is_authenticated
 
 
 class _Visitor:

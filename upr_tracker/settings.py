@@ -282,7 +282,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.throttling.AnonThrottle", "recommendations.throttling.UserThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["recommendations.api_base.JSONRenderer"],
     # DRF's JSON parser, refusing deep nesting and strings no text column holds (NUL, lone surrogates).
     "DEFAULT_PARSER_CLASSES": ["recommendations.api_parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.pagination.KeysetPagination",
