@@ -3,7 +3,8 @@
 ordering=session (the standard set's deep page, the search page's "by session") joined every
 recommendation to its review and session before it could order them: 2.3 ms for a page at row
 20,000 of a million, growing with the depth. With the copy and an index on (session_number, id),
-a page is one index range from the cursor on.
+a page is one index range from the cursor on; with (state_under_review, session_number, id), a
+State's page by session reads that State's last session only.
 
 The triggers keep the copy whatever writes the rows (the ORM, bulk_create, the COPY importer, the
 synthetic generator, raw SQL), so no write path can forget it:
@@ -93,6 +94,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="recommendation",
             index=models.Index(fields=["session_number", "id"], name="recommendation_session_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="recommendation",
+            index=models.Index(
+                fields=["state_under_review", "session_number", "id"], name="recommendation_state_sess_idx"
+            ),
         ),
         # Statistics for the new column now, so the planner uses the index before autovacuum's ANALYZE.
         migrations.RunSQL("ANALYZE recommendations_recommendation", reverse_sql=migrations.RunSQL.noop),

@@ -236,10 +236,20 @@ def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[s
 
 
 def _page(queryset, number: int, version: counts.DataVersion) -> Page:
-    """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists."""
-    rows = queryset.select_related("review__state", "review__session__cycle").prefetch_related(
-        "recommending_states",
-        Prefetch("themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")),
+    """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists.
+
+    The search vector is left out: nothing shows it, and it is the widest column, which an ordering that
+    sorts a whole session's rows (newest session first, no filter) carried through the sort.
+    """
+    rows = (
+        queryset.defer("search_vector")
+        .select_related("review__state", "review__session__cycle")
+        .prefetch_related(
+            "recommending_states",
+            Prefetch(
+                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
+            ),
+        )
     )
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts.cached_total(queryset, version)
