@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -210,5 +211,8 @@ def cached_total(queryset: QuerySet, version: DataVersion | None = None) -> int:
     version = data_version(queryset.db) if version is None else version
     if not version.cacheable:
         return queryset.count()
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (a cycle without sessions, say)
+        return 0
     return cached("total", f"{sql}\0{params!r}", version.key(), queryset.count)

@@ -15,6 +15,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from recommendations import filter_fields as ff
+from recommendations import lookups
 from recommendations.models import (
     SEARCH_CONFIG,
     DeletedObject,
@@ -171,8 +172,12 @@ class RecommendationFilterSet(FilterSet):
     bloc = ValuesFilter(
         method="filter_bloc", field_class=ff.BlocField, help_text="Bloc code (EU, OIC, AU …) of a recommending State."
     )
+    # Cycles and years are read as the session numbers they span (lookups.py), compared with the
+    # recommendation's own copy of its session number: through the review, session and cycle the
+    # planner could not tell that cycle 1 is the first sessions, and walked the newest-first index
+    # from session 54 down, filtering 900,000 rows (380 ms for a region + cycle 1 search page).
     cycle = ValuesFilter(
-        field_name="review__session__cycle__number",
+        method="filter_cycle",
         field_class=ff.IntegersField,
         minimum=1,
         maximum=99,
@@ -180,7 +185,7 @@ class RecommendationFilterSet(FilterSet):
         help_text="UPR cycle number.",
     )
     session = ValuesFilter(
-        field_name="review__session__number",
+        field_name="session_number",
         field_class=ff.IntegersField,
         minimum=1,
         maximum=999,
@@ -188,7 +193,7 @@ class RecommendationFilterSet(FilterSet):
         help_text="Working Group session number.",
     )
     year = ValuesFilter(
-        field_name="review__session__start_date__year",
+        method="filter_year",
         field_class=ff.IntegersField,
         minimum=1900,
         maximum=2999,
@@ -255,6 +260,14 @@ class RecommendationFilterSet(FilterSet):
     class Meta:
         model = Recommendation
         fields: list[str] = []
+
+    def filter_cycle(self, qs: QuerySet, name: str, numbers: list[int]) -> QuerySet:
+        sessions = lookups.current().sessions.values()
+        return qs.filter(session_number__in=[session.number for session in sessions if session.cycle in numbers])
+
+    def filter_year(self, qs: QuerySet, name: str, years: list[int]) -> QuerySet:
+        sessions = lookups.current().sessions.values()
+        return qs.filter(session_number__in=[session.number for session in sessions if session.year in years])
 
     def filter_recommending_state(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
         return qs.filter(id__in=_m2m_ids(Through, state_id__in=ids))

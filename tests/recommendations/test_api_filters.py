@@ -158,8 +158,10 @@ def ids(client, query: str) -> list[int]:
         ("bloc=EU", lambda r: any("EU" in BLOCS[s] for s in r["states"])),
         ("bloc=OIF", lambda r: any("OIF" in BLOCS[s] for s in r["states"])),
         ("cycle=3", lambda r: SESSION_CYCLE[r["session"]] == 3),
+        ("cycle=1&cycle=3", lambda r: SESSION_CYCLE[r["session"]] in {1, 3}),
         ("session=7&session=2", lambda r: r["session"] in {7, 2}),
         ("year=2008", lambda r: SESSION_YEAR[r["session"]] == 2008),
+        ("year=2008&year=2010", lambda r: SESSION_YEAR[r["session"]] in {2008, 2010}),
         ("response=supported", lambda r: r["response"] == "supported"),
         ("response=supported&response=noted", lambda r: r["response"] in {"supported", "noted"}),
         ("action_category=5", lambda r: r["action"] == 5),
@@ -206,6 +208,16 @@ def test_filter_returns_exactly_the_matching_rows(api_client, corpus, query, pre
 )
 def test_filters_combine_with_and(api_client, corpus, query, predicate):
     assert ids(api_client, query) == expected(corpus, predicate)
+
+
+@pytest.mark.parametrize("query", ["cycle=9", "year=1999", "cycle=9&state_under_review=KAZ"])
+def test_a_cycle_or_year_without_sessions_matches_nothing(api_client, client, corpus, query):
+    listed = api_client.get(f"{URL}?{query}&include_total=true")
+    assert listed.status_code == 200
+    assert (listed.json()["results"], listed.json()["total"]) == ([], 0)
+    assert api_client.get(f"{URL}facets/?{query}&facet=theme&facet=cycle").status_code == 200
+    page = client.get(f"/recommendations/?{query}")
+    assert page.status_code == 200
 
 
 def test_many_to_many_filters_never_repeat_a_row(api_client, corpus):

@@ -385,8 +385,9 @@ QUERY_SCENARIOS = {
     # response's without the response filter.
     "words and filters": ([("q", "protect"), ("theme", HRD), ("response", "supported"), ("response", "noted")], 12),
     # Nothing matches: 1 theme ids; 2 data version; 3 COUNT (0, so no rows, prefetches or highlighting);
-    # 4 suggestions; 5-8 the facets, as above; 9 one aggregate for "without this filter" hints.
-    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 9),
+    # 4 suggestions; 5-8 the facets, as above; 9-11 the "without this filter" hints, one COUNT per filter
+    # (cached under the data version, as the results' COUNT).
+    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 11),
 }
 
 
