@@ -37,7 +37,7 @@ def _ids(through, column: str) -> ArraySubquery:
 
     Labelling and ordering them in the database joined the labels' table for every row, and the
     planner chose to hash the whole States table each time (10 s for 167,000 rows instead of 6):
-    the few hundred labels are read once instead (_Labels) and applied here.
+    they are labelled from the reference tables in memory instead (_Labels).
     """
     return ArraySubquery(through.objects.filter(recommendation_id=OuterRef("pk")).values(column))
 
@@ -77,7 +77,7 @@ class _Labels:
             "affected_groups": {
                 pk: (name, _list_label(name, slug)) for pk, (_p, slug, name) in reference.affected_groups.items()
             },
-            "sdgs": {pk: (number, str(number)) for pk, (number, _n, _name) in reference.sdgs.items()},
+            "sdgs": {pk: (number, str(number)) for pk, (_p, number, _name) in reference.sdgs.items()},
         }
 
     def join(self, column: str, ids: list[int]) -> str:

@@ -35,7 +35,7 @@ def invalid(message: str, value: str) -> ValidationError:
 
 
 class SharedField:
-    """A form field every form shares instead of deep-copying it (filters.SharedField says why): it
+    """A form field every form shares instead of deep-copying it (filters.ShallowCopiedFilter says why): it
     keeps no state of its own and nothing changes it per request."""
 
     def __deepcopy__(self, memo: dict) -> "SharedField":
@@ -137,13 +137,6 @@ class ReferenceField(RepeatableField):
         raise NotImplementedError
 
 
-def _group(pairs: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for key, pk in pairs:
-        grouped.setdefault(key, []).append(pk)
-    return grouped
-
-
 class StateField(ReferenceField):
     """ISO 3166 alpha-3 codes, any case."""
 
@@ -193,7 +186,7 @@ class OrganisationField(ReferenceField):
     unknown = "Unknown organisation: {}."
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
-        return _group(Organisation.objects.filter(slug__in=values).values_list("slug", "pk"))
+        return lookups.grouped(Organisation.objects.filter(slug__in=values).values_list("slug", "pk"))
 
 
 class ThemeField(ReferenceField):

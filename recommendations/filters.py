@@ -62,7 +62,7 @@ STATUS_CHOICES = {**{value: value for value in ImplementationStatus.values}, STA
 ACTION_CHOICES = {str(value): value for value in Recommendation.ActionCategory.values}
 
 
-class SharedField:
+class ShallowCopiedFilter:
     """A filter whose copies share its form field.
 
     django-filter deep-copies every filter of a FilterSet for each request (to set the copy's
@@ -72,14 +72,14 @@ class SharedField:
     shares the field, made once.
     """
 
-    def __deepcopy__(self, memo: dict) -> "SharedField":
+    def __deepcopy__(self, memo: dict) -> "ShallowCopiedFilter":
         self.field  # noqa: B018 -- made on the class's filter, so every copy shares it
         copied = copy.copy(self)
         copied.method = self.method  # its FilterMethod looks the method up on the copy's parent
         return copied
 
 
-class ValuesFilter(SharedField, django_filters.Filter):
+class ValuesFilter(ShallowCopiedFilter, django_filters.Filter):
     """A repeatable parameter: any of its values matches (OR)."""
 
     def __init__(self, *args, field_class: type[ff.RepeatableField], **kwargs) -> None:
@@ -88,11 +88,11 @@ class ValuesFilter(SharedField, django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class DateTimeSinceFilter(SharedField, django_filters.Filter):
+class DateTimeSinceFilter(ShallowCopiedFilter, django_filters.Filter):
     field_class = ff.ISODateTimeField
 
 
-class OrderingParamFilter(SharedField, django_filters.Filter):
+class OrderingParamFilter(ShallowCopiedFilter, django_filters.Filter):
     """Validated here, applied last by the FilterSet (after `q`, which ranking needs)."""
 
     field_class = ff.OrderingField
@@ -138,12 +138,12 @@ def _m2m_ids(through, **lookups) -> QuerySet:
     return through.objects.filter(**lookups).values("recommendation_id")
 
 
-class TextFilter(SharedField, django_filters.CharFilter):
+class TextFilter(ShallowCopiedFilter, django_filters.CharFilter):
     field_class = ff.TextField
 
 
 class FilterSet(django_filters.FilterSet):
-    """A FilterSet whose form class is made once: its filters share their fields (SharedField)."""
+    """A FilterSet whose form class is made once: its filters share their fields (ShallowCopiedFilter)."""
 
     def get_form_class(self) -> type:
         cls = type(self)

@@ -15,6 +15,7 @@ row carries its position in that order.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -64,7 +65,7 @@ class Lookups:
     states: dict[int, tuple[int, str, str]]  # id -> (position, iso3, name)
     themes: dict[int, tuple[int, dict]]  # id -> (position, the API's theme object)
     affected_groups: dict[int, tuple[int, str, str]]  # id -> (position, slug, name)
-    sdgs: dict[int, tuple[int, int, str]]  # id -> (number, number, name)
+    sdgs: dict[int, tuple[int, int, str]]  # id -> (position, number, name)
     sessions: dict[int, Session]  # by number
     state_ids: dict[str, list[int]]
     regional_group_ids: dict[str, list[int]]
@@ -83,10 +84,9 @@ def _load() -> Lookups:
     with connections[Recommendation.objects.db].cursor() as cursor:
         cursor.execute(_SQL)
         states, groups, blocs, schemes, themes, affected, sdgs, sessions = (rows or [] for rows in cursor.fetchone())
-    theme_ids: dict[str, list[int]] = {}
-    for pk, scheme, _code, _name, slug in themes:
-        theme_ids.setdefault(slug, []).append(pk)
-        theme_ids.setdefault(f"{scheme}:{slug}", []).append(pk)
+    theme_ids = grouped(
+        pair for pk, scheme, _code, _name, slug in themes for pair in ((slug, pk), (f"{scheme}:{slug}", pk))
+    )
     return Lookups(
         states={pk: (position, iso3, name) for position, (pk, iso3, name) in enumerate(states)},
         themes={
@@ -94,24 +94,25 @@ def _load() -> Lookups:
             for position, (pk, scheme, code, name, slug) in enumerate(themes)
         },
         affected_groups={pk: (position, slug, name) for position, (pk, slug, name) in enumerate(affected)},
-        sdgs={pk: (number, number, name) for pk, number, name in sdgs},
+        sdgs={pk: (position, number, name) for position, (pk, number, name) in enumerate(sdgs)},
         sessions={
             number: Session(number, datetime.date.fromisoformat(start).year, cycle) for number, start, cycle in sessions
         },
-        state_ids=_by_code((iso3, pk) for pk, iso3, _name in states),
-        regional_group_ids=_by_code((code, pk) for pk, code in groups),
-        bloc_ids=_by_code((code, pk) for pk, code in blocs),
-        scheme_ids=_by_code((slug, pk) for pk, slug in schemes),
+        state_ids=grouped((iso3, pk) for pk, iso3, _name in states),
+        regional_group_ids=grouped((code, pk) for pk, code in groups),
+        bloc_ids=grouped((code, pk) for pk, code in blocs),
+        scheme_ids=grouped((slug, pk) for pk, slug in schemes),
         theme_ids=theme_ids,
-        affected_group_ids=_by_code((slug, pk) for pk, slug, _name in affected),
+        affected_group_ids=grouped((slug, pk) for pk, slug, _name in affected),
     )
 
 
-def _by_code(pairs) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
+def grouped(pairs: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """(code, id) pairs as code -> ids."""
+    found: dict[str, list[int]] = {}
     for code, pk in pairs:
-        grouped.setdefault(code, []).append(pk)
-    return grouped
+        found.setdefault(code, []).append(pk)
+    return found
 
 
 def ordered(table: dict[int, tuple], ids: list[int] | None) -> list[tuple]:

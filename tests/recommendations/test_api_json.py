@@ -1,5 +1,6 @@
 """The API's JSON (api_base.JSONRenderer, orjson): the same bytes DRF's renderer writes, and filter sets that
-share their filters' fields (filters.SharedField) without sharing anything of one request with the next."""
+share their filters' fields (filters.ShallowCopiedFilter, filter_fields.SharedField) without sharing anything
+of one request with the next."""
 
 import pytest
 from django.http import QueryDict
