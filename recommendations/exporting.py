@@ -96,10 +96,17 @@ def export_queryset(queryset: QuerySet[Recommendation] | None = None) -> QuerySe
 def export_rows(
     queryset: QuerySet[Recommendation] | None = None, *, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[object]]:
-    """The header, then one row per recommendation (values are str or int, "" when empty)."""
+    """The header, then one row per recommendation (values are str or int, "" when empty).
+
+    The labels are read when this is called, within the request's reads (a streamed response's rows
+    come after the view has returned); the rows as they are consumed.
+    """
+    return _rows(export_queryset(queryset), _Labels(), chunk_size)
+
+
+def _rows(queryset: QuerySet, labels: _Labels, chunk_size: int) -> Iterator[list[object]]:
     yield list(COLUMNS)
-    labels = _Labels()
-    for values in export_queryset(queryset).iterator(chunk_size=chunk_size):
+    for values in queryset.iterator(chunk_size=chunk_size):
         yield _row(values, labels)
 
 

@@ -63,16 +63,8 @@ def serve(
     them, only the view answers from the cache (its own checks, e.g. a URLconf throttle, run first).
     """
     if not _cacheable_request(request):
-        if request.method not in ("GET", "HEAD"):
-            return respond()
-        # Not stored, but read under one data version all the same; an anonymous reader's may be the
-        # one this process read up to RESPONSE_CACHE_VERSION_MS ago, as when answers are stored.
-        version = None if _signed_in(request) else counts.recent_data_version(settings.RESPONSE_CACHE_VERSION_MS / 1000)
-        with counts.pinned(version):
-            return respond()
-    version = getattr(request, "upr_data_version", None)  # read by the middleware, else read now
-    if version is None:
-        version = counts.data_version()
+        return respond()
+    version = counts.data_version()  # the one ResponseCacheMiddleware pinned for this request, else read now
     if not version.cacheable:
         with counts.pinned(version):
             return respond()
@@ -106,22 +98,30 @@ class ResponseCacheMiddleware:
     `response_cache_actions`) that cannot be signed in (no Authorization header, no session cookie)
     are looked up, and only answers stored with their view's throttles are given here, after those
     throttles allowed the request (when one refuses, the view answers 429 as always). Whatever is
-    looked up here is handed to the view, so a request still reads the data version once.
+    looked up here is handed to the view.
+
+    Every GET and HEAD is answered under one data version (counts.pinned): read here for those
+    anonymous requests (reused for RESPONSE_CACHE_VERSION_MS, whether answers are stored or not),
+    else when the view first needs it, and then not again for the counts and the reference tables
+    (lookups.py) the answer reads. GET and HEAD views write no data the version follows.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        version = None
         if _anonymous(request) and _caching_view(request):
             version = counts.recent_data_version(settings.RESPONSE_CACHE_VERSION_MS / 1000)
-            request.upr_data_version = version
-            if version.cacheable:
+            if settings.RESPONSE_CACHE_SECONDS and version.cacheable:
                 request.upr_cache_key = key = _key(request, version.key())
                 request.upr_stored = stored = cache.get(key)
                 if stored is not None and stored[2] is not None and _allowed(request, stored[2]):
                     return _rebuilt(stored)
-        response = self.get_response(request)
+        with counts.pinned(version):
+            response = self.get_response(request)
         marked = getattr(response, "upr_cache", None)
         if marked is not None:
             _store(*marked, response)
@@ -130,12 +130,7 @@ class ResponseCacheMiddleware:
 
 def _anonymous(request: HttpRequest) -> bool:
     """No credentials at all: whatever the view would do, the visitor is anonymous."""
-    return (
-        bool(settings.RESPONSE_CACHE_SECONDS)
-        and request.method in ("GET", "HEAD")
-        and "HTTP_AUTHORIZATION" not in request.META
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    return "HTTP_AUTHORIZATION" not in request.META and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _caching_view(request: HttpRequest) -> bool:
@@ -152,14 +147,10 @@ def _caching_view(request: HttpRequest) -> bool:
 def _cacheable_request(request: HttpRequest) -> bool:
     if not settings.RESPONSE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
-    return not _signed_in(request)
-
-
-def _signed_in(request: HttpRequest) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
-        return True
+        return False
     user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated
+    return user is None or not user.is_authenticated
 
 
 class _Visitor:

@@ -64,3 +64,16 @@ def test_a_transaction_that_wrote_reads_its_own_reference_rows(recommendation):
         transaction.set_rollback(True)
     # Rolled back: the process still holds (and serves) the committed rows.
     assert lookups.current() is before
+
+
+def test_a_view_outside_the_response_cache_reads_the_version_once(
+    api_client, recommendation, django_assert_num_queries
+):
+    url = "/api/v1/recommendations/export.csv?state_under_review=KAZ&theme=womens-rights"
+    b"".join(api_client.get(url).streaming_content)
+    # The data version once for the whole request (ResponseCacheMiddleware pins it): the ISO3 code, the
+    # theme and the lists' labels come from the reference tables held; then the anonymous row limit (a
+    # COUNT) and, while the rows stream, their one query.
+    with django_assert_num_queries(3):
+        body = b"".join(api_client.get(url).streaming_content)
+    assert b"Protect women's rights" in body and b"NOR" in body
