@@ -1,0 +1,124 @@
+"""The trust model's cast: two organisations, their editors and reviewers, a staff administrator, an
+account with no organisation, and organisation A's private objects in every state, each private text
+holding a marker string that must never reach anyone who may not see it."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from recommendations import services
+from recommendations.models import (
+    AskMatch,
+    Briefing,
+    Citation,
+    EvidenceSource,
+    ImplementationAssessment,
+    Membership,
+    Organisation,
+    ProposedRecommendation,
+    Review,
+    Session,
+)
+
+D = datetime.date
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+State = ImplementationAssessment.State
+
+
+@dataclass
+class Cast:
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+    markers: dict = field(default_factory=dict)  # marker -> the object it is private to (key in objects)
+
+
+def member(django_user_model, username: str, organisation: Organisation, role: str, *, staff: bool = True):
+    user = django_user_model.objects.create_user(username=username, password="correct horse battery", is_staff=staff)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def owned(organisation) -> dict:
+    fields = {f.name for f in EvidenceSource._meta.get_fields()}
+    return {"organisation": organisation} if "organisation" in fields else {}
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, org_a, org_b, staff_admin) -> Cast:
+    cast = Cast()
+    editor, reviewer = Membership.Role.EDITOR, Membership.Role.REVIEWER
+    cast.users = {
+        "anonymous": None,
+        "editor_a": member(django_user_model, "editor-a", org_a, editor),
+        "reviewer_a": member(django_user_model, "reviewer-a", org_a, reviewer),
+        "editor_b": member(django_user_model, "editor-b", org_b, editor),
+        "reviewer_b": member(django_user_model, "reviewer-b", org_b, reviewer),
+        "outsider": django_user_model.objects.create_user(username="outsider", password="correct horse battery"),
+        "staff_admin": staff_admin,
+    }
+    recommendation = make_recommendation(review_kaz_2010, "Protect human rights defenders", paragraph="93.1")
+    public_evidence = EvidenceSource.objects.create(
+        title="World Report 2014", url="https://www.hrw.org/wr2014", **owned(org_a)
+    )
+    private_evidence = EvidenceSource.objects.create(
+        title="MARKER-evidence-title",
+        url="https://a.example.org/MARKER-evidence-url",
+        **owned(org_a),
+        document=SimpleUploadedFile("witness.pdf", PDF + b"MARKER-evidence-file"),
+    )
+    uncited = EvidenceSource.objects.create(
+        title="MARKER-uncited-title",
+        url="https://a.example.org/MARKER-uncited-url",
+        **owned(org_a),
+        document=SimpleUploadedFile("uncited.pdf", PDF),
+    )
+
+    def assessment(state: str, marker: str, citations=()) -> ImplementationAssessment:
+        return services.record_assessment(
+            recommendation=recommendation,
+            status="not_implemented",
+            assessed_on=D(2014, 1, 1),
+            organisation=org_a,
+            narrative=marker,
+            recorded_by=cast.users["editor_a"],
+            state=state,
+            citations=citations,
+        )
+
+    published = assessment(State.PUBLISHED, "Published narrative", [(public_evidence, "Public excerpt", "1")])
+    draft = assessment(State.DRAFT, "MARKER-draft-narrative", [(private_evidence, "MARKER-draft-excerpt", "2")])
+    submitted = assessment(State.SUBMITTED, "MARKER-submitted-narrative")
+    rejected = assessment(State.REJECTED, "MARKER-rejected-narrative")
+    next_review = Review.objects.create(state=kazakhstan, session=Session.objects.get(number=48))
+    ask = ProposedRecommendation.objects.create(
+        organisation=org_a, review=next_review, text="MARKER-ask-text", notes="MARKER-ask-notes"
+    )
+    match = AskMatch.objects.create(proposal=ask, recommendation=recommendation, score=0.5)
+    briefing = Briefing.objects.create(
+        organisation=org_a, state=kazakhstan, introduction="MARKER-briefing-introduction", published=False
+    )
+    cast.objects = {
+        "recommendation": recommendation,
+        "published": published,
+        "draft": draft,
+        "submitted": submitted,
+        "rejected": rejected,
+        "draft_citation": Citation.objects.get(assessment=draft),
+        "public_evidence": public_evidence,
+        "private_evidence": private_evidence,
+        "uncited_evidence": uncited,
+        "ask": ask,
+        "match": match,
+        "briefing": briefing,
+        "org_a": org_a,
+        "org_b": org_b,
+        "membership_b": Membership.objects.get(user=cast.users["editor_b"]),
+    }
+    return cast
