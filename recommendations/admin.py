@@ -10,15 +10,24 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from rest_framework.authtoken.admin import TokenAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import admin_import, permissions, services
-from recommendations.admin_base import EditorPermissionsMixin, ReferenceDataAdmin, StaffAdminInline, is_staff
+from recommendations.admin_base import (
+    OrganisationDataAdmin,
+    PolicyAdmin,
+    PolicyInline,
+    ReferenceDataAdmin,
+    StaffAdminInline,
+    is_staff,
+)
 from recommendations.admin_forms import (
     AssessmentEntryForm,
     AssessmentForm,
     BulkAssessmentForm,
+    CitationForm,
+    CitationFormSet,
     EvidenceSourceForm,
+    with_user,
 )
 from recommendations.models import (
     SDG,
@@ -98,7 +107,7 @@ class PositionInline(StaffAdminInline, admin.TabularInline):
     extra = 0
 
 
-class AssessmentTimelineInline(admin.TabularInline):
+class AssessmentTimelineInline(PolicyInline, admin.TabularInline):
     """The recommendation's assessments the user may see, newest first, read-only with links to edit."""
 
     model = ImplementationAssessment
@@ -110,8 +119,7 @@ class AssessmentTimelineInline(admin.TabularInline):
     ordering = ["-assessed_on", "-id"]
 
     def get_queryset(self, request) -> QuerySet:
-        queryset = super().get_queryset(request).select_related("organisation")
-        return queryset.visible_to(request.user)
+        return super().get_queryset(request).select_related("organisation")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -126,7 +134,7 @@ class AssessmentTimelineInline(admin.TabularInline):
         return is_staff(request)
 
 
-class AssessmentEntryInline(admin.StackedInline):
+class AssessmentEntryInline(PolicyInline, admin.StackedInline):
     """Quick entry: new assessments with their evidence, saved through services.record_assessment."""
 
     model = ImplementationAssessment
@@ -139,10 +147,10 @@ class AssessmentEntryInline(admin.StackedInline):
     def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).none()
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = permissions.organisation_choices(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_user(formset.form, request.user)
+        return formset
 
     def has_add_permission(self, request, obj=None) -> bool:
         return permissions.is_editor(request.user)
@@ -197,7 +205,7 @@ class LastAssessedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ReferenceDataAdmin):
     """Staff administrators change recommendations; editors read them and record assessments on their page."""
 
     list_display = ["__str__", "short_text", "response", "action_category", "current_status", "current_status_date"]
@@ -234,24 +242,12 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
         return queryset.filter(search_vector=query) | queryset.filter(paragraph=term), False
 
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return permissions.is_staff_admin(request.user) or super().has_add_permission(request)
-
     def may_edit_recommendations(self, request) -> bool:
-        return permissions.is_staff_admin(request.user) or super().has_change_permission(request)
+        return super().has_change_permission(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Editors "change" a recommendation only to add assessments inline; its fields stay read-only for them.
-        return permissions.is_editor(request.user) or self.may_edit_recommendations(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return permissions.is_staff_admin(request.user) or super().has_delete_permission(request, obj)
+        return (is_staff(request) and permissions.is_editor(request.user)) or self.may_edit_recommendations(request)
 
     def get_readonly_fields(self, request, obj=None):
         if self.may_edit_recommendations(request):
@@ -308,8 +304,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     def record_assessment_action(self, request, queryset):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
-        organisations = permissions.organisation_choices(request.user)
-        form = BulkAssessmentForm(request.POST if "apply" in request.POST else None, organisations=organisations)
+        form = BulkAssessmentForm(request.POST if "apply" in request.POST else None, user=request.user)
         if form.is_valid():
             return self._record_bulk(request, queryset, form.cleaned_data)
         context = {
@@ -379,8 +374,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         return admin_import.problems_view(self, request, token)
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(PolicyInline, admin.TabularInline):
     model = Citation
+    formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["evidence"]
 
@@ -397,11 +393,11 @@ class CitationInline(admin.TabularInline):
         return is_staff(request)
 
 
-class VersionedHistoryAdmin(SimpleHistoryAdmin):
+class VersionedHistoryMixin:
     """History with restore for models with a version guard (admin_forms.VersionGuardForm)."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
         if getattr(request, "upr_reverting", False):
             form = type("RevertForm", (form,), {"reverting": True})
         return form
@@ -417,18 +413,8 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
         return form.cleaned_data.get("opened_version")
 
 
-class AssessmentPermissionsMixin(EditorPermissionsMixin):
-    """Object-level rules of permissions.py for the assessment changelists."""
-
-    can_change_object = staticmethod(permissions.can_change_assessment)
-    can_delete_object = staticmethod(permissions.can_delete_assessment)
-
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
-
-
 @admin.register(ImplementationAssessment)
-class ImplementationAssessmentAdmin(AssessmentPermissionsMixin, VersionedHistoryAdmin):
+class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
     form = AssessmentForm
     list_display = ["recommendation", "status", "assessed_on", "organisation", "state", "recorded_by"]
     list_filter = ["state", "status", "assessor_kind", "organisation"]
@@ -440,14 +426,14 @@ class ImplementationAssessmentAdmin(AssessmentPermissionsMixin, VersionedHistory
     ]
     search_fields = ["narrative", "organisation__name"]
     autocomplete_fields = ["recommendation", "organisation"]
-    readonly_fields = ["state", "recorded_by", "created_at", "updated_at"]
+    readonly_fields = ["state", "revision_of", "recorded_by", "created_at", "updated_at"]
     fields = [
         "recommendation",
         ("status", "assessed_on"),
         ("organisation", "assessor_kind"),
         "narrative",
         "submitter",
-        ("state", "recorded_by", "created_at", "updated_at"),
+        ("state", "revision_of", "recorded_by", "created_at", "updated_at"),
     ]
     inlines = [CitationInline]
     actions = ["publish", "reject", "unpublish", "submit_for_review"]
@@ -456,13 +442,57 @@ class ImplementationAssessmentAdmin(AssessmentPermissionsMixin, VersionedHistory
         # The hidden version travels with the form; it is listed so the admin renders it.
         return [*self.fields, "opened_version"] if obj is not None else self.fields
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.revision_of_id or obj.state == ImplementationAssessment.State.PUBLISHED):
+            return [*self.readonly_fields, "recommendation", "organisation"]  # a revision changes the texts only
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An editor opens a published assessment to propose a change (saved as a revision for review).
+        revisable = obj is not None and is_staff(request) and permissions.can_revise(request.user, obj)
+        return super().has_change_permission(request, obj) or revisable
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        if change and self._proposes(request, obj):
+            obj.proposed = services.propose_revision(
+                assessment=obj,
+                user=request.user,
+                expected_version=self.expected_version(request, form, obj),
+                **{name: getattr(obj, name) for name in services.REVISABLE_FIELDS},
+            )
+            return
         if not permissions.may_write_for(request.user, obj.organisation_id):
             raise PermissionDenied
         if not change:
             obj.state = permissions.initial_state(request.user, obj.organisation_id)
         expected = self.expected_version(request, form, obj)
         services.save_assessment(assessment=obj, user=request.user, expected_version=expected)
+
+    def _proposes(self, request, obj: ImplementationAssessment) -> bool:
+        return permissions.can_revise(request.user, obj) and not permissions.can_publish(request.user, obj)
+
+    def response_change(self, request, obj):
+        proposed = getattr(obj, "proposed", None)
+        if proposed is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            "Your change was saved as a proposed revision and submitted for review. The published assessment "
+            "stays public as it was until a reviewer of your organisation publishes the change.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_implementationassessment_change", args=[proposed.pk])
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(form.instance, "proposed", None) is None:
+            return super().save_formset(request, form, formset, change)
+        # A proposed change copies the citations; Django's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -534,25 +564,29 @@ class ModerationQueueAdmin(ImplementationAssessmentAdmin):
 
 
 @admin.register(EvidenceSource)
-class EvidenceSourceAdmin(EditorPermissionsMixin, VersionedHistoryAdmin):
+class EvidenceSourceAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
     form = EvidenceSourceForm
-    list_display = ["title", "publisher", "published_on", "kind"]
+    list_display = ["title", "publisher", "published_on", "kind", "organisation"]
     list_filter = ["kind"]
+    list_select_related = ["organisation"]
     search_fields = ["title", "publisher", "url", "document_symbol"]
     date_hierarchy = "published_on"
-
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return [name for name in fields if name != "opened_version" or obj is not None]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Which organisation holds a source is set when it is added; staff administrators move it.
+        if obj is not None and not permissions.is_staff_admin(request.user):
+            return [*self.readonly_fields, "organisation"]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
+        if not change and not permissions.may_write_for(request.user, obj.organisation_id):
+            raise PermissionDenied
         expected = self.expected_version(request, form, obj)
         services.save_evidence_source(evidence=obj, user=request.user, expected_version=expected)
-
-    can_change_object = staticmethod(permissions.can_change_evidence)
 
     def delete_model(self, request, obj):
         services.delete_evidence_source(evidence=obj)
@@ -565,28 +599,25 @@ class EvidenceSourceAdmin(EditorPermissionsMixin, VersionedHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
+class CitationAdmin(OrganisationDataAdmin):
+    form = CitationForm
     list_display = ["evidence", "assessment", "page"]
     list_select_related = ["evidence", "assessment__organisation"]
     search_fields = ["excerpt", "evidence__title"]
     autocomplete_fields = ["assessment", "evidence"]
 
-    def get_queryset(self, request) -> QuerySet:
-        visible = ImplementationAssessment.objects.visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(assessment__in=visible)
+    def related_choices(self, db_field, request, queryset=None):
+        if db_field.name == "assessment":  # cited from an assessment the user may change
+            return permissions.changeable(ImplementationAssessment.objects.all(), request.user)
+        return super().related_choices(db_field, request, queryset)
 
-    can_change_object = staticmethod(permissions.can_change_citation)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assessment" and not permissions.is_staff_admin(request.user):
-            mine = permissions.organisations_for(request.user)
-            kwargs["queryset"] = ImplementationAssessment.objects.filter(organisation_id__in=mine)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
 
     def save_model(self, request, obj, form, change):
-        if not permissions.can_change_citation(request.user, obj):
+        if not permissions.can_change(request.user, obj.assessment):
             raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        services.save_citation(citation=obj, user=request.user)
 
 
 class MembershipInline(StaffAdminInline, admin.TabularInline):
@@ -614,7 +645,7 @@ class MembershipAdmin(ReferenceDataAdmin):
 
 
 @admin.register(DeletedObject)
-class DeletedObjectAdmin(admin.ModelAdmin):
+class DeletedObjectAdmin(PolicyAdmin):
     """Tombstones for API sync (/api/v1/deletions/): written by services.py, read-only here."""
 
     list_display = ["kind", "object_id", "deleted_at"]

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import advocacy, permissions
-from recommendations.admin_base import EditorPermissionsMixin, is_staff
+from recommendations.admin_base import OrganisationDataAdmin, PolicyInline, is_staff
 from recommendations.models import AskMatch, ProposedRecommendation, SuggestionStatus
 
 CONFIRMED, SUGGESTED, DISMISSED = SuggestionStatus.CONFIRMED, SuggestionStatus.SUGGESTED, SuggestionStatus.DISMISSED
@@ -31,9 +30,7 @@ def shorten(text: str, length: int = 120) -> str:
 
 def editable_matches(queryset: QuerySet, user) -> QuerySet:
     """Matches of the asks the user may change (every match for staff administrators)."""
-    if permissions.is_staff_admin(user):
-        return queryset
-    return queryset.filter(proposal__organisation_id__in=permissions.organisations_for(user))
+    return permissions.changeable(queryset, user)
 
 
 class MatchColumns:
@@ -76,7 +73,7 @@ class MatchDecisionForm(forms.ModelForm):
         fields = []
 
 
-class AskMatchInline(MatchColumns, admin.TabularInline):
+class AskMatchInline(MatchColumns, PolicyInline, admin.TabularInline):
     """The ask's matches, confirmed first, then suggestions by rank; the only input is the decision."""
 
     model = AskMatch
@@ -126,7 +123,7 @@ class AskMatchInline(MatchColumns, admin.TabularInline):
 
 
 @admin.register(ProposedRecommendation)
-class ProposedRecommendationAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
+class ProposedRecommendationAdmin(OrganisationDataAdmin):
     list_display = ["short_text", "review", "organisation", "public", "confirmed_count", "suggested_count"]
     list_filter = [
         "public",
@@ -150,8 +147,6 @@ class ProposedRecommendationAdmin(EditorPermissionsMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [AskMatchInline]
     actions = ["suggest_matches_now"]
-
-    can_change_object = staticmethod(advocacy.can_change_proposal)
 
     def view_on_site(self, obj: ProposedRecommendation) -> str:
         return reverse("recommendations:advocacy", args=[obj.organisation.slug])
@@ -241,7 +236,7 @@ class MatchDecideForm(forms.ModelForm):
 
 
 @admin.register(AskMatch)
-class AskMatchAdmin(MatchColumns, EditorPermissionsMixin, SimpleHistoryAdmin):
+class AskMatchAdmin(MatchColumns, OrganisationDataAdmin):
     list_display = [
         "proposal_text",
         "recommendation_text",
@@ -262,7 +257,6 @@ class AskMatchAdmin(MatchColumns, EditorPermissionsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["proposal", "recommendation"]
     actions = ["confirm", "dismiss"]
     ordering = ["proposal", "rank", "pk"]
-    can_change_object = staticmethod(advocacy.can_decide)
 
     def get_queryset(self, request) -> QuerySet:
         matches = super().get_queryset(request).prefetch_related("recommendation__recommending_states")
@@ -292,10 +286,10 @@ class AskMatchAdmin(MatchColumns, EditorPermissionsMixin, SimpleHistoryAdmin):
         readonly = ["proposal", "recommendation_text", "recommending_states", "response", "implementation"]
         return [*readonly, "score_display", "rank", "decided_by", "decided_at"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "proposal":
-            kwargs["queryset"] = advocacy.editable_proposals(ProposedRecommendation.objects.all(), request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def related_choices(self, db_field, request, queryset=None):
+        if db_field.name == "proposal":  # matches are added to asks the user may change
+            return advocacy.editable_proposals(ProposedRecommendation.objects.all(), request.user)
+        return super().related_choices(db_field, request, queryset)
 
     @admin.display(description="Ask")
     def proposal_text(self, match: AskMatch) -> str:

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import followup, permissions
-from recommendations.admin_base import is_staff
+from recommendations.admin_base import PolicyAdmin, PolicyInline, is_staff
 from recommendations.models import Recommendation, RepeatLink, SuggestionStatus, ordinal
 
 EXCERPT = 160
@@ -59,7 +58,7 @@ class LinkRepeatForm(forms.ModelForm):
 
 
 @admin.register(RepeatLink)
-class RepeatLinkAdmin(SimpleHistoryAdmin):
+class RepeatLinkAdmin(PolicyAdmin):
     """The queue of suggested repeats, by State; Confirm and Dismiss are bulk actions."""
 
     list_display = ["state", "earlier_side", "later_side", "score_display", "shared_themes", "status"]
@@ -188,7 +187,7 @@ class DecisionFormSet(BaseInlineFormSet):
         return [link for link, _fields in self.changed_objects]
 
 
-class RepeatInline(admin.TabularInline):
+class RepeatInline(PolicyInline, admin.TabularInline):
     """Suggested and confirmed repeats of this recommendation (dismissed ones are in the Repeat links list)."""
 
     model = RepeatLink

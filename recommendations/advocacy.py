@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from recommendations import permissions
 from recommendations.advocacy_matching import SuggestionRun as SuggestionRun  # re-exported: the interface
@@ -41,16 +41,12 @@ from states.models import State
 
 def visible_proposals(queryset: QuerySet, user) -> QuerySet:
     """Public asks, plus every ask of the user's organisations (all of them for staff administrators)."""
-    if permissions.is_staff_admin(user):
-        return queryset
-    return queryset.filter(Q(public=True) | Q(organisation_id__in=permissions.organisations_for(user)))
+    return permissions.visible(queryset, user)
 
 
 def editable_proposals(queryset: QuerySet, user) -> QuerySet:
     """The asks the user may change: their organisations' (all of them for staff administrators)."""
-    if permissions.is_staff_admin(user):
-        return queryset
-    return queryset.filter(organisation_id__in=permissions.organisations_for(user))
+    return permissions.changeable(queryset, user)
 
 
 def can_change_proposal(user, proposal: ProposedRecommendation) -> bool:

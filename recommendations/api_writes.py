@@ -1,7 +1,8 @@
 """Writable API resources: implementation assessments and evidence sources.
 
 Who may do what is decided in recommendations/permissions.py: members of an
-organisation write its assessments (as drafts; reviewers publish), anyone else
+organisation write its assessments (as drafts; reviewers publish; an editor's
+change to a published one is a proposed revision, answered 202), anyone else
 with a token submits assessments for moderation. Every write goes through
 recommendations/services.py, so the current status is refreshed, history is
 recorded and deletions leave tombstones. Changes are guarded by the object's
@@ -11,6 +12,7 @@ version: `If-Match` with the ETag of a GET, 412 when stale.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
+from django.urls import reverse
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
@@ -86,27 +88,36 @@ def call_service(function, **kwargs):
 
 
 class AssessmentPermission(permissions.IsAuthenticatedOrReadOnly):
-    """Anyone reads what they may see; any account submits; members change their organisation's."""
+    """Anyone reads what they may see; any account submits; members change their organisation's (a published one
+    only by proposing a revision, unless they are its reviewers)."""
 
     def has_object_permission(self, request: Request, view, obj: ImplementationAssessment) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
         require_writer(request, obj.organisation)
+        if request.method == "DELETE" and not rules.can_change(request.user, obj):
+            raise PermissionDenied(
+                "Only a reviewer of the assessment's organisation may delete a published assessment."
+            )
         return True
 
 
+NOT_A_MEMBER = "Your account is not a member of any organisation, so it cannot add or change evidence sources."
+
+
 class EvidenceSourcePermission(permissions.IsAuthenticatedOrReadOnly):
-    message = (
-        "Another organisation's assessment cites this evidence source; "
-        "ask that organisation or an administrator to change it."
-    )
+    message = "This evidence source is held by another organisation; ask it or an administrator to change it."
+
+    def has_permission(self, request: Request, view) -> bool:
+        if request.method == "POST" and request.user.is_authenticated and not rules.is_editor(request.user):
+            raise PermissionDenied(NOT_A_MEMBER)
+        return super().has_permission(request, view)
 
     def has_object_permission(self, request: Request, view, obj: EvidenceSource) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
         if not rules.is_editor(request.user):
-            self.message = "Your account is not a member of any organisation, so it cannot change evidence sources."
-            return False
+            raise PermissionDenied(NOT_A_MEMBER)
         return rules.can_change_evidence(request.user, obj)
 
 
@@ -151,18 +162,51 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         if "state" in data:
             require_state_change(self.request, assessment, data["state"])
         names = (*ASSESSMENT_FIELDS, "state")
+        fields = {name: data[name] for name in names if name in data}
+        version = expected_version(self.request, assessment)
+        if self._proposes(assessment):
+            serializer.instance = self._saved = self._propose(assessment, data, fields, version)
+            return
         serializer.instance = self._saved = call_service(
             services.update_assessment,
             assessment=assessment,
             citations=self._citations(data),
-            expected_version=expected_version(self.request, assessment),
+            expected_version=version,
             user=self.request.user,
-            **{name: data[name] for name in names if name in data},
+            **fields,
         )
+
+    def _proposes(self, assessment: ImplementationAssessment) -> bool:
+        """An editor who may not publish changes a published assessment by proposing a revision."""
+        published = assessment.state == ImplementationAssessment.State.PUBLISHED
+        return published and not rules.can_publish(self.request.user, assessment)
+
+    def _propose(self, assessment, data: dict, fields: dict, version: int) -> ImplementationAssessment:
+        unchanged = {"recommendation": assessment.recommendation, "organisation": assessment.organisation}
+        fields = {name: value for name, value in fields.items() if unchanged.get(name, object()) != value}
+        try:
+            return call_service(
+                services.propose_revision,
+                assessment=assessment,
+                user=self.request.user,
+                expected_version=version,
+                citations=self._citations(data),
+                **fields,
+            )
+        except services.OpenRevision as waiting:
+            url = self.request.build_absolute_uri(reverse("api:assessment-detail", args=[waiting.revision.pk]))
+            raise Conflict(
+                f"A proposed change to this assessment already awaits review: {url}. Change that one (PATCH it), "
+                "or ask a reviewer of your organisation to publish or reject it first."
+            ) from None
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         response = super().update(request, *args, **kwargs)
         response["ETag"] = version_etag(self._saved)
+        if self._saved.revision_of_id and self._saved.pk != int(kwargs["pk"]):
+            # The published assessment is unchanged: the change waits for a reviewer as a new revision.
+            response.status_code = status.HTTP_202_ACCEPTED
+            response["Location"] = response.data["url"]
         return response
 
     def perform_destroy(self, instance: ImplementationAssessment) -> None:
@@ -185,7 +229,8 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet:
-        return EvidenceSource.objects.visible_to(self.request.user).order_by(*sync_ordering(self.request))
+        evidence = EvidenceSource.objects.visible_to(self.request.user).select_related("organisation")
+        return evidence.order_by(*sync_ordering(self.request))
 
     def etag_for(self, evidence: EvidenceSource) -> str:
         return version_etag(evidence)
@@ -196,6 +241,9 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer: EvidenceSourceSerializer) -> None:
         evidence = serializer.instance
+        moved = serializer.validated_data.get("organisation", evidence.organisation) != evidence.organisation
+        if moved and not rules.is_staff_admin(self.request.user):
+            raise PermissionDenied("Only a staff administrator moves a source to another organisation.")
         version = expected_version(self.request, evidence)
         for name, value in serializer.validated_data.items():
             setattr(evidence, name, value)

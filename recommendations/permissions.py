@@ -1,32 +1,60 @@
-"""Who may see and change what: the one place the admin, the API, the public
-submission form and the commands ask.
+"""Who may see and change what: the one policy every surface loads organisation data through.
 
-- Anonymous visitors and everyone else read published assessments, evidence
-  cited by them, and all reference data.
-- An organisation's members (role editor or reviewer) see their organisation's
-  drafts, submissions and rejected assessments, and add, change and delete its
-  assessments and their citations; an evidence source while no other
-  organisation's assessment cites it.
-- Reviewers also publish, unpublish and reject their organisation's assessments
-  (the moderation queue).
-- Staff administrators (superusers, or members of the "Staff administrators"
-  group) do all of that for every organisation and manage reference data,
-  users and organisations.
-- Anyone else who writes (a partner token without a role, the public form)
-  only submits: the assessment waits as `submitted` for a reviewer.
+Roles:
+- Anonymous visitors and everyone else read published assessments and their citations, evidence a
+  published assessment cites, published briefing texts, public advocacy asks, organisations and all
+  reference data (States, reviews, recommendations, themes …).
+- An organisation's members (role editor or reviewer) also see its drafts, submissions, rejected
+  assessments, its evidence, briefings and asks, and change them; an editor's change to a *published*
+  assessment becomes a proposed revision that a reviewer publishes (`can_revise`).
+- Reviewers also publish, unpublish and reject their organisation's assessments.
+- Staff administrators (superusers, or staff in the "Staff administrators" group) see and change
+  everything, and alone change memberships (roles), organisations and reference data.
+- Anyone else who writes (an account with no organisation, the public form) only submits: the
+  assessment waits as `submitted` for a reviewer; its author sees it, not the evidence it cites.
+
+Each model holding organisation data has a `Rule` below: what a user may see and what they may change,
+as filters. `visible()` and `changeable()` apply them to a queryset; `can_see()` and `can_change()`
+ask about one stored object. The admin (admin_base.PolicyAdmin), the API (serializers, viewsets), the
+public pages, exports, feeds, PDFs and downloads read through them. A model without a rule is reference
+data: everyone sees it, only staff administrators change it. tests/security checks every URL the project
+serves against every kind of user.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from recommendations.models import Citation, EvidenceSource, ImplementationAssessment, Membership, Organisation
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from recommendations.models import (
+    AskMatch,
+    Briefing,
+    Citation,
+    DeletedObject,
+    EvidenceSource,
+    ImplementationAssessment,
+    Membership,
+    Organisation,
+    ProposedRecommendation,
+    RepeatLink,
+)
 
 STAFF_ADMIN_GROUP = "Staff administrators"
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
 State = ImplementationAssessment.State
+EVERYTHING = Q()
+NOTHING = Q(pk__in=[])
+
+
+# Roles ----------------------------------------------------------------------------------------------------
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
 
 
 def is_staff_admin(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+    if not _signed_in(user):
         return False
     if user.is_superuser:
         return True
@@ -37,7 +65,7 @@ def is_staff_admin(user) -> bool:
 
 def _roles(user) -> dict[int, str]:
     """{organisation id: role} of the user's memberships, read once per user object."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not _signed_in(user):
         return {}
     if not hasattr(user, "_upr_roles"):
         user._upr_roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
@@ -68,17 +96,152 @@ def may_write_for(user, organisation_id: int | None) -> bool:
     return is_staff_admin(user) or organisation_id in organisations_for(user)
 
 
-def can_view_assessment(user, assessment: ImplementationAssessment) -> bool:
-    if assessment.state == State.PUBLISHED or may_write_for(user, assessment.organisation_id):
+def initial_state(user, organisation_id: int) -> str:
+    """The state a new assessment starts in: a draft for the organisation's members, a submission otherwise."""
+    return State.DRAFT if may_write_for(user, organisation_id) else State.SUBMITTED
+
+
+# Rules ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a user who is not a staff administrator may see and change of one model, as filters."""
+
+    see: Callable[[object], Q]
+    change: Callable[[object], Q]
+    history: str = "change"  # who reads its history pages: those who may "change" it, or "see" it (public data)
+    revert: bool = True  # whether restoring an earlier version from its history is allowed at all
+
+
+def _mine(user, path: str = "organisation", role: str | None = None) -> Q:
+    return Q(**{f"{path}_id__in": organisations_for(user, role)})
+
+
+def _assessments_seen(user) -> Q:
+    seen = Q(state=State.PUBLISHED) | _mine(user)
+    if _signed_in(user):
+        seen |= Q(recorded_by_id=user.pk)  # an outside submitter follows their own submission
+    return seen
+
+
+def _assessments_changed(user) -> Q:
+    """Members change their organisation's unpublished assessments; published ones only its reviewers."""
+    return _mine(user) & (~Q(state=State.PUBLISHED) | _mine(user, role=REVIEWER))
+
+
+def _citations(assessments: Callable[[object], Q]) -> Callable[[object], Q]:
+    return lambda user: Q(assessment__in=ImplementationAssessment.objects.filter(assessments(user)).values("pk"))
+
+
+def _cited_by(assessments: Q) -> Exists:
+    return Exists(Citation.objects.filter(evidence_id=OuterRef("pk"), assessment__in=assessments))
+
+
+def _evidence_seen(user) -> Q:
+    """Its organisation's; anyone's once a published assessment cites it; and what the user's organisations cite."""
+    published = ImplementationAssessment.objects.filter(state=State.PUBLISHED).values("pk")
+    theirs = ImplementationAssessment.objects.filter(_mine(user)).values("pk")
+    return _mine(user) | _cited_by(published) | _cited_by(theirs)
+
+
+def _evidence_changed(user) -> Q:
+    """Its organisation's members; a source sent with the public form, members of the organisation it was sent to."""
+    theirs = ImplementationAssessment.objects.filter(_mine(user)).values("pk")
+    return _mine(user) | (Q(organisation__isnull=True) & _cited_by(theirs))
+
+
+def _asks_seen(user) -> Q:
+    return Q(public=True) | _mine(user)
+
+
+def _signed_in_editor(user) -> Q:
+    return EVERYTHING if is_editor(user) else NOTHING
+
+
+RULES: dict[type[Model], Rule] = {
+    ImplementationAssessment: Rule(see=_assessments_seen, change=_assessments_changed),
+    Citation: Rule(see=_citations(_assessments_seen), change=_citations(_assessments_changed)),
+    EvidenceSource: Rule(see=_evidence_seen, change=_evidence_changed),
+    Briefing: Rule(see=lambda user: Q(published=True) | _mine(user), change=_mine),
+    ProposedRecommendation: Rule(see=_asks_seen, change=_mine),
+    AskMatch: Rule(
+        see=lambda user: Q(proposal__in=ProposedRecommendation.objects.filter(_asks_seen(user)).values("pk")),
+        change=lambda user: _mine(user, "proposal__organisation"),
+    ),
+    # Roles are changed by staff administrators only, never restored from history.
+    Membership: Rule(see=_mine, change=lambda user: NOTHING, revert=False),
+    Organisation: Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see", revert=False),
+    # Repeats link public recommendations; any editor decides, through the follow-up services.
+    RepeatLink: Rule(see=lambda user: EVERYTHING, change=_signed_in_editor, history="see"),
+    DeletedObject: Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see"),
+}
+REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
+
+
+def register(model: type[Model], rule: Rule) -> None:
+    """Give a model of another module (API tokens …) its rule."""
+    RULES[model] = rule
+
+
+def rule_for(model: type[Model]) -> Rule:
+    return RULES.get(model._meta.concrete_model, REFERENCE_DATA)
+
+
+def holds_organisation_data(model: type[Model]) -> bool:
+    return model._meta.concrete_model in RULES
+
+
+def visible(queryset: QuerySet, user) -> QuerySet:
+    """The rows of `queryset` the user may see."""
+    if is_staff_admin(user):
+        return queryset
+    return queryset.filter(rule_for(queryset.model).see(user))
+
+
+def changeable(queryset: QuerySet, user) -> QuerySet:
+    """The rows of `queryset` the user may change (and delete)."""
+    if is_staff_admin(user):
+        return queryset
+    return queryset.filter(rule_for(queryset.model).change(user))
+
+
+def _stored(obj: Model) -> QuerySet:
+    return type(obj)._default_manager.filter(pk=obj.pk)
+
+
+def can_see(user, obj: Model) -> bool:
+    """Whether the user may see the object as it is stored (one query unless the answer is plain)."""
+    if is_staff_admin(user):
         return True
-    return bool(user and user.is_authenticated and assessment.recorded_by_id == user.pk)
+    return _holds(rule_for(type(obj)).see(user), obj)
 
 
-def can_change_assessment(user, assessment: ImplementationAssessment) -> bool:
-    return may_write_for(user, assessment.organisation_id)
+def can_change(user, obj: Model) -> bool:
+    """Whether the user may change or delete the object as it is stored now, whatever is in memory."""
+    if is_staff_admin(user):
+        return True
+    return _holds(rule_for(type(obj)).change(user), obj)
 
 
-can_delete_assessment = can_change_assessment
+def _holds(condition: Q, obj: Model) -> bool:
+    if obj.pk is None or condition == NOTHING:
+        return False
+    return condition == EVERYTHING or _stored(obj).filter(condition).exists()
+
+
+def can_read_history(user, obj: Model) -> bool:
+    """History holds earlier texts (drafts before publication): only for who may change the object, or see it
+    where its rule says the data was always public."""
+    check = can_see if rule_for(type(obj)).history == "see" else can_change
+    return check(user, obj)
+
+
+def may_revert(user, obj: Model) -> bool:
+    return rule_for(type(obj)).revert and can_change(user, obj)
+
+
+# Assessments ----------------------------------------------------------------------------------------------
 
 
 def can_publish(user, assessment: ImplementationAssessment) -> bool:
@@ -86,45 +249,39 @@ def can_publish(user, assessment: ImplementationAssessment) -> bool:
     return is_staff_admin(user) or assessment.organisation_id in organisations_for(user, REVIEWER)
 
 
-def initial_state(user, organisation_id: int) -> str:
-    """The state a new assessment starts in: a draft for the organisation's members, a submission otherwise."""
-    return State.DRAFT if may_write_for(user, organisation_id) else State.SUBMITTED
+def can_revise(user, assessment: ImplementationAssessment) -> bool:
+    """Members who may not publish propose changes to their organisation's published assessments."""
+    stored_state = ImplementationAssessment.objects.filter(pk=assessment.pk).values_list("state", flat=True).first()
+    return stored_state == State.PUBLISHED and may_write_for(user, assessment.organisation_id)
 
 
-def can_change_citation(user, citation: Citation) -> bool:
-    return may_write_for(user, citation.assessment.organisation_id)
+def can_change_assessment(user, assessment: ImplementationAssessment) -> bool:
+    return can_change(user, assessment)
+
+
+can_delete_assessment = can_change_assessment
 
 
 def can_change_evidence(user, evidence: EvidenceSource) -> bool:
-    """Members change an evidence source while no other organisation's assessment cites it."""
-    if is_staff_admin(user):
-        return True
-    if not is_editor(user):
-        return False
+    """Members change their organisation's sources (new ones too); others' only staff administrators."""
     if evidence.pk is None:
-        return True
-    others = Citation.objects.filter(evidence=evidence).exclude(assessment__organisation_id__in=organisations_for(user))
-    return not others.exists()
+        return is_editor(user)
+    return can_change(user, evidence)
 
 
 def visible_assessments(queryset: QuerySet, user) -> QuerySet:
-    if is_staff_admin(user):
-        return queryset
-    visible = Q(state=State.PUBLISHED)
-    if user and user.is_authenticated:
-        visible |= Q(organisation_id__in=organisations_for(user)) | Q(recorded_by_id=user.pk)
-    return queryset.filter(visible)
+    return visible(queryset, user)
 
 
-def visible_evidence(queryset: QuerySet, user) -> QuerySet:
-    """Evidence cited by an assessment the user may see; members also see evidence nobody cites yet."""
-    if is_staff_admin(user):
-        return queryset
-    cited_visibly = Citation.objects.filter(
-        evidence_id=OuterRef("pk"),
-        assessment__in=visible_assessments(ImplementationAssessment.objects.all(), user).values("pk"),
+def citable_evidence(organisation_id: int) -> QuerySet:
+    """What an assessment of the organisation may cite: what the organisation itself may see (its own sources,
+    publicly cited ones, ones it cites already) and a source sent with the public form that nothing cites yet."""
+    assessments = ImplementationAssessment.objects.filter(organisation_id=organisation_id).values("pk")
+    published = ImplementationAssessment.objects.filter(state=State.PUBLISHED).values("pk")
+    uncited = ~Exists(Citation.objects.filter(evidence_id=OuterRef("pk")))
+    return EvidenceSource.objects.filter(
+        Q(organisation_id=organisation_id)
+        | _cited_by(published)
+        | _cited_by(assessments)
+        | (Q(organisation__isnull=True) & uncited)
     )
-    visible = Exists(cited_visibly)
-    if is_editor(user):
-        visible |= ~Exists(Citation.objects.filter(evidence_id=OuterRef("pk")))
-    return queryset.filter(visible)

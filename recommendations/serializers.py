@@ -7,6 +7,7 @@ from django.utils.html import escape
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from recommendations import permissions
 from recommendations.filters import MARK_START, MARK_STOP
 from recommendations.models import (
     SDG,
@@ -235,6 +236,31 @@ class RecommendationListSerializer(RecommendationSerializer):
         return marked_snippet(self.context.get("snippets", {}).get(obj.pk))
 
 
+class VisibleChoices:
+    """A related field that accepts only what the request's user may see (permissions.visible): an id the user
+    may not see is answered like one that does not exist. Every writable related field uses it."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return permissions.visible(super().get_queryset(), getattr(request, "user", None))
+
+
+class VisiblePrimaryKeyField(VisibleChoices, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class VisibleSlugField(VisibleChoices, serializers.SlugRelatedField):
+    pass
+
+
+class WritableOrganisationField(serializers.SlugRelatedField):
+    """An organisation the request's user writes for (permissions.organisation_choices)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return permissions.organisation_choices(getattr(request, "user", None))
+
+
 class OrganisationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
@@ -242,7 +268,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    evidence = serializers.PrimaryKeyRelatedField(queryset=EvidenceSource.objects.all())
+    evidence = VisiblePrimaryKeyField(queryset=EvidenceSource.objects.all())
     evidence_url = serializers.HyperlinkedRelatedField(
         source="evidence", view_name="api:evidencesource-detail", read_only=True
     )
@@ -256,13 +282,17 @@ class CitationSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     url = LinkField("api:assessment-detail")
-    recommendation = serializers.PrimaryKeyRelatedField(queryset=Recommendation.objects.all())
+    recommendation = VisiblePrimaryKeyField(queryset=Recommendation.objects.all())
     recommendation_url = serializers.HyperlinkedRelatedField(
         source="recommendation", view_name="api:recommendation-detail", read_only=True
     )
-    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    # Any organisation: an account that is not its member submits to its moderation queue.
+    organisation = VisibleSlugField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     citations = CitationSerializer(many=True, required=False)
+    revision_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="For a proposed change: the published assessment it would change."
+    )
 
     class Meta:
         model = ImplementationAssessment
@@ -278,6 +308,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "organisation_name",
             "assessor_kind",
             "state",
+            "revision_of",
             "version",
             "citations",
             "created_at",
@@ -295,12 +326,22 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class EvidenceSourceSerializer(serializers.ModelSerializer):
     url = LinkField("api:evidencesource-detail")
     source_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+    organisation = WritableOrganisationField(
+        slug_field="slug",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The organisation that holds the source (set when it is created; by default the account's only "
+            "organisation). Null for a source sent with the public form."
+        ),
+    )
 
     class Meta:
         model = EvidenceSource
         fields = [
             "id",
             "url",
+            "organisation",
             "title",
             "publisher",
             "published_on",
@@ -313,14 +354,26 @@ class EvidenceSourceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "version", "created_at", "updated_at"]
+        # The (organisation, URL) constraint is checked by validate(), with a message naming the URL field.
+        validators: list = []
 
-    def validate_source_url(self, value: str) -> str:
-        others = EvidenceSource.objects.filter(url=value)
+    def validate(self, data: dict) -> dict:
+        if self.instance is None and not data.get("organisation"):
+            data["organisation"] = self._only_organisation()
+        organisation = data.get("organisation", getattr(self.instance, "organisation", None))
+        others = EvidenceSource.objects.filter(url=data.get("url", ""), organisation=organisation)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
-        if value and others.exists():
-            raise serializers.ValidationError("Another evidence source already has this URL.")
-        return value
+        if data.get("url") and organisation is not None and others.exists():
+            raise serializers.ValidationError({"source_url": ["Your organisation already has a source with this URL."]})
+        return data
+
+    def _only_organisation(self) -> Organisation:
+        """A new source belongs to the account's organisation when it has only one."""
+        choices = list(self.fields["organisation"].get_queryset()[:2])
+        if len(choices) != 1:
+            raise serializers.ValidationError({"organisation": ["Name the organisation that holds this source."]})
+        return choices[0]
 
 
 class DeletedObjectSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
@@ -73,6 +74,20 @@ def _run_refresh(sql: str, recommendation_ids: Iterable[int], **tables: str) -> 
     with connection.cursor() as cursor:
         cursor.execute(sql.format(rec=Recommendation._meta.db_table, **tables), [ids])
         return cursor.rowcount
+
+
+PUBLISHED = ImplementationAssessment.State.PUBLISHED
+OPEN_STATES = (ImplementationAssessment.State.DRAFT, ImplementationAssessment.State.SUBMITTED)
+# What a proposed change may change of a published assessment (its recommendation and organisation stay).
+REVISABLE_FIELDS = ("status", "assessed_on", "narrative", "assessor_kind")
+
+
+class OpenRevision(Exception):
+    """A published assessment already has a proposed change awaiting review: `revision`."""
+
+    def __init__(self, revision: ImplementationAssessment) -> None:
+        super().__init__(f"Assessment {revision.revision_of_id} already has a proposed change ({revision.pk}).")
+        self.revision = revision
 
 
 class EditConflict(Exception):
@@ -150,8 +165,25 @@ def record_assessment(
     return assessment
 
 
+def check_citable(organisation_id: int, citations) -> None:
+    """An assessment cites only evidence its organisation may see (permissions.citable_evidence)."""
+    from recommendations import permissions
+
+    wanted = {evidence.pk for evidence, _excerpt, _page in citations}
+    if not wanted:
+        return
+    allowed = set(permissions.citable_evidence(organisation_id).filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - allowed:
+        raise ValidationError(
+            {"citations": "An assessment may cite only evidence its organisation holds or that is cited publicly."},
+            code="evidence_not_citable",
+        )
+
+
 def _add_citations(assessments: list[ImplementationAssessment], citations, user) -> None:
     """Each of `assessments` cites each (evidence, excerpt, page): one bulk insert with history."""
+    for organisation_id in {assessment.organisation_id for assessment in assessments}:
+        check_citable(organisation_id, citations)
     rows = [
         Citation(assessment=assessment, evidence=evidence, excerpt=excerpt, page=page)
         for assessment in assessments
@@ -162,11 +194,23 @@ def _add_citations(assessments: list[ImplementationAssessment], citations, user)
 
 
 @transaction.atomic
+def save_citation(*, citation: Citation, user: AbstractBaseUser | None = None) -> Citation:
+    """Add or change one citation on its own (the admin's citation page), of evidence its organisation may cite."""
+    check_citable(citation.assessment.organisation_id, [(citation.evidence, citation.excerpt, citation.page)])
+    citation.full_clean()
+    citation._history_user = user
+    citation.save()
+    return citation
+
+
+@transaction.atomic
 def delete_assessments(assessments) -> int:
     """Delete assessments (a queryset or list), leave tombstones and refresh their recommendations' status."""
     ids = {a.recommendation_id for a in assessments}
     pks = [a.pk for a in assessments]
-    write_tombstones(DeletedObject.Kind.ASSESSMENT, pks)
+    # Only what partners could have copied: an unpublished one left the feed when it was unpublished.
+    public = ImplementationAssessment.objects.filter(pk__in=pks, state=PUBLISHED).values_list("pk", flat=True)
+    write_tombstones(DeletedObject.Kind.ASSESSMENT, public)
     deleted, _ = ImplementationAssessment.objects.filter(pk__in=pks).delete()
     refresh_current_status(ids)
     return deleted
@@ -177,7 +221,8 @@ def delete_assessment(*, assessment: ImplementationAssessment) -> None:
 
 
 def write_tombstones(kind: str, object_ids: Iterable[int]) -> None:
-    """Record deleted ids so partners syncing through /api/v1/deletions/ delete them too."""
+    """Record ids of public objects deleted or unpublished, so partners syncing through /api/v1/deletions/
+    delete them too. Callers pass only objects that were public: the feed never names a private one."""
     DeletedObject.objects.bulk_create(DeletedObject(kind=kind, object_id=pk) for pk in sorted(set(object_ids)))
 
 
@@ -224,8 +269,12 @@ def save_assessment(
     so a colleague's edit is never silently overwritten. The recommendation's
     current status (and `refresh_also`'s, when the assessment moved) follows.
     """
+    if assessment.revision_of_id and assessment.state == PUBLISHED:
+        return _publish_revision(assessment, user=user, expected_version=expected_version, citations=citations)
     assessment.full_clean()
+    was_published = False
     if assessment.pk is not None:
+        was_published = ImplementationAssessment.objects.filter(pk=assessment.pk, state=PUBLISHED).exists()
         claim_version(assessment, assessment.version if expected_version is None else expected_version)
     elif user is not None and assessment.recorded_by_id is None:
         assessment.recorded_by = user
@@ -234,8 +283,83 @@ def save_assessment(
     if citations is not None:
         assessment.citations.all().delete()
         _add_citations([assessment], citations, user)
+    if was_published and assessment.state != PUBLISHED:
+        write_tombstones(DeletedObject.Kind.ASSESSMENT, [assessment.pk])
+    if assessment.state == PUBLISHED:
+        adopt_submitted_evidence([assessment])
     refresh_current_status({assessment.recommendation_id, refresh_also or assessment.recommendation_id})
     return assessment
+
+
+@transaction.atomic
+def propose_revision(
+    *,
+    assessment: ImplementationAssessment,
+    user: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
+    citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
+    state: str = ImplementationAssessment.State.SUBMITTED,
+    **fields,
+) -> ImplementationAssessment:
+    """A proposed change to a published assessment, which stays public as it is until a reviewer publishes the
+    change (save_assessment merges it then). `fields` are REVISABLE_FIELDS; the citations are the published
+    assessment's unless given. Raises OpenRevision when one already awaits review, EditConflict when stale."""
+    current = ImplementationAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(current)
+    fixed = {name for name in fields if name not in REVISABLE_FIELDS}
+    if fixed:
+        raise ValidationError({name: "A proposed change keeps this as it is published." for name in sorted(fixed)})
+    if (open_revision := current.revisions.filter(state__in=OPEN_STATES).first()) is not None:
+        raise OpenRevision(open_revision)
+    revision = ImplementationAssessment(
+        recommendation_id=current.recommendation_id,
+        organisation_id=current.organisation_id,
+        revision_of=current,
+        state=state,
+        recorded_by=user,
+        **{name: fields.get(name, getattr(current, name)) for name in REVISABLE_FIELDS},
+    )
+    revision.full_clean()
+    revision._history_user = user
+    revision.save()
+    if citations is None:
+        citations = [(c.evidence, c.excerpt, c.page) for c in current.citations.select_related("evidence")]
+    _add_citations([revision], citations, user)
+    return revision
+
+
+def _publish_revision(revision, *, user, expected_version, citations) -> ImplementationAssessment:
+    """Publishing a proposed change: its texts and citations replace the published assessment's (which keeps
+    its id, so partners see a change, not a new assessment), and the proposal itself is deleted."""
+    if expected_version is not None and revision.pk is not None:
+        claim_version(revision, expected_version)
+    if citations is None:
+        citations = [(c.evidence, c.excerpt, c.page) for c in revision.citations.select_related("evidence")]
+    original = ImplementationAssessment.objects.select_for_update().get(pk=revision.revision_of_id)
+    for name in REVISABLE_FIELDS:
+        setattr(original, name, getattr(revision, name))
+    revision._history_user = user
+    revision.delete()
+    return save_assessment(assessment=original, user=user, citations=citations)
+
+
+def adopt_submitted_evidence(assessments: Sequence[ImplementationAssessment]) -> None:
+    """Evidence sent with the public form belongs to no organisation until its submission is published: then
+    to the publishing organisation, or, when that organisation already holds a source with the same URL, the
+    citation moves to that source."""
+    for assessment in assessments:
+        for citation in assessment.citations.filter(evidence__organisation__isnull=True).select_related("evidence"):
+            evidence = citation.evidence
+            held = EvidenceSource.objects.filter(organisation_id=assessment.organisation_id, url=evidence.url)
+            existing = held.first() if evidence.url else None
+            if existing is None:
+                EvidenceSource.objects.filter(pk=evidence.pk).update(organisation_id=assessment.organisation_id)
+                continue
+            citation.evidence = existing
+            citation.save(update_fields=["evidence"])
+            if not evidence.citations.exists():
+                evidence.delete()
 
 
 @transaction.atomic
@@ -274,6 +398,8 @@ def record_assessments(
         assessment.full_clean()
     bulk_create_with_history(assessments, ImplementationAssessment, default_user=recorded_by)
     _add_citations(assessments, citations, recorded_by)
+    if state == PUBLISHED:
+        adopt_submitted_evidence(assessments)
     refresh_current_status(a.recommendation_id for a in assessments)
     return assessments
 
@@ -314,8 +440,8 @@ def delete_recommendations(recommendations) -> int:
     may back other assessments.
     """
     pks = [r.pk for r in recommendations]
-    assessment_ids = ImplementationAssessment.objects.filter(recommendation_id__in=pks).values_list("pk", flat=True)
-    write_tombstones(DeletedObject.Kind.ASSESSMENT, assessment_ids)
+    assessments = ImplementationAssessment.objects.filter(recommendation_id__in=pks, state=PUBLISHED)
+    write_tombstones(DeletedObject.Kind.ASSESSMENT, assessments.values_list("pk", flat=True))
     write_tombstones(DeletedObject.Kind.RECOMMENDATION, pks)
     Citation.objects.filter(assessment__recommendation_id__in=pks).delete()
     ImplementationAssessment.objects.filter(recommendation_id__in=pks).delete()
@@ -326,7 +452,16 @@ def delete_recommendations(recommendations) -> int:
 
 @transaction.atomic
 def delete_evidence_source(*, evidence: EvidenceSource) -> None:
-    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise)."""
+    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise); partners hear of it
+    if it was ever public (cited by an assessment that was published)."""
     pk = evidence.pk
+    was_public = _was_cited_publicly(pk)
     evidence.delete()
-    write_tombstones(DeletedObject.Kind.EVIDENCE_SOURCE, [pk])
+    if was_public:
+        write_tombstones(DeletedObject.Kind.EVIDENCE_SOURCE, [pk])
+
+
+def _was_cited_publicly(evidence_id: int) -> bool:
+    """From the history tables: a citation of the evidence on an assessment that was published at some time."""
+    published = ImplementationAssessment.history.filter(state=PUBLISHED).values("id")
+    return Citation.history.filter(evidence_id=evidence_id, assessment_id__in=published).exists()

@@ -3,7 +3,10 @@
 Abuse-resistant by construction: CSRF-protected, bounded field sizes, a
 honeypot field bots fill in, a per-address rate limit, and nothing is shown
 publicly: the assessment is stored as `submitted` for a reviewer to accept or
-reject in the moderation queue.
+reject in the moderation queue. Its evidence is always a new source held by no
+organisation (never an existing one matched by URL, which would let the sender
+read another organisation's source through their own submission); publishing the
+submission gives it to the organisation (services.adopt_submitted_evidence).
 """
 
 from django import forms
@@ -21,6 +24,7 @@ from recommendations.models import (
     Organisation,
     Recommendation,
 )
+from recommendations.models.implementation import not_after_today
 
 SUBMISSIONS_PER_HOUR = 10
 
@@ -30,7 +34,9 @@ class SubmissionForm(forms.Form):
         queryset=Organisation.objects.all(), help_text="The organisation whose reviewers should consider it."
     )
     status = forms.ChoiceField(choices=ImplementationStatus.choices, label="Implementation status")
-    assessed_on = forms.DateField(label="Date the assessment describes", help_text="YYYY-MM-DD")
+    assessed_on = forms.DateField(
+        label="Date the assessment describes", help_text="YYYY-MM-DD, today or earlier", validators=[not_after_today]
+    )
     narrative = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 6}), label="What happened")
     evidence_title = forms.CharField(max_length=500, label="Evidence: title")
     evidence_url = forms.URLField(max_length=1000, label="Evidence: link", assume_scheme="https")
@@ -70,10 +76,10 @@ def submit_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @transaction.atomic
 def _store(recommendation, data: dict, user) -> ImplementationAssessment:
-    evidence, _ = EvidenceSource.objects.get_or_create(
-        url=data["evidence_url"],
-        defaults={"title": data["evidence_title"], "publisher": data["evidence_publisher"]},
+    evidence = EvidenceSource(
+        url=data["evidence_url"], title=data["evidence_title"], publisher=data["evidence_publisher"]
     )
+    services.save_evidence_source(evidence=evidence, user=user if user.is_authenticated else None)
     submitter = f"{data['name']} <{data['contact']}>" + (
         f", {data['your_organisation']}" if data["your_organisation"] else ""
     )

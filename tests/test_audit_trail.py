@@ -47,6 +47,7 @@ def test_api_write_is_recorded_with_the_tokens_account(
         status="not_implemented",
         assessed_on=datetime.date(2013, 1, 1),
         organisation=org_a,
+        state="draft",
     )
     response = token_client_a.patch(f"/api/v1/assessments/{assessment.pk}/", {"narrative": "Update"}, format="json")
     assert response.status_code == 200
@@ -61,6 +62,7 @@ def test_deleting_an_assessment_leaves_a_history_row(client, editor_a, review_ka
         status="not_implemented",
         assessed_on=datetime.date(2013, 1, 1),
         organisation=org_a,
+        state="draft",
     )
     client.force_login(editor_a)
     url = reverse("admin:recommendations_implementationassessment_delete", args=[assessment.pk])

@@ -1,13 +1,21 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.recommendation import ImplementationStatus
 from recommendations.storage import evidence_storage
+
+
+def not_after_today(value) -> None:
+    """A date an assessment or a publication describes cannot lie in the future."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError("This date is after today.", code="future_date")
 
 
 class Organisation(models.Model):
@@ -68,10 +76,10 @@ class Membership(models.Model):
 
 class EvidenceSourceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Evidence cited by an assessment the user may see, or not cited yet (see permissions.py)."""
+        """The evidence the user may see (permissions.py): its organisation's, or cited publicly or by theirs."""
         from recommendations import permissions
 
-        return permissions.visible_evidence(self, user)
+        return permissions.visible(self, user)
 
 
 class EvidenceSource(models.Model):
@@ -87,9 +95,20 @@ class EvidenceSource(models.Model):
         NHRI_REPORT = "nhri_report", "NHRI report"
         OTHER = "other", "Other"
 
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_sources",
+        help_text=(
+            "The organisation that holds this source: only its members see it until a published assessment cites "
+            "it. Empty for a source sent with the public form, until a reviewer publishes the submission."
+        ),
+    )
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=300, blank=True, help_text="Who published it, e.g. Human Rights Watch.")
-    published_on = models.DateField("publication date", null=True, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True, validators=[not_after_today])
     url = models.URLField("URL", max_length=1000, blank=True)
     archive_url = models.URLField(
         "archived copy", max_length=1000, blank=True, help_text="A web archive copy, in case the original disappears."
@@ -131,7 +150,10 @@ class EvidenceSource(models.Model):
                 ),
                 name="evidence_kind_valid",
             ),
-            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="evidence_unique_url"),
+            # One source per URL in each organisation's library; sources from the public form have none.
+            models.UniqueConstraint(
+                fields=["organisation", "url"], condition=~models.Q(url=""), name="evidence_unique_organisation_url"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,7 +171,7 @@ class AssessmentQuerySet(models.QuerySet):
         """Published assessments plus those the user's organisations hold (see permissions.py)."""
         from recommendations import permissions
 
-        return permissions.visible_assessments(self, user)
+        return permissions.visible(self, user)
 
 
 class ImplementationAssessment(models.Model):
@@ -173,7 +195,11 @@ class ImplementationAssessment(models.Model):
 
     recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=30, choices=ImplementationStatus.choices)
-    assessed_on = models.DateField("assessment date", help_text="The date the assessment describes.")
+    assessed_on = models.DateField(
+        "assessment date",
+        validators=[not_after_today],
+        help_text="The date the assessment describes (today or earlier).",
+    )
     narrative = models.TextField(blank=True, help_text="What happened, in the organisation's words.")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assessments")
     assessor_kind = models.CharField(max_length=20, choices=AssessorKind.choices, default=AssessorKind.CIVIL_SOCIETY)
@@ -192,6 +218,18 @@ class ImplementationAssessment(models.Model):
         max_length=300,
         blank=True,
         help_text="Who submitted it from outside the organisation (name, organisation, contact).",
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name="proposed change of",
+        help_text=(
+            "A change an editor proposed to this published assessment: it stays public as it was until a "
+            "reviewer publishes the change."
+        ),
     )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
@@ -215,6 +253,16 @@ class ImplementationAssessment(models.Model):
                 condition=models.Q(assessor_kind__in=["civil_society", "government", "nhri", "un"]),
                 name="assessment_assessor_kind_valid",
             ),
+            # A proposed change is published by merging it into the assessment it revises.
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(state="published"), name="assessment_revision_unpublished"
+            ),
+            # One open proposal per published assessment: a second one would be based on a stale text.
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(state__in=["draft", "submitted"]),
+                name="assessment_one_open_revision",
+            ),
         ]
         indexes = [
             # The latest assessment of each recommendation (current status).
@@ -231,7 +279,8 @@ class ImplementationAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} ({self.assessed_on}, {self.organisation})"
+        revision = "Proposed change: " if self.revision_of_id else ""
+        return f"{revision}{self.get_status_display()} ({self.assessed_on}, {self.organisation})"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_implementationassessment_change", args=[self.pk])

@@ -20,8 +20,10 @@ def recommendation(review_kaz_2010, make_recommendation, norway):
 
 
 @pytest.fixture
-def report(db):
-    return EvidenceSource.objects.create(title="World Report 2014", url="https://www.hrw.org/world-report/2014")
+def report(org_a):
+    return EvidenceSource.objects.create(
+        title="World Report 2014", url="https://www.hrw.org/world-report/2014", organisation=org_a
+    )
 
 
 def record(recommendation, organisation, *, state="published", status="not_implemented", user=None):

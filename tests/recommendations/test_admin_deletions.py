@@ -1,8 +1,11 @@
 """Deleting in the admin goes through the services, so partners syncing see tombstones."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from recommendations import services
 from recommendations.models import DeletedObject, EvidenceSource, Recommendation
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +23,27 @@ def test_deleting_a_recommendation_in_the_admin_leaves_a_tombstone(
     assert DeletedObject.objects.filter(kind="recommendation", object_id=recommendation.pk).exists()
 
 
-def test_bulk_deleting_evidence_in_the_admin_leaves_tombstones(client, staff_admin):
-    sources = [EvidenceSource.objects.create(title=f"Report {n}", url=f"https://example.org/{n}") for n in range(2)]
+def test_bulk_deleting_evidence_in_the_admin_leaves_tombstones_of_what_was_public(
+    client, staff_admin, org_a, review_kaz_2010, make_recommendation
+):
+    public, private = [
+        EvidenceSource.objects.create(title=f"Report {n}", url=f"https://example.org/{n}", organisation=org_a)
+        for n in range(2)
+    ]
+    # Once cited by a published assessment (partners may have copied it), then no longer cited.
+    cited = services.record_assessment(
+        recommendation=make_recommendation(review_kaz_2010),
+        status="not_implemented",
+        assessed_on=datetime.date(2013, 1, 1),
+        organisation=org_a,
+        citations=[(public, "", "")],
+    )
+    services.delete_assessment(assessment=cited)
     client.force_login(staff_admin)
     response = client.post(
         reverse("admin:recommendations_evidencesource_changelist"),
-        {"action": "delete_selected", "_selected_action": [s.pk for s in sources], "post": "yes"},
+        {"action": "delete_selected", "_selected_action": [public.pk, private.pk], "post": "yes"},
     )
     assert response.status_code == 302
     assert not EvidenceSource.objects.exists()
-    assert set(DeletedObject.objects.filter(kind="evidence_source").values_list("object_id", flat=True)) == {
-        s.pk for s in sources
-    }
+    assert list(DeletedObject.objects.filter(kind="evidence_source").values_list("object_id", flat=True)) == [public.pk]

@@ -16,6 +16,7 @@ def assessment(review_kaz_2010, make_recommendation, org_a):
         status="not_implemented",
         assessed_on=datetime.date(2013, 1, 1),
         organisation=org_a,
+        state="draft",
     )
 
 

@@ -50,15 +50,16 @@ def test_deletions_before_since_are_left_out(api_client, recommendations):
 
 
 def test_deletions_filter_by_kind(api_client, recommendations, org_a):
+    evidence = EvidenceSource.objects.create(title="Gone", organisation=org_a)
     services.record_assessment(
         recommendation=recommendations[0],
         status="not_implemented",
         assessed_on=datetime.date(2014, 1, 1),
         organisation=org_a,
+        citations=[(evidence, "", "")],
     )
     services.delete_recommendations([recommendations[0]])
-    evidence = EvidenceSource.objects.create(title="Gone")
-    services.delete_evidence_source(evidence=evidence)
+    services.delete_evidence_source(evidence=evidence)  # public once: cited by a published assessment
     kinds = [row["kind"] for row in api_client.get("/api/v1/deletions/?kind=evidence_source").json()["results"]]
     assert kinds == ["evidence_source"]
 

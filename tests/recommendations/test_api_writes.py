@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from recommendations import services
-from recommendations.models import EvidenceSource, ImplementationAssessment, Recommendation
+from recommendations.models import EvidenceSource, ImplementationAssessment, Membership, Recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,20 @@ def recommendation(review_kaz_2010, make_recommendation, norway):
 
 
 @pytest.fixture
-def report(db):
+def report(org_a):
     return EvidenceSource.objects.create(
-        title="World Report 2014", publisher="Human Rights Watch", url="https://www.hrw.org/world-report/2014"
+        title="World Report 2014",
+        publisher="Human Rights Watch",
+        url="https://www.hrw.org/world-report/2014",
+        organisation=org_a,
     )
+
+
+@pytest.fixture
+def reviewer_b(editor_b):
+    """Organisation B's editor made its reviewer: changes to published assessments are theirs to make."""
+    Membership.objects.filter(user=editor_b).update(role=Membership.Role.REVIEWER)
+    return editor_b
 
 
 @pytest.fixture
@@ -63,6 +73,7 @@ def test_partner_records_an_assessment_for_its_organisation(token_client_a, reco
         "organisation_name": "Defenders Watch",
         "assessor_kind": "civil_society",
         "state": "draft",
+        "revision_of": None,
         "version": 1,
         "citations": [
             {
@@ -112,7 +123,7 @@ def test_token_of_a_cannot_move_its_assessment_to_b(token_client_a, recommendati
     assert mine.organisation == org_a
 
 
-def test_b_changes_its_assessment_and_the_status_follows(token_client_b, assessment_b, recommendation):
+def test_b_changes_its_assessment_and_the_status_follows(token_client_b, reviewer_b, assessment_b, recommendation):
     response = token_client_b.patch(
         f"{ASSESSMENTS}{assessment_b.pk}/", {"status": "fully_implemented", "assessed_on": "2016-05-01"}, format="json"
     )
@@ -120,7 +131,7 @@ def test_b_changes_its_assessment_and_the_status_follows(token_client_b, assessm
     assert current_status(recommendation) == ("fully_implemented", datetime.date(2016, 5, 1))
 
 
-def test_b_deletes_its_assessment_and_leaves_a_tombstone(token_client_b, assessment_b, recommendation):
+def test_b_deletes_its_assessment_and_leaves_a_tombstone(token_client_b, reviewer_b, assessment_b, recommendation):
     assert token_client_b.delete(f"{ASSESSMENTS}{assessment_b.pk}/").status_code == 204
     assert current_status(recommendation) == ("", None)
     deletions = token_client_b.get("/api/v1/deletions/").json()["results"]
@@ -190,26 +201,23 @@ def test_partner_creates_and_edits_evidence(token_client_a, org_a):
 def test_duplicate_evidence_url_is_a_400(token_client_a, report):
     response = token_client_a.post(EVIDENCE, {"title": "Again", "source_url": report.url}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"errors": {"source_url": ["Another evidence source already has this URL."]}}
+    assert response.json() == {"errors": {"source_url": ["Your organisation already has a source with this URL."]}}
 
 
-def test_evidence_cited_by_another_organisation_is_not_theirs_to_change(token_client_a, assessment_b, report):
+def test_another_organisation_citing_evidence_does_not_make_it_theirs_to_change(token_client_b, assessment_b, report):
     assessment_b.citations.create(evidence=report, page="3")
-    response = token_client_a.patch(f"{EVIDENCE}{report.pk}/", {"title": "Changed"}, format="json")
+    response = token_client_b.patch(f"{EVIDENCE}{report.pk}/", {"title": "Changed"}, format="json")
     assert response.status_code == 403
     assert response.json() == {
         "errors": {
-            "detail": [
-                "Another organisation's assessment cites this evidence source; "
-                "ask that organisation or an administrator to change it."
-            ]
+            "detail": ["This evidence source is held by another organisation; ask it or an administrator to change it."]
         }
     }
 
 
-def test_cited_evidence_cannot_be_deleted(token_client_b, assessment_b, report):
+def test_cited_evidence_cannot_be_deleted(token_client_a, assessment_b, report):
     assessment_b.citations.create(evidence=report, page="3")
-    response = token_client_b.delete(f"{EVIDENCE}{report.pk}/")
+    response = token_client_a.delete(f"{EVIDENCE}{report.pk}/")
     assert response.status_code == 409
     assert response.json() == {
         "errors": {"detail": ["Assessments cite this evidence source; remove those citations before deleting it."]}
@@ -217,7 +225,8 @@ def test_cited_evidence_cannot_be_deleted(token_client_b, assessment_b, report):
     assert EvidenceSource.objects.filter(pk=report.pk).exists()
 
 
-def test_uncited_evidence_is_deleted_with_a_tombstone(token_client_a, report):
+def test_uncited_evidence_is_deleted_by_its_organisation_without_a_tombstone(token_client_a, report):
+    # Never cited by a published assessment, it was never public: partners never saw it, the feed never names it.
     assert token_client_a.delete(f"{EVIDENCE}{report.pk}/").status_code == 204
-    deletions = token_client_a.get("/api/v1/deletions/?kind=evidence_source").json()["results"]
-    assert [d["object_id"] for d in deletions] == [report.pk]
+    assert not EvidenceSource.objects.filter(pk=report.pk).exists()
+    assert token_client_a.get("/api/v1/deletions/?kind=evidence_source").json()["results"] == []

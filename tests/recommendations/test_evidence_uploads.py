@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from recommendations import services
-from recommendations.models import EvidenceSource
+from recommendations.models import EvidenceSource, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,10 @@ def docx_bytes() -> bytes:
 
 
 def upload(client, name: str, content: bytes, title="Report"):
+    """Added by editor A, for their organisation (Defenders Watch), as the add form preselects it."""
+    organisation = Organisation.objects.get(slug="defenders-watch")
     data = {"title": title, "kind": "ngo_report", "document": SimpleUploadedFile(name, content)}
-    return client.post(ADD, data)
+    return client.post(ADD, {**data, "organisation": organisation.pk})
 
 
 @pytest.mark.parametrize(

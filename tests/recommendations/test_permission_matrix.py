@@ -1,5 +1,8 @@
-"""Who may view, add, change and delete organisation A's assessment, its citation and its evidence,
-in the admin and in the API: anonymous, an editor of A, an editor of B, a staff administrator."""
+"""Who may view, add, change and delete organisation A's published assessment, its citation and its evidence,
+in the admin and in the API: anonymous, a reviewer of A, an editor of B, a staff administrator.
+
+A readable summary of the rules for one published assessment; tests/security/test_authorization_suite.py
+checks every URL against every kind of user, and tests/security/test_findings.py the editor's revisions."""
 
 import datetime
 
@@ -12,14 +15,16 @@ from recommendations.models import Citation, EvidenceSource, ImplementationAsses
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "editor_a", "editor_b", "staff_admin"]
-ALLOWED = {"anonymous": False, "editor_a": True, "editor_b": False, "staff_admin": True}
+ACTORS = ["anonymous", "reviewer_a", "editor_b", "staff_admin"]
+ALLOWED = {"anonymous": False, "reviewer_a": True, "editor_b": False, "staff_admin": True}
 
 
 @pytest.fixture
-def world(review_kaz_2010, make_recommendation, org_a, org_b, editor_a, editor_b, staff_admin):
+def world(review_kaz_2010, make_recommendation, org_a, org_b, reviewer_a, editor_b, staff_admin):
     recommendation = make_recommendation(review_kaz_2010)
-    evidence = EvidenceSource.objects.create(title="World Report 2014", url="https://www.hrw.org/wr2014")
+    evidence = EvidenceSource.objects.create(
+        title="World Report 2014", url="https://www.hrw.org/wr2014", organisation=org_a
+    )
     assessment = services.record_assessment(
         recommendation=recommendation,
         status="not_implemented",
@@ -27,7 +32,7 @@ def world(review_kaz_2010, make_recommendation, org_a, org_b, editor_a, editor_b
         organisation=org_a,
         citations=[(evidence, "Defenders were jailed.", "12")],
     )
-    users = {"anonymous": None, "editor_a": editor_a, "editor_b": editor_b, "staff_admin": staff_admin}
+    users = {"anonymous": None, "reviewer_a": reviewer_a, "editor_b": editor_b, "staff_admin": staff_admin}
     return {
         "recommendation": recommendation,
         "assessment": assessment,
@@ -106,7 +111,7 @@ def test_admin_change(world, actor, kind):
     response = admin_client(world, actor).post(admin_url(world[kind]), build(world, **changes))
     obj = type(world[kind]).objects.get(pk=world[kind].pk)
     assert changed(obj) is ALLOWED[actor], getattr(response, "context", None) and response.context.get("errors")
-    assert response.status_code == (302 if actor in {"anonymous", "editor_a", "staff_admin"} else 403)
+    assert response.status_code == (302 if actor in {"anonymous", "reviewer_a", "staff_admin"} else 403)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -117,12 +122,10 @@ def test_admin_delete(world, actor, kind):
         Citation.objects.all().delete()
     response = admin_client(world, actor).post(admin_url(obj, "delete"), {"post": "yes"})
     exists = type(obj).objects.filter(pk=obj.pk).exists()
-    if kind == "evidence" and actor == "editor_b":
-        # Uncited evidence is every member's to tidy up.
-        assert not exists
-        return
+    # Uncited evidence is its organisation's alone: B does not even see it.
     assert exists is not ALLOWED[actor]
-    assert response.status_code in ({302} if ALLOWED[actor] or actor == "anonymous" else {403})
+    # Refused: 403 for what B sees; what B does not see (uncited evidence), the admin says does not exist.
+    assert response.status_code in ({302} if ALLOWED[actor] or actor == "anonymous" else {302, 403})
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -135,7 +138,9 @@ def test_admin_add_assessment_for_organisation_a(world, actor):
 
 @pytest.mark.parametrize("actor", ACTORS)
 def test_admin_add_citation_to_a_assessment(world, actor):
-    other = EvidenceSource.objects.create(title="Another report", url="https://example.org/r")
+    other = EvidenceSource.objects.create(
+        title="Another report", url="https://example.org/r", organisation=world["org_a"]
+    )
     admin_client(world, actor).post(
         reverse("admin:recommendations_citation_add"), citation_post(world, evidence=other.pk, page="1")
     )
@@ -143,12 +148,13 @@ def test_admin_add_citation_to_a_assessment(world, actor):
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_admin_add_evidence(world, actor):
+def test_admin_add_evidence_for_organisation_a(world, actor):
     admin_client(world, actor).post(
-        reverse("admin:recommendations_evidencesource_add"), evidence_post(world, url="https://example.org/new")
+        reverse("admin:recommendations_evidencesource_add"),
+        evidence_post(world, url="https://example.org/new", organisation=world["org_a"].pk),
     )
-    # Any member adds evidence (it is not yet anyone's); anonymous visitors cannot.
-    assert EvidenceSource.objects.filter(url="https://example.org/new").exists() is (actor != "anonymous")
+    # Members add evidence for their own organisation only.
+    assert EvidenceSource.objects.filter(url="https://example.org/new").exists() is ALLOWED[actor]
 
 
 # API -------------------------------------------------------------------------------------------
@@ -184,7 +190,7 @@ def test_api_add_assessment_for_a(world, actor, api_client_cache_clear):
         "citations": [{"evidence": world["evidence"].pk, "page": "3"}],
     }
     response = api_client(world, actor).post("/api/v1/assessments/", payload, format="json")
-    expected = {"anonymous": 401, "editor_a": 201, "editor_b": 201, "staff_admin": 201}[actor]
+    expected = {"anonymous": 401, "reviewer_a": 201, "editor_b": 201, "staff_admin": 201}[actor]
     assert response.status_code == expected
     if expected == 201:
         # Members write drafts; anyone else only submits to A's moderation queue.
@@ -220,11 +226,11 @@ def test_api_change_evidence_cited_by_a(world, actor, api_client_cache_clear):
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_api_add_evidence(world, actor, api_client_cache_clear):
-    response = api_client(world, actor).post(
-        "/api/v1/evidence-sources/", {"title": "New", "source_url": "https://example.org/n"}, format="json"
-    )
-    assert response.status_code == (401 if actor == "anonymous" else 201)
+def test_api_add_evidence_for_a(world, actor, api_client_cache_clear):
+    payload = {"title": "New", "source_url": "https://example.org/n", "organisation": "defenders-watch"}
+    response = api_client(world, actor).post("/api/v1/evidence-sources/", payload, format="json")
+    # B's editor may not add a source to A's library: A is not among the organisations it may name.
+    assert response.status_code == {"anonymous": 401, "editor_b": 400}.get(actor, 201)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

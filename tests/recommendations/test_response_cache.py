@@ -246,7 +246,7 @@ def test_the_home_page_is_computed_once_per_data_version(client, recommendation,
         recommendation=recommendation,
         organisation=org_a,
         status="not_implemented",
-        assessed_on=datetime.date(2031, 1, 1),
+        assessed_on=datetime.date.today(),
     )
     assert client.get("/").content != first.content  # the new assessment is listed
 
@@ -263,7 +263,7 @@ def test_the_recommendation_page_and_the_state_profile_are_cached_until_the_data
         recommendation=recommendation,
         organisation=org_a,
         status="not_implemented",
-        assessed_on=datetime.date(2031, 1, 1),
+        assessed_on=datetime.date.today(),
     )
     assert client.get(url).content != first.content  # the new assessment (and status) is shown
 

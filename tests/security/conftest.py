@@ -40,11 +40,6 @@ def member(django_user_model, username: str, organisation: Organisation, role: s
     return user
 
 
-def owned(organisation) -> dict:
-    fields = {f.name for f in EvidenceSource._meta.get_fields()}
-    return {"organisation": organisation} if "organisation" in fields else {}
-
-
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
@@ -65,18 +60,18 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
     }
     recommendation = make_recommendation(review_kaz_2010, "Protect human rights defenders", paragraph="93.1")
     public_evidence = EvidenceSource.objects.create(
-        title="World Report 2014", url="https://www.hrw.org/wr2014", **owned(org_a)
+        title="World Report 2014", url="https://www.hrw.org/wr2014", organisation=org_a
     )
     private_evidence = EvidenceSource.objects.create(
         title="MARKER-evidence-title",
         url="https://a.example.org/MARKER-evidence-url",
-        **owned(org_a),
+        organisation=org_a,
         document=SimpleUploadedFile("witness.pdf", PDF + b"MARKER-evidence-file"),
     )
     uncited = EvidenceSource.objects.create(
         title="MARKER-uncited-title",
         url="https://a.example.org/MARKER-uncited-url",
-        **owned(org_a),
+        organisation=org_a,
         document=SimpleUploadedFile("uncited.pdf", PDF),
     )
 

@@ -55,7 +55,9 @@ def history_urls(obj) -> list[str]:
 
 def revert_url(obj) -> str:
     first = obj.history.order_by("history_id").first()
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_simple_history", args=[obj.pk, first.history_id])
+    return reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_simple_history", args=[obj.pk, first.history_id]
+    )
 
 
 def body(response) -> str:
@@ -142,14 +144,18 @@ def test_citing_another_organisations_evidence_by_id_is_refused_and_reveals_noth
     private = cast.objects["private_evidence"]
     client = api(cast, "editor_b")
     before = ImplementationAssessment.objects.count()
-    response = client.post("/api/v1/assessments/", new_assessment(cast, "assembly-monitor", [private.pk]), format="json")
+    response = client.post(
+        "/api/v1/assessments/", new_assessment(cast, "assembly-monitor", [private.pk]), format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {
         "errors": {"citations": [{"evidence": [f'Invalid pk "{private.pk}" - object does not exist.']}]}
     }
     assert ImplementationAssessment.objects.count() == before
     assert client.get(f"/api/v1/evidence-sources/{private.pk}/").status_code == 404
-    assert site(cast, "editor_b").get(reverse("recommendations:evidence-document", args=[private.pk])).status_code == 404
+    assert (
+        site(cast, "editor_b").get(reverse("recommendations:evidence-document", args=[private.pk])).status_code == 404
+    )
 
 
 def test_an_account_without_organisation_cannot_list_private_titles_by_citing_ids(cast):
@@ -209,7 +215,10 @@ def test_another_organisations_citation_does_not_lock_the_owner_out_of_its_evide
     client = api(cast, "editor_a")
     etag = client.get(f"/api/v1/evidence-sources/{public.pk}/")["ETag"]
     response = client.patch(
-        f"/api/v1/evidence-sources/{public.pk}/", {"title": "World Report 2014 (HRW)"}, format="json", HTTP_IF_MATCH=etag
+        f"/api/v1/evidence-sources/{public.pk}/",
+        {"title": "World Report 2014 (HRW)"},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
     assert response.status_code == 200
 
@@ -243,7 +252,11 @@ def test_an_editors_change_to_a_published_assessment_waits_for_a_reviewer(cast):
     )
     assert response.status_code == 202
     revision = ImplementationAssessment.objects.get(pk=response.json()["id"])
-    assert (revision.state, revision.revision_of_id, revision.status) == (State.SUBMITTED, published.pk, "fully_implemented")
+    assert (revision.state, revision.revision_of_id, revision.status) == (
+        State.SUBMITTED,
+        published.pk,
+        "fully_implemented",
+    )
     published.refresh_from_db()
     assert (published.status, published.state) == ("not_implemented", State.PUBLISHED)
     assert api(cast, "anonymous").get(f"/api/v1/recommendations/{published.recommendation_id}/").json()["status"] == (
@@ -258,7 +271,10 @@ def test_assessment_dates_after_today_are_refused_everywhere(cast):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["assessed_on"]
     form = reverse("recommendations:submit-assessment", args=[cast.objects["recommendation"].pk])
-    assert site(cast, "anonymous").post(form, submission_form_data(cast.objects["org_a"], assessed_on=future)).status_code == 400
+    assert (
+        site(cast, "anonymous").post(form, submission_form_data(cast.objects["org_a"], assessed_on=future)).status_code
+        == 400
+    )
     assert not ImplementationAssessment.objects.filter(assessed_on=TOMORROW).exists()
 
 
