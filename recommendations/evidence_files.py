@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from recommendations import permissions
 from recommendations.models import EvidenceSource, ImplementationAssessment
 
 CONTENT_TYPES = {
@@ -69,4 +70,4 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _public(evidence: EvidenceSource) -> bool:
-    return ImplementationAssessment.objects.published().filter(citations__evidence=evidence).exists()
+    return permissions.public(ImplementationAssessment.objects.all()).filter(citations__evidence=evidence).exists()

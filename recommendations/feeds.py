@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from recommendations import permissions
 from recommendations.filters import AssessmentFeedFilterSet
 from recommendations.models import ImplementationAssessment
 
@@ -75,7 +76,9 @@ class AssessmentFeed(Feed):
 @require_safe
 def assessments_feed(request: HttpRequest) -> HttpResponse:
     """Check the parameters first: a bad one is a 400 in the API's error shape, not an empty feed."""
-    filterset = AssessmentFeedFilterSet(request.GET, queryset=ImplementationAssessment.objects.published())
+    filterset = AssessmentFeedFilterSet(
+        request.GET, queryset=permissions.public(ImplementationAssessment.objects.all())
+    )
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
     request.feed_filterset = filterset

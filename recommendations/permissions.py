@@ -199,6 +199,11 @@ def visible(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(rule_for(queryset.model).see(user))
 
 
+def public(queryset: QuerySet) -> QuerySet:
+    """What anyone may see: the public pages, feeds and exports, the same for every visitor (cacheable)."""
+    return visible(queryset, None)
+
+
 def changeable(queryset: QuerySet, user) -> QuerySet:
     """The rows of `queryset` the user may change (and delete)."""
     if is_staff_admin(user):

@@ -169,7 +169,7 @@ def check_citable(organisation_id: int, citations) -> None:
     """An assessment cites only evidence its organisation may see (permissions.citable_evidence)."""
     from recommendations import permissions
 
-    wanted = {evidence.pk for evidence, _excerpt, _page in citations}
+    wanted = {getattr(evidence, "pk", evidence) for evidence, _excerpt, _page in citations}  # sources or their ids
     if not wanted:
         return
     allowed = set(permissions.citable_evidence(organisation_id).filter(pk__in=wanted).values_list("pk", flat=True))

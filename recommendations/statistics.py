@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from recommendations import permissions
 from recommendations.models import (
     Citation,
     Cycle,
@@ -82,7 +83,7 @@ def _count_of(queryset: QuerySet, link: str) -> Coalesce:
 def recent_assessments(limit: int = 6) -> QuerySet:
     """The latest assessments with what a card shows, and their number of cited sources, in one query."""
     return (
-        ImplementationAssessment.objects.published()
+        permissions.public(ImplementationAssessment.objects.all())
         .select_related("organisation", "recommendation__review__state", "recommendation__review__session")
         .annotate(evidence_count=_count_of(Citation.objects.all(), "assessment"))
         .order_by("-assessed_on", "-id")[:limit]
@@ -104,7 +105,7 @@ def recommendation_for_page(pk: int) -> QuerySet:
     """One recommendation with everything its page shows: 8 queries (1 + 7 prefetches)."""
     citations = Citation.objects.select_related("evidence").order_by("id")
     assessments = (
-        ImplementationAssessment.objects.published()
+        permissions.public(ImplementationAssessment.objects.all())
         .select_related("organisation")
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by("-assessed_on", "-id")
@@ -196,7 +197,7 @@ def recent_assessments_for_state(state: State, limit: int = 5) -> QuerySet:
     """The latest assessments of a State's recommendations with their evidence (two queries)."""
     citations = Citation.objects.select_related("evidence").order_by("id")
     return (
-        ImplementationAssessment.objects.published()
+        permissions.public(ImplementationAssessment.objects.all())
         .filter(recommendation__review__state=state)
         .select_related("organisation", "recommendation__review__session")
         .prefetch_related(Prefetch("citations", queryset=citations))

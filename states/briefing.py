@@ -442,18 +442,15 @@ def _texts(state: State, filters: Filters, user) -> Briefing | None:
     then the most recently updated published one.
     """
     briefings = Briefing.objects.filter(state=state, **filters.data).select_related("organisation")
+    briefings = permissions.visible(briefings, user)
     if filters.by is not None:
-        briefings = briefings.filter(organisation=filters.by)
-        if not permissions.may_write_for(user, filters.by.pk):
-            briefings = briefings.filter(published=True)
-        return briefings.first()
+        return briefings.filter(organisation=filters.by).first()
     own = permissions.organisations_for(user)
     if not own:
-        return briefings.filter(published=True).order_by("-updated_at", "-pk").first()
+        return briefings.order_by("-published", "-updated_at", "-pk").first()
     mine = When(organisation_id__in=own, then=Value(1))
     return (
-        briefings.filter(Q(published=True) | Q(organisation_id__in=own))
-        .annotate(own=Case(mine, default=Value(0), output_field=IntegerField()))
+        briefings.annotate(own=Case(mine, default=Value(0), output_field=IntegerField()))
         .order_by("-own", "-updated_at", "-pk")
         .first()
     )
