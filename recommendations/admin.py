@@ -557,9 +557,13 @@ class ModerationQueueAdmin(ImplementationAssessmentAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    # A proxy has no history of its own: the assessment's is the one.
     def history_view(self, request, object_id, extra_context=None):
-        # A proxy has no history of its own: the assessment's is the one.
         url = reverse("admin:recommendations_implementationassessment_history", args=[object_id])
+        return HttpResponseRedirect(url)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        url = reverse("admin:recommendations_implementationassessment_simple_history", args=[object_id, version_id])
         return HttpResponseRedirect(url)
 
 

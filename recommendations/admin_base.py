@@ -73,6 +73,8 @@ class PolicyAdmin(RelatedChoices, SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404
         current = self._current(request, object_id)
         if request.method == "POST" and not permissions.may_revert(request.user, current):
             raise PermissionDenied

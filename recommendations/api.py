@@ -82,9 +82,7 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = RecommendationFilterSet
     lookup_value_regex = ID_REGEX
     response_cache_actions = frozenset({"list", "retrieve", "facets"})  # read by ResponseCacheMiddleware
-
-    def get_queryset(self) -> QuerySet:
-        return Recommendation.objects.all()
+    queryset = Recommendation.objects.all()
 
     def cached(self, request: Request, respond) -> Response:
         """The stored answer, or respond()'s; stored answers come back only through this view's throttles."""

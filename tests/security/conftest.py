@@ -18,6 +18,7 @@ from recommendations.models import (
     Membership,
     Organisation,
     ProposedRecommendation,
+    RepeatLink,
     Review,
     Session,
 )
@@ -27,11 +28,42 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 State = ImplementationAssessment.State
 
 
+A_MEMBERS = frozenset({"editor_a", "reviewer_a", "staff_admin"})
+B_MEMBERS = frozenset({"editor_b", "reviewer_b", "staff_admin", "token_b_read"})
+EDITORS = frozenset({"editor_a", "reviewer_a", "editor_b", "reviewer_b", "staff_admin"})
+STAFF_ADMIN = frozenset({"staff_admin"})
+
+
+A_PRIVATE = [
+    "draft",
+    "submitted",
+    "rejected",
+    "revision",
+    "outsider_submission",
+    "draft_citation",
+    "public_evidence",
+    "private_evidence",
+    "uncited_evidence",
+    "ask",
+    "public_ask",
+    "match",
+    "briefing",
+]
+
+
+def anything(actors) -> dict:
+    """These actors may change any table."""
+    return dict.fromkeys(actors)
+
+
 @dataclass
 class Cast:
     users: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
-    markers: dict = field(default_factory=dict)  # marker -> the object it is private to (key in objects)
+    # Each private text -> who may see it. Everyone else must never receive it, whatever they ask.
+    markers: dict = field(default_factory=dict)
+    # Each object -> who may change it (any table), or {actor: tables} for actors who may change only those.
+    writers: dict = field(default_factory=dict)
 
 
 def member(django_user_model, username: str, organisation: Organisation, role: str, *, staff: bool = True):
@@ -96,9 +128,35 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         organisation=org_a, review=next_review, text="MARKER-ask-text", notes="MARKER-ask-notes"
     )
     match = AskMatch.objects.create(proposal=ask, recommendation=recommendation, score=0.5)
+    public_ask = ProposedRecommendation.objects.create(
+        organisation=org_a, review=next_review, text="Public ask", notes="MARKER-public-ask-notes", public=True
+    )
     briefing = Briefing.objects.create(
         organisation=org_a, state=kazakhstan, introduction="MARKER-briefing-introduction", published=False
     )
+    revision = services.propose_revision(
+        assessment=published, user=cast.users["editor_a"], narrative="MARKER-revision-narrative"
+    )
+    b_draft = services.record_assessment(
+        recommendation=recommendation,
+        status="fully_implemented",
+        assessed_on=D(2015, 1, 1),
+        organisation=org_b,
+        narrative="MARKER-b-draft",
+        state=State.DRAFT,
+    )
+    outsider_submission = services.record_assessment(
+        recommendation=recommendation,
+        status="partially_implemented",
+        assessed_on=D(2015, 2, 1),
+        organisation=org_a,
+        narrative="MARKER-outsider-submission",
+        recorded_by=cast.users["outsider"],
+        state=State.SUBMITTED,
+    )
+    later_review = Review.objects.create(state=kazakhstan, session=Session.objects.get(number=20))
+    repeat = make_recommendation(later_review, "Protect human rights defenders from reprisals", paragraph="120.4")
+    link = RepeatLink.objects.create(earlier=recommendation, later=repeat, score=0.9)
     cast.objects = {
         "recommendation": recommendation,
         "published": published,
@@ -112,8 +170,43 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "ask": ask,
         "match": match,
         "briefing": briefing,
+        "public_ask": public_ask,
+        "revision": revision,
+        "b_draft": b_draft,
+        "outsider_submission": outsider_submission,
+        "published_citation": Citation.objects.get(assessment=published),
+        "repeat_link": link,
         "org_a": org_a,
         "org_b": org_b,
+        "membership_a": Membership.objects.get(user=cast.users["editor_a"]),
         "membership_b": Membership.objects.get(user=cast.users["editor_b"]),
+    }
+    cast.markers = {
+        "MARKER-draft-narrative": A_MEMBERS,
+        "MARKER-draft-excerpt": A_MEMBERS,
+        "MARKER-submitted-narrative": A_MEMBERS,
+        "MARKER-rejected-narrative": A_MEMBERS,
+        "MARKER-revision-narrative": A_MEMBERS,
+        "MARKER-evidence-title": A_MEMBERS,
+        "MARKER-evidence-url": A_MEMBERS,
+        "MARKER-evidence-file": A_MEMBERS,
+        "MARKER-uncited-title": A_MEMBERS,
+        "MARKER-uncited-url": A_MEMBERS,
+        "MARKER-ask-text": A_MEMBERS,
+        "MARKER-ask-notes": A_MEMBERS,
+        "MARKER-public-ask-notes": A_MEMBERS,
+        "MARKER-briefing-introduction": A_MEMBERS,
+        "MARKER-b-draft": B_MEMBERS,
+        "MARKER-outsider-submission": A_MEMBERS | {"outsider", "token_outsider"},
+    }
+    # Editors "change" a recommendation only to record assessments on its page (assessment tables only).
+    assessment_tables = frozenset({"implementationassessment", "citation"})
+    cast.writers = {
+        "recommendation": anything(STAFF_ADMIN) | {editor: assessment_tables for editor in EDITORS - STAFF_ADMIN},
+        "published": anything({"reviewer_a", "staff_admin", "editor_a"}),  # the editor's change is a revision
+        "published_citation": anything({"reviewer_a", "staff_admin"}),
+        "repeat_link": anything(EDITORS),
+        "b_draft": anything(B_MEMBERS),
+        **{name: anything(A_MEMBERS) for name in A_PRIVATE},
     }
     return cast
