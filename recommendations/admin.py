@@ -9,7 +9,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from rest_framework.authtoken.admin import TokenAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import admin_import, permissions, services
@@ -629,11 +628,7 @@ class DeletedObjectAdmin(admin.ModelAdmin):
         return False
 
 
-# Partner API tokens are created in the admin ("Auth Token › Tokens"), one per account; the
-# account must be a member of the organisation it writes for.
-TokenAdmin.autocomplete_fields = ["user"]
-
 # Registered by importing: Django autodiscovers recommendations.admin only.
-from recommendations import admin_advocacy, admin_briefing, admin_followup  # noqa: E402, F401
+from recommendations import admin_advocacy, admin_briefing, admin_followup, admin_tokens  # noqa: E402, F401
 
 RecommendationAdmin.inlines = [*RecommendationAdmin.inlines, *admin_followup.REPEAT_INLINES]

@@ -25,8 +25,15 @@ EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
 State = ImplementationAssessment.State
 
 
+def _token_organisations(user) -> frozenset[int] | None:
+    """With an API token (recommendations/api_auth.py sets user.api_token), the only organisation the
+    request acts for ({id}, or none for a token without one), whatever else the account may do; else None."""
+    token = getattr(user, "api_token", None)
+    return None if token is None else frozenset({token.organisation_id} - {None})
+
+
 def is_staff_admin(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
+    if not (user and user.is_authenticated and user.is_active) or _token_organisations(user) is not None:
         return False
     if user.is_superuser:
         return True
@@ -40,7 +47,9 @@ def _roles(user) -> dict[int, str]:
     if not (user and user.is_authenticated and user.is_active):
         return {}
     if not hasattr(user, "_upr_roles"):
-        user._upr_roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        bound = _token_organisations(user)
+        user._upr_roles = roles if bound is None else {pk: role for pk, role in roles.items() if pk in bound}
     return user._upr_roles
 
 

@@ -172,7 +172,11 @@ def delete_assessments(assessments) -> int:
     return deleted
 
 
-def delete_assessment(*, assessment: ImplementationAssessment) -> None:
+@transaction.atomic
+def delete_assessment(*, assessment: ImplementationAssessment, expected_version: int | None = None) -> None:
+    """Delete one assessment; with `expected_version`, only while that is the stored one (else EditConflict)."""
+    if expected_version is not None:
+        claim_version(assessment, expected_version)
     delete_assessments([assessment])
 
 
@@ -325,8 +329,11 @@ def delete_recommendations(recommendations) -> int:
 
 
 @transaction.atomic
-def delete_evidence_source(*, evidence: EvidenceSource) -> None:
-    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise)."""
+def delete_evidence_source(*, evidence: EvidenceSource, expected_version: int | None = None) -> None:
+    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise); with
+    `expected_version`, only while that is the stored one (else EditConflict)."""
+    if expected_version is not None:
+        claim_version(evidence, expected_version)
     pk = evidence.pk
     evidence.delete()
     write_tombstones(DeletedObject.Kind.EVIDENCE_SOURCE, [pk])
