@@ -104,6 +104,9 @@ def test_only_a_digest_of_the_key_is_stored(partner_a, org_a):
 
 def test_the_admin_shows_the_key_once_and_never_again(client, staff_admin, partner_a, org_a):
     client.force_login(staff_admin)
+    add_page = client.get(reverse("admin:recommendations_apitoken_add"))
+    assert list(add_page.context["adminform"].form.fields) == ["name", "user", "organisation", "scope", "days"]
+    assert add_page.context["adminform"].form.fields["days"].initial == 90
     form = {"name": "Partner site sync", "user": partner_a.pk, "organisation": org_a.pk, "scope": "write", "days": 30}
     response = client.post(reverse("admin:recommendations_apitoken_add"), form, follow=True)
     token = APIToken.objects.get()
@@ -123,6 +126,11 @@ def test_the_admin_shows_the_key_once_and_never_again(client, staff_admin, partn
         assert key[:9] not in page
         assert token.digest not in page
     assert "Partner site sync" in listing and "Defenders Watch" in listing and "partner-a" in listing
+    # Only the name changes after issue; to change the rest, issue another token.
+    url = reverse("admin:recommendations_apitoken_change", args=[token.pk])
+    client.post(url, {"name": "Nightly sync", "scope": "read", "organisation": ""})
+    token.refresh_from_db()
+    assert (token.name, token.scope, token.organisation) == ("Nightly sync", "write", org_a)
 
 
 def test_the_admin_refuses_a_user_outside_the_organisation_and_a_lifetime_over_the_maximum(
