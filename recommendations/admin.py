@@ -9,7 +9,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from rest_framework.authtoken.admin import TokenAdmin
 
 from recommendations import admin_import, permissions, services
 from recommendations.admin_base import (
@@ -664,11 +663,7 @@ class DeletedObjectAdmin(PolicyAdmin):
         return False
 
 
-# Partner API tokens are created in the admin ("Auth Token › Tokens"), one per account; the
-# account must be a member of the organisation it writes for.
-TokenAdmin.autocomplete_fields = ["user"]
-
 # Registered by importing: Django autodiscovers recommendations.admin only.
-from recommendations import admin_advocacy, admin_briefing, admin_followup  # noqa: E402, F401
+from recommendations import admin_advocacy, admin_briefing, admin_followup, admin_tokens  # noqa: E402, F401
 
 RecommendationAdmin.inlines = [*RecommendationAdmin.inlines, *admin_followup.REPEAT_INLINES]

@@ -1,4 +1,5 @@
-"""Pieces every API viewset shares: filtering that keeps the FilterSet, sync ordering, Last-Modified, JSON."""
+"""Pieces every API viewset shares: filtering that keeps the FilterSet, sync ordering, Last-Modified,
+ETag and If-Match on objects, JSON."""
 
 import orjson
 from django.db.models import QuerySet
@@ -9,7 +10,10 @@ from rest_framework import renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-DETAIL_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy"})
+from recommendations.api_errors import PreconditionFailed, PreconditionRequired
+
+WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy"})
+DETAIL_ACTIONS = frozenset({"retrieve", *WRITE_ACTIONS})
 ID_REGEX = "[0-9]{1,18}"
 
 
@@ -32,12 +36,23 @@ def sync_ordering(request: Request) -> tuple[str, ...]:
 
 
 class DetailMixin:
-    """Detail lookups ignore list filters, and carry Last-Modified when the object has updated_at."""
+    """Detail lookups ignore list filters, and carry Last-Modified when the object has updated_at.
+
+    A viewset that changes or deletes objects names their version with `etag_for(obj)`: a GET answers
+    it as the ETag, and every PUT, PATCH and DELETE must send it back as If-Match (428 without, 412
+    when it names another version), checked once the object is found and the user may write it.
+    """
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         if self.action in DETAIL_ACTIONS:
             return queryset
         return super().filter_queryset(queryset)
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.action in WRITE_ACTIONS:
+            require_if_match(self.request, self.etag_for(instance), instance._meta.verbose_name)
+        return instance
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()
@@ -49,6 +64,21 @@ class DetailMixin:
             # A version-carrying ETag, for If-Match on the next write.
             response["ETag"] = self.etag_for(instance)
         return response
+
+
+def require_if_match(request: Request, etag: str, noun: str) -> None:
+    """The write names the current version: If-Match lists `etag` (weak or strong; `*` names no version)."""
+    if_match = request.headers.get("If-Match", "").strip()
+    if not if_match or if_match == "*":
+        refused = "If-Match: * is not accepted" if if_match else "If-Match is required"
+        raise PreconditionRequired(
+            f"{refused}: GET the {noun} first and send its ETag as If-Match, "
+            "so that a change someone made since then is not overwritten."
+        )
+    if etag not in {tag.strip().removeprefix("W/") for tag in if_match.split(",")}:
+        raise PreconditionFailed(
+            f"The {noun} was changed since you read it: its ETag is now {etag}. Read it again and reapply your change."
+        )
 
 
 class JSONRenderer(renderers.JSONRenderer):

@@ -17,6 +17,18 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object was changed since you read it."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag of a GET of the object."
+    default_code = "precondition_required"
+
+
 def reshape(data) -> dict:
     """DRF's error data (a dict of lists, a list, or {"detail": …}) as the API's error object."""
     if isinstance(data, dict):

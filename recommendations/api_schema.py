@@ -1,10 +1,10 @@
-"""OpenAPI details drf-spectacular cannot infer: our filter parameters and the error responses.
+"""OpenAPI details drf-spectacular cannot infer: our filter parameters, the error responses and If-Match.
 
 Imported by api_urls.py so the extension is registered before the schema is built.
 """
 
 from django import forms
-from drf_spectacular.extensions import OpenApiFilterExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiFilterExtension
 from drf_spectacular.plumbing import build_parameter_type, get_view_model
 from drf_spectacular.utils import OpenApiParameter
 
@@ -24,13 +24,27 @@ ERROR_SCHEMA = {
 }
 _ERROR_DESCRIPTIONS = {
     "400": "Invalid parameter or field values.",
-    "401": "Authentication needed (writes only).",
-    "403": "The account may not make this write.",
+    "401": "Authentication needed (writes, /token/), or the token is unknown, revoked or expired.",
+    "403": "The account, or its token, may not do this (a read-only token is refused every write).",
     "404": "No such object.",
     "409": "The object is in use.",
+    "412": "If-Match names another version than the stored one: read the object again and reapply the change.",
+    "428": "If-Match is missing (or `*`): GET the object and send its ETag as If-Match.",
     "429": "Rate limit exceeded; see the Retry-After header.",
 }
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
+_VERSIONED_METHODS = {"put", "patch", "delete"}  # on one object: api_base.DetailMixin requires If-Match
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": (
+        "The ETag of a GET of this object, naming the version the change is based on. "
+        "Without it the answer is 428; with an older version, 412."
+    ),
+    "example": '"assessment-42-v3"',
+}
 
 
 def field_schema(field: forms.Field) -> dict:
@@ -102,15 +116,39 @@ class FilterBackendExtension(OpenApiFilterExtension):
         return [filter_parameter(name, filter_) for name, filter_ in filterset_class.base_filters.items()]
 
 
-def _error_codes(path: str, method: str) -> list[str]:
+class TokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <key>` (recommendations/api_auth.py), under the name DRF's token scheme had."""
+
+    target_class = "recommendations.api_auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "An API token issued by an administrator, sent as `Token <key>`. Tokens expire; a `read` token "
+                "is refused every write (403); a token acts only for its organisation. See docs/api.md."
+            ),
+        }
+
+
+def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     codes = ["400", "429"]
     if "{" in path:
         codes.append("404")
-    if method in _WRITE_METHODS:
+    if method in _WRITE_METHODS or {} not in operation.get("security", [{}]):  # {}: open to anonymous clients
         codes += ["401", "403"]
-    if method == "delete":
+    if method == "delete" and "{" in path:
         codes.append("409")
+    if _versioned(path, method):
+        codes += ["412", "428"]
     return codes
+
+
+def _versioned(path: str, method: str) -> bool:
+    return method in _VERSIONED_METHODS and "{" in path
 
 
 def _allow_empty_query_values(operation: dict) -> None:
@@ -121,13 +159,15 @@ def _allow_empty_query_values(operation: dict) -> None:
 
 
 def add_error_responses(result: dict, generator, request, public) -> dict:
-    """Postprocessing hook: document the shared error body on every operation, and blank parameters."""
+    """Postprocessing hook: document the shared error body on every operation, blank parameters, and If-Match."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             _allow_empty_query_values(operation)
+            if _versioned(path, method):
+                operation.setdefault("parameters", []).append(IF_MATCH)
             responses = operation.setdefault("responses", {})
-            for code in _error_codes(path, method):
+            for code in _error_codes(path, method, operation):
                 responses.setdefault(code, {"description": _ERROR_DESCRIPTIONS[code], "content": content})
     return result

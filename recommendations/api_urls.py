@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from recommendations import api, api_export, api_schema, api_writes, feeds
+from recommendations import api, api_export, api_schema, api_tokens, api_writes, feeds
 from recommendations.throttling import AnonThrottle, throttled
 from states import api as states_api
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("recommendations/export.xlsx", api_export.XLSXExportView.as_view(), name="recommendation-export-xlsx"),
     # The feed is a plain Django view: throttled here like the API's own viewsets.
     path("feeds/assessments.atom", throttled(feeds.assessments_feed, AnonThrottle), name="assessments-feed"),
+    # The token a request is made with: what it may do, until when; DELETE revokes it.
+    path("token/", api_tokens.CurrentTokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

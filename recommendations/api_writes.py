@@ -5,8 +5,9 @@ organisation write its assessments (as drafts; reviewers publish; an editor's
 change to a published one is a proposed revision, answered 202), anyone else
 with a token submits assessments for moderation. Every write goes through
 recommendations/services.py, so the current status is refreshed, history is
-recorded and deletions leave tombstones. Changes are guarded by the object's
-version: `If-Match` with the ETag of a GET, 412 when stale.
+recorded and deletions leave tombstones. Changes and deletions are guarded by the
+object's version (api_base.DetailMixin): `If-Match` with the ETag of a GET is
+required (428 without), 412 when stale.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,14 +15,14 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from recommendations import permissions as rules
 from recommendations import services
 from recommendations.api_base import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
-from recommendations.api_errors import Conflict
+from recommendations.api_errors import Conflict, PreconditionFailed
 from recommendations.filters import AssessmentFilterSet, EvidenceSourceFilterSet
 from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation
 from recommendations.serializers import AssessmentSerializer, EvidenceSourceSerializer
@@ -29,29 +30,12 @@ from recommendations.serializers import AssessmentSerializer, EvidenceSourceSeri
 ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "organisation", "assessor_kind")
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The object was changed since you read it."
-    default_code = "precondition_failed"
-
-
 ETAG_PREFIXES = {ImplementationAssessment: "assessment", EvidenceSource: "evidence"}
 
 
 def version_etag(obj: ImplementationAssessment | EvidenceSource) -> str:
-    """An ETag naming the object's version, for If-Match on the next write."""
+    """An ETag naming the object's version, for If-Match on the next write (checked by DetailMixin)."""
     return f'"{ETAG_PREFIXES[type(obj)]}-{obj.pk}-v{obj.version}"'
-
-
-def expected_version(request: Request, obj: ImplementationAssessment | EvidenceSource) -> int:
-    """The version named by If-Match (412 when it is not the stored one), else the version just read."""
-    if_match = request.headers.get("If-Match", "").strip()
-    if if_match and if_match != "*" and if_match.removeprefix("W/") != version_etag(obj):
-        raise PreconditionFailed(
-            f"The {ETAG_PREFIXES[type(obj)]} was changed since you read it: it is now version {obj.version} "
-            f"(ETag {version_etag(obj)}). Read it again and reapply your change."
-        )
-    return obj.version
 
 
 def require_writer(request: Request, organisation: Organisation) -> None:
@@ -76,6 +60,8 @@ def call_service(function, **kwargs):
     """Run a service, turning model validation errors into a 400 naming the fields and conflicts into a 412."""
     try:
         return function(**kwargs)
+    except ProtectedError:
+        raise  # an IntegrityError too: the caller says what protects the object
     except services.EditConflict as conflict:
         raise PreconditionFailed(
             f"The {ETAG_PREFIXES[type(conflict.current)]} was changed by someone else while you saved: "
@@ -163,7 +149,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
             require_state_change(self.request, assessment, data["state"])
         names = (*ASSESSMENT_FIELDS, "state")
         fields = {name: data[name] for name in names if name in data}
-        version = expected_version(self.request, assessment)
+        version = assessment.version  # the one If-Match named
         if self._proposes(assessment):
             serializer.instance = self._saved = self._propose(assessment, data, fields, version)
             return
@@ -210,7 +196,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         return response
 
     def perform_destroy(self, instance: ImplementationAssessment) -> None:
-        services.delete_assessment(assessment=instance)
+        call_service(services.delete_assessment, assessment=instance, expected_version=instance.version)
 
     @staticmethod
     def _citations(data: dict) -> list[tuple] | None:
@@ -244,7 +230,7 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
         moved = serializer.validated_data.get("organisation", evidence.organisation) != evidence.organisation
         if moved and not rules.is_staff_admin(self.request.user):
             raise PermissionDenied("Only a staff administrator moves a source to another organisation.")
-        version = expected_version(self.request, evidence)
+        version = evidence.version  # the one If-Match named
         for name, value in serializer.validated_data.items():
             setattr(evidence, name, value)
         serializer.instance = self._saved = call_service(
@@ -258,7 +244,7 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: EvidenceSource) -> None:
         try:
-            services.delete_evidence_source(evidence=instance)
+            call_service(services.delete_evidence_source, evidence=instance, expected_version=instance.version)
         except ProtectedError:
             raise Conflict(
                 "Assessments cite this evidence source; remove those citations before deleting it."

@@ -53,8 +53,15 @@ def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _token_organisations(user) -> frozenset[int] | None:
+    """With an API token (recommendations/api_auth.py sets user.api_token), the only organisation the
+    request acts for ({id}, or none for a token without one), whatever else the account may do; else None."""
+    token = getattr(user, "api_token", None)
+    return None if token is None else frozenset({token.organisation_id} - {None})
+
+
 def is_staff_admin(user) -> bool:
-    if not _signed_in(user):
+    if not _signed_in(user) or _token_organisations(user) is not None:
         return False
     if user.is_superuser:
         return True
@@ -68,7 +75,9 @@ def _roles(user) -> dict[int, str]:
     if not _signed_in(user):
         return {}
     if not hasattr(user, "_upr_roles"):
-        user._upr_roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        bound = _token_organisations(user)
+        user._upr_roles = roles if bound is None else {pk: role for pk, role in roles.items() if pk in bound}
     return user._upr_roles
 
 

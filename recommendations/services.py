@@ -216,7 +216,11 @@ def delete_assessments(assessments) -> int:
     return deleted
 
 
-def delete_assessment(*, assessment: ImplementationAssessment) -> None:
+@transaction.atomic
+def delete_assessment(*, assessment: ImplementationAssessment, expected_version: int | None = None) -> None:
+    """Delete one assessment; with `expected_version`, only while that is the stored one (else EditConflict)."""
+    if expected_version is not None:
+        claim_version(assessment, expected_version)
     delete_assessments([assessment])
 
 
@@ -451,9 +455,12 @@ def delete_recommendations(recommendations) -> int:
 
 
 @transaction.atomic
-def delete_evidence_source(*, evidence: EvidenceSource) -> None:
-    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise); partners hear of it
-    if it was ever public (cited by an assessment that was published)."""
+def delete_evidence_source(*, evidence: EvidenceSource, expected_version: int | None = None) -> None:
+    """Delete an evidence source that no assessment cites (raises ProtectedError otherwise); with
+    `expected_version`, only while that is the stored one (else EditConflict). Partners hear of it if it
+    was ever public (cited by an assessment that was published)."""
+    if expected_version is not None:
+        claim_version(evidence, expected_version)
     pk = evidence.pk
     was_public = _was_cited_publicly(pk)
     evidence.delete()

@@ -1,5 +1,5 @@
 """The cast every test can use: two organisations with an editor each, a staff
-administrator, an anonymous visitor, and two States with a review each."""
+administrator, an anonymous visitor, partners with API tokens, and two States with a review each."""
 
 import datetime
 from pathlib import Path
@@ -132,13 +132,21 @@ def api_client(db):
     return APIClient()
 
 
-def _token_client(user):
-    from rest_framework.authtoken.models import Token
+def _token_client(user, organisation=None, scope: str = "write"):
     from rest_framework.test import APIClient
 
+    from recommendations.models import APIToken
+
+    _token, key = APIToken.objects.issue(user=user, organisation=organisation, scope=scope, name="Test client")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+@pytest.fixture
+def token_client(db):
+    """make(user, organisation=None, scope="write"): an API client with a new token of the user's."""
+    return _token_client
 
 
 @pytest.fixture
@@ -153,14 +161,14 @@ def partner_a(django_user_model, org_a):
 
 @pytest.fixture
 def token_client_a(api_client, partner_a):
-    """An API client authenticated with organisation A's partner token."""
-    return _token_client(partner_a)
+    """An API client authenticated with organisation A's partner token (scope write)."""
+    return _token_client(partner_a, partner_a.memberships.get().organisation)
 
 
 @pytest.fixture
 def token_client_b(api_client, editor_b):
-    """An API client authenticated with a token of organisation B's editor."""
-    return _token_client(editor_b)
+    """An API client authenticated with a token of organisation B's editor (scope write)."""
+    return _token_client(editor_b, editor_b.memberships.get().organisation)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 from recommendations import services
 from recommendations.models import ImplementationAssessment, Theme
 from states.models import State, StateAlias
+from tests.recommendations.conftest import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,9 @@ def test_api_write_is_recorded_with_the_tokens_account(
         organisation=org_a,
         state="draft",
     )
-    response = token_client_a.patch(f"/api/v1/assessments/{assessment.pk}/", {"narrative": "Update"}, format="json")
+    response = token_client_a.patch(
+        f"/api/v1/assessments/{assessment.pk}/", {"narrative": "Update"}, format="json", **if_match(assessment)
+    )
     assert response.status_code == 200
     latest, first = ImplementationAssessment.history.filter(id=assessment.pk).order_by("-history_id")[:2]
     assert latest.history_user == partner_a

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from recommendations.models import Recommendation
+from recommendations.models import APIToken, Recommendation
 from upr_tracker.db_router import ReplicaRouter
 
 router = ReplicaRouter()
@@ -48,3 +48,8 @@ def test_writes_go_to_the_primary(with_replica):
     assert router.db_for_write(Recommendation) == "default"
     assert Recommendation.objects.all()._db is None
     assert Recommendation.objects.all().select_for_update().db == "default"
+
+
+def test_api_tokens_are_read_on_the_primary_so_a_revocation_holds_at_once(with_replica):
+    assert router.db_for_read(APIToken) == "default"
+    assert APIToken.objects.filter(token_key="x").db == "default"

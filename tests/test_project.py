@@ -84,3 +84,9 @@ def test_a_wildcard_host_is_refused():
     result = run_manage("check", env={**PRODUCTION_ENV, "ALLOWED_HOSTS": "*"})
     assert result.returncode != 0
     assert "'*' is refused" in result.stderr
+
+
+def test_a_default_token_lifetime_over_the_maximum_stops_start_up():
+    result = run_manage("check", env={**PRODUCTION_ENV, "API_TOKEN_DAYS": "400"})
+    assert result.returncode != 0
+    assert "API_TOKEN_DAYS=400 exceeds API_TOKEN_MAX_DAYS=365." in result.stderr

@@ -5,6 +5,8 @@ there were no router. With one, every read an app makes outside a write is
 served by the replica; writes (and reads inside `transaction.atomic` on the
 primary, which Django routes with the write's `using`) go to `default`.
 
+API tokens are always read on the primary, so that a revoked token is refused at once.
+
 Read-your-writes is not guaranteed: a page read right after a write in
 another request may be served by a replica that has not replayed it yet
 (usually milliseconds behind). Nothing in the app depends on reading its own
@@ -22,6 +24,9 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if REPLICA not in settings.DATABASES:
             return None
+        # A revoked API token must be refused at once, not once the replica has replayed the deletion.
+        if model._meta.label == settings.KNOX_TOKEN_MODEL:
+            return "default"
         # Inside a transaction on the primary, read there: the transaction may have written.
         if transaction.get_connection("default").in_atomic_block:
             return "default"

@@ -3,6 +3,7 @@
 See README.md ("Configuration") and .env.example for the variables.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -42,7 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Hashed, expiring API tokens; the token model is recommendations.APIToken (KNOX_TOKEN_MODEL).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -274,10 +276,26 @@ SITE_ANON_RATE = _api_rate("SITE_ANON_RATE", "60/min")
 # Anonymous exports, per IP address, on top of API_ANON_RATE; and the most rows one may hold.
 EXPORT_ANON_RATE = _api_rate("EXPORT_ANON_RATE", "30/hour")
 EXPORT_ANON_MAX_ROWS = env_int("EXPORT_ANON_MAX_ROWS", 100_000, minimum=1)
+# API tokens (recommendations/models/tokens.py): only a digest is stored, the key is shown once; every
+# token expires, API_TOKEN_DAYS after it was issued unless the administrator chose another lifetime,
+# which may not exceed API_TOKEN_MAX_DAYS.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+if API_TOKEN_DAYS > API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(f"API_TOKEN_DAYS={API_TOKEN_DAYS} exceeds API_TOKEN_MAX_DAYS={API_TOKEN_MAX_DAYS}.")
+KNOX_TOKEN_MODEL = "recommendations.APIToken"
+# Knox's migrations would create a table for its own token model although it is swapped out: an
+# unused table holding a foreign key to the users, which `flush` (and every transactional test) trips on.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # the scheme partner clients already send
+    "AUTO_REFRESH": False,  # a token's expiry is the one its administrator chose
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
-        "rest_framework.authentication.TokenAuthentication",
+        "recommendations.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -19,8 +19,10 @@ from recommendations.models.recommendation import (
 from recommendations.models.review import Cycle, Review, Session, ordinal
 from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
+from recommendations.models.tokens import APIToken
 
 __all__ = [
+    "APIToken",
     "SuggestionStatus",
     "RepeatLink",
     "ProposedRecommendation",

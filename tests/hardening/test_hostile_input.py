@@ -3,9 +3,9 @@ and writes either stored exactly as received or refused with nothing written.
 
 Every (surface, payload) pair is its own test id; the payloads are in tests/hardening/payloads.py.
 Surfaces: the public pages' query parameters and paths, the API's list filters, facets, exports,
-feed and widget; the API's writes with a token; the public submission form; the admin's add forms
-for assessments and evidence; what stored hostile text looks like on every page; the importers
-(service, command and admin upload).
+feed and widget; the API's writes with a token, and hostile tokens and If-Match headers; the public
+submission form; the admin's add forms for assessments and evidence; what stored hostile text looks
+like on every page; the importers (service, command and admin upload).
 """
 
 import csv
@@ -315,6 +315,28 @@ def test_api_evidence_write_stores_exactly_or_refuses_cleanly(token_client_a, wo
         assert response.json()[field] == payload.text
     else:
         assert history_counts() == before
+
+
+def _header(payload: Payload) -> str:
+    """The payload as a WSGI server hands a header over: its UTF-8 bytes read as Latin-1."""
+    return form_bytes(payload).decode("latin-1")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_api_hostile_token_is_a_401(api_client, world, payload):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {_header(payload)}")
+    response = api_client.post(EVIDENCE, {"title": "A report"}, format="json")
+    assert_answered_safely(response, EVIDENCE, {401})
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_api_hostile_if_match_is_a_412_and_writes_nothing(token_client_a, world, payload):
+    assessment = ImplementationAssessment.objects.get()
+    url = f"{ASSESSMENTS}{assessment.pk}/"
+    before = history_counts()
+    response = token_client_a.patch(url, {"narrative": "Changed"}, format="json", HTTP_IF_MATCH=_header(payload))
+    assert_answered_safely(response, url, {412})
+    assert history_counts() == before
 
 
 # The public submission form ---------------------------------------------------------------------------------

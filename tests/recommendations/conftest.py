@@ -21,6 +21,13 @@ UPR_INFO_HEADER = [
 ]
 
 
+def if_match(obj) -> dict:
+    """Test-client arguments sending the object's current version as If-Match, as a client that just read it."""
+    from recommendations.api_writes import version_etag
+
+    return {"HTTP_IF_MATCH": version_etag(obj)}
+
+
 def upr_info_row(
     text: str,
     *,

@@ -27,6 +27,32 @@ def test_schema_is_valid_openapi_3():
     assert "/api/v1/recommendations/" in schema["paths"]
 
 
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": (
+        "The ETag of a GET of this object, naming the version the change is based on. "
+        "Without it the answer is 428; with an older version, 412."
+    ),
+    "example": '"assessment-42-v3"',
+}
+
+
+def test_writes_to_one_object_require_if_match_and_document_412_and_428():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("/api/v1/assessments/{id}/", "/api/v1/evidence-sources/{id}/"):
+        for method in ("put", "patch", "delete"):
+            operation = paths[path][method]
+            assert [p for p in operation["parameters"] if p["in"] == "header"] == [IF_MATCH], (path, method)
+            assert {"412", "428"} <= set(operation["responses"]), (path, method)
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method in {"get", "post"}:
+                assert IF_MATCH not in operation.get("parameters", []), (path, method)
+
+
 def test_schema_and_docs_are_served_offline(client):
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/").content.decode()

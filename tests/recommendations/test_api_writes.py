@@ -6,6 +6,7 @@ import pytest
 
 from recommendations import services
 from recommendations.models import EvidenceSource, ImplementationAssessment, Membership, Recommendation
+from tests.recommendations.conftest import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,11 @@ def test_token_of_a_only_submits_an_assessment_for_b(token_client_a, recommendat
 
 def test_token_of_a_cannot_change_or_delete_b_assessment(token_client_a, assessment_b, recommendation):
     url = f"{ASSESSMENTS}{assessment_b.pk}/"
-    assert token_client_a.patch(url, {"status": "fully_implemented"}, format="json").status_code == 403
-    assert token_client_a.delete(url).status_code == 403
+    assert (
+        token_client_a.patch(url, {"status": "fully_implemented"}, format="json", **if_match(assessment_b)).status_code
+        == 403
+    )
+    assert token_client_a.delete(url, **if_match(assessment_b)).status_code == 403
     assessment_b.refresh_from_db()
     assert assessment_b.status == "not_implemented"
 
@@ -117,7 +121,9 @@ def test_token_of_a_cannot_move_its_assessment_to_b(token_client_a, recommendati
         assessed_on=datetime.date(2013, 1, 1),
         organisation=org_a,
     )
-    response = token_client_a.patch(f"{ASSESSMENTS}{mine.pk}/", {"organisation": "assembly-monitor"}, format="json")
+    response = token_client_a.patch(
+        f"{ASSESSMENTS}{mine.pk}/", {"organisation": "assembly-monitor"}, format="json", **if_match(mine)
+    )
     assert response.status_code == 403
     mine.refresh_from_db()
     assert mine.organisation == org_a
@@ -125,14 +131,17 @@ def test_token_of_a_cannot_move_its_assessment_to_b(token_client_a, recommendati
 
 def test_b_changes_its_assessment_and_the_status_follows(token_client_b, reviewer_b, assessment_b, recommendation):
     response = token_client_b.patch(
-        f"{ASSESSMENTS}{assessment_b.pk}/", {"status": "fully_implemented", "assessed_on": "2016-05-01"}, format="json"
+        f"{ASSESSMENTS}{assessment_b.pk}/",
+        {"status": "fully_implemented", "assessed_on": "2016-05-01"},
+        format="json",
+        **if_match(assessment_b),
     )
     assert response.status_code == 200, response.json()
     assert current_status(recommendation) == ("fully_implemented", datetime.date(2016, 5, 1))
 
 
 def test_b_deletes_its_assessment_and_leaves_a_tombstone(token_client_b, reviewer_b, assessment_b, recommendation):
-    assert token_client_b.delete(f"{ASSESSMENTS}{assessment_b.pk}/").status_code == 204
+    assert token_client_b.delete(f"{ASSESSMENTS}{assessment_b.pk}/", **if_match(assessment_b)).status_code == 204
     assert current_status(recommendation) == ("", None)
     deletions = token_client_b.get("/api/v1/deletions/").json()["results"]
     assert [(d["kind"], d["object_id"]) for d in deletions] == [("assessment", assessment_b.pk)]
@@ -140,16 +149,18 @@ def test_b_deletes_its_assessment_and_leaves_a_tombstone(token_client_b, reviewe
 
 def test_anonymous_cannot_change_or_delete(api_client, assessment_b):
     url = f"{ASSESSMENTS}{assessment_b.pk}/"
-    assert api_client.patch(url, {"status": "fully_implemented"}, format="json").status_code == 401
-    assert api_client.delete(url).status_code == 401
+    assert (
+        api_client.patch(url, {"status": "fully_implemented"}, format="json", **if_match(assessment_b)).status_code
+        == 401
+    )
+    assert api_client.delete(url, **if_match(assessment_b)).status_code == 401
 
 
-def test_token_without_organisation_cannot_change_evidence(api_client, django_user_model, report):
-    from rest_framework.authtoken.models import Token
-
+def test_token_without_organisation_cannot_change_evidence(token_client, django_user_model, report):
     user = django_user_model.objects.create_user(username="loner", password="correct horse battery")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    response = api_client.patch(f"{EVIDENCE}{report.pk}/", {"title": "Mine now"}, format="json")
+    response = token_client(user).patch(
+        f"{EVIDENCE}{report.pk}/", {"title": "Mine now"}, format="json", **if_match(report)
+    )
     # Uncited evidence is visible to members only: to anyone else it does not exist.
     assert response.status_code == 404
 
@@ -194,7 +205,10 @@ def test_partner_creates_and_edits_evidence(token_client_a, org_a):
     )
     assert response.status_code == 201, response.json()
     url = response.json()["url"]
-    assert token_client_a.patch(url, {"published_on": "2014-02-01"}, format="json").status_code == 200
+    etag = token_client_a.get(url)["ETag"]
+    assert (
+        token_client_a.patch(url, {"published_on": "2014-02-01"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    )
     assert EvidenceSource.objects.get().published_on == datetime.date(2014, 2, 1)
 
 
@@ -206,7 +220,7 @@ def test_duplicate_evidence_url_is_a_400(token_client_a, report):
 
 def test_another_organisation_citing_evidence_does_not_make_it_theirs_to_change(token_client_b, assessment_b, report):
     assessment_b.citations.create(evidence=report, page="3")
-    response = token_client_b.patch(f"{EVIDENCE}{report.pk}/", {"title": "Changed"}, format="json")
+    response = token_client_b.patch(f"{EVIDENCE}{report.pk}/", {"title": "Changed"}, format="json", **if_match(report))
     assert response.status_code == 403
     assert response.json() == {
         "errors": {
@@ -217,7 +231,7 @@ def test_another_organisation_citing_evidence_does_not_make_it_theirs_to_change(
 
 def test_cited_evidence_cannot_be_deleted(token_client_a, assessment_b, report):
     assessment_b.citations.create(evidence=report, page="3")
-    response = token_client_a.delete(f"{EVIDENCE}{report.pk}/")
+    response = token_client_a.delete(f"{EVIDENCE}{report.pk}/", **if_match(report))
     assert response.status_code == 409
     assert response.json() == {
         "errors": {"detail": ["Assessments cite this evidence source; remove those citations before deleting it."]}
@@ -227,6 +241,6 @@ def test_cited_evidence_cannot_be_deleted(token_client_a, assessment_b, report):
 
 def test_uncited_evidence_is_deleted_by_its_organisation_without_a_tombstone(token_client_a, report):
     # Never cited by a published assessment, it was never public: partners never saw it, the feed never names it.
-    assert token_client_a.delete(f"{EVIDENCE}{report.pk}/").status_code == 204
+    assert token_client_a.delete(f"{EVIDENCE}{report.pk}/", **if_match(report)).status_code == 204
     assert not EvidenceSource.objects.filter(pk=report.pk).exists()
     assert token_client_a.get("/api/v1/deletions/?kind=evidence_source").json()["results"] == []

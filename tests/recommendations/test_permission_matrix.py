@@ -1,5 +1,6 @@
 """Who may view, add, change and delete organisation A's published assessment, its citation and its evidence,
-in the admin and in the API: anonymous, a reviewer of A, an editor of B, a staff administrator.
+in the admin and in the API: anonymous, a reviewer of A, an editor of B, a staff administrator; in the API
+also a staff administrator's token, which acts for no organisation and not as an administrator.
 
 A readable summary of the rules for one published assessment; tests/security/test_authorization_suite.py
 checks every URL against every kind of user, and tests/security/test_findings.py the editor's revisions."""
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import Citation, EvidenceSource, ImplementationAssessment
+from tests.recommendations.conftest import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -160,27 +162,38 @@ def test_admin_add_evidence_for_organisation_a(world, actor):
 # API -------------------------------------------------------------------------------------------
 
 
+API_ACTORS = [*ACTORS, "staff_admin_token"]
+
+
 def api_client(world, actor):
-    from rest_framework.authtoken.models import Token
+    """Editors with a token of their organisation; the staff administrator signed in (the admin's session),
+    or with a token of no organisation (an administrator's token never acts as an administrator)."""
     from rest_framework.test import APIClient
 
-    client = APIClient()
-    if world["users"][actor]:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['users'][actor]).key}")
-    return client
+    from tests.conftest import _token_client
+
+    if actor == "staff_admin":
+        client = APIClient()
+        client.force_login(world["users"][actor])
+        return client
+    if actor == "staff_admin_token":
+        return _token_client(world["users"]["staff_admin"])
+    user = world["users"][actor]
+    return _token_client(user, user.memberships.get().organisation) if user else APIClient()
 
 
-API_DENIED = {"anonymous": 401, "editor_b": 403}
+API_DENIED = {"anonymous": 401, "editor_b": 403, "staff_admin_token": 403}
+API_ALLOWED = {**ALLOWED, "staff_admin_token": False}
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_view_published_assessment_and_its_evidence(world, actor):
     client = api_client(world, actor)
     assert client.get(f"/api/v1/assessments/{world['assessment'].pk}/").status_code == 200
     assert client.get(f"/api/v1/evidence-sources/{world['evidence'].pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_add_assessment_for_a(world, actor, api_client_cache_clear):
     payload = {
         "recommendation": world["recommendation"].pk,
@@ -190,52 +203,57 @@ def test_api_add_assessment_for_a(world, actor, api_client_cache_clear):
         "citations": [{"evidence": world["evidence"].pk, "page": "3"}],
     }
     response = api_client(world, actor).post("/api/v1/assessments/", payload, format="json")
-    expected = {"anonymous": 401, "reviewer_a": 201, "editor_b": 201, "staff_admin": 201}[actor]
-    assert response.status_code == expected
-    if expected == 201:
+    expected = {"anonymous": 401, "reviewer_a": 201, "editor_b": 201, "staff_admin": 201, "staff_admin_token": 201}
+    assert response.status_code == expected[actor]
+    if response.status_code == 201:
         # Members write drafts; anyone else only submits to A's moderation queue.
-        assert response.json()["state"] == ("submitted" if actor == "editor_b" else "draft")
+        assert response.json()["state"] == ("draft" if API_ALLOWED[actor] else "submitted")
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_change_a_assessment_and_its_citations(world, actor, api_client_cache_clear):
     url = f"/api/v1/assessments/{world['assessment'].pk}/"
     response = api_client(world, actor).patch(
         url,
         {"narrative": "Changed", "citations": [{"evidence": world["evidence"].pk, "excerpt": "New"}]},
         format="json",
+        **if_match(world["assessment"]),
     )
     assert response.status_code == API_DENIED.get(actor, 200)
     world["assessment"].refresh_from_db()
-    assert (world["assessment"].narrative == "Changed") is ALLOWED[actor]
-    assert Citation.objects.filter(excerpt="New").exists() is ALLOWED[actor]
+    assert (world["assessment"].narrative == "Changed") is API_ALLOWED[actor]
+    assert Citation.objects.filter(excerpt="New").exists() is API_ALLOWED[actor]
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_delete_a_assessment(world, actor, api_client_cache_clear):
-    response = api_client(world, actor).delete(f"/api/v1/assessments/{world['assessment'].pk}/")
+    assessment = world["assessment"]
+    response = api_client(world, actor).delete(f"/api/v1/assessments/{assessment.pk}/", **if_match(assessment))
     assert response.status_code == API_DENIED.get(actor, 204)
-    assert ImplementationAssessment.objects.filter(pk=world["assessment"].pk).exists() is not ALLOWED[actor]
+    assert ImplementationAssessment.objects.filter(pk=assessment.pk).exists() is not API_ALLOWED[actor]
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_change_evidence_cited_by_a(world, actor, api_client_cache_clear):
     url = f"/api/v1/evidence-sources/{world['evidence'].pk}/"
-    response = api_client(world, actor).patch(url, {"title": "Changed"}, format="json")
+    response = api_client(world, actor).patch(url, {"title": "Changed"}, format="json", **if_match(world["evidence"]))
     assert response.status_code == API_DENIED.get(actor, 200)
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_add_evidence_for_a(world, actor, api_client_cache_clear):
     payload = {"title": "New", "source_url": "https://example.org/n", "organisation": "defenders-watch"}
     response = api_client(world, actor).post("/api/v1/evidence-sources/", payload, format="json")
-    # B's editor may not add a source to A's library: A is not among the organisations it may name.
-    assert response.status_code == {"anonymous": 401, "editor_b": 400}.get(actor, 201)
+    # B may not add a source to A's library (A is not among the organisations it may name); a token of no
+    # organisation adds none at all.
+    expected = {"anonymous": 401, "editor_b": 400, "staff_admin_token": 403}
+    assert response.status_code == expected.get(actor, 201)
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", API_ACTORS)
 def test_api_delete_evidence_cited_by_a(world, actor, api_client_cache_clear):
-    response = api_client(world, actor).delete(f"/api/v1/evidence-sources/{world['evidence'].pk}/")
+    evidence = world["evidence"]
+    response = api_client(world, actor).delete(f"/api/v1/evidence-sources/{evidence.pk}/", **if_match(evidence))
     # Those who may change it hear that it is still cited.
     assert response.status_code == API_DENIED.get(actor, 409)
 

@@ -6,6 +6,7 @@ import pytest
 
 from recommendations import services
 from recommendations.models import EvidenceSource, ImplementationAssessment, Recommendation
+from tests.recommendations.conftest import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -99,19 +100,20 @@ def test_members_see_their_organisations_drafts_in_the_api(site, token_client_a,
     assert theirs == {site["published"].pk}
 
 
-def test_reviewer_publishes_through_the_api(site, api_client, reviewer_a, token_client_a):
-    from rest_framework.authtoken.models import Token
-
+def test_reviewer_publishes_through_the_api(site, token_client, reviewer_a, token_client_a, org_a):
     draft = site["hidden"][0]
     # An editor (partner A has the editor role) may not publish …
-    response = token_client_a.patch(f"/api/v1/assessments/{draft.pk}/", {"state": "published"}, format="json")
+    response = token_client_a.patch(
+        f"/api/v1/assessments/{draft.pk}/", {"state": "published"}, format="json", **if_match(draft)
+    )
     assert response.status_code == 403
     assert response.json() == {
         "errors": {"detail": ["Only a reviewer of the assessment's organisation may publish or reject it."]}
     }
     # … a reviewer may.
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer_a).key}")
-    response = api_client.patch(f"/api/v1/assessments/{draft.pk}/", {"state": "published"}, format="json")
+    response = token_client(reviewer_a, org_a).patch(
+        f"/api/v1/assessments/{draft.pk}/", {"state": "published"}, format="json", **if_match(draft)
+    )
     assert response.status_code == 200
     assert ImplementationAssessment.objects.get(pk=draft.pk).state == "published"
     assert Recommendation.objects.get().current_status == "fully_implemented"

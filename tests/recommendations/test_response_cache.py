@@ -10,8 +10,6 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from recommendations import counts, services
 from recommendations.models import Recommendation, Theme
@@ -101,10 +99,11 @@ def test_a_queryset_update_without_signals_is_seen_by_the_next_read(api_client, 
     assert api_client.get(detail_url(recommendation)).json()["text"] == "Release detained defenders"
 
 
-def test_a_write_through_the_api_is_seen_by_the_next_anonymous_read(api_client, reviewer_a, recommendation):
+def test_a_write_through_the_api_is_seen_by_the_next_anonymous_read(
+    api_client, token_client, reviewer_a, org_a, recommendation
+):
     api_client.get(detail_url(recommendation))
-    reviewer = APIClient()
-    reviewer.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer_a).key}")
+    reviewer = token_client(reviewer_a, org_a)
     payload = {
         "recommendation": recommendation.pk,
         "status": "partially_implemented",
@@ -170,6 +169,24 @@ def test_signed_in_clients_are_not_served_from_the_cache(token_client_a, recomme
     # token with its user, data version is not read, ISO3 lookup, ids, representations
     with django_assert_num_queries(4):
         token_client_a.get(LIST)
+
+
+def test_a_request_with_an_authorization_header_is_never_answered_from_the_cache(api_client, recommendation):
+    assert api_client.get(LIST).status_code == api_client.get(LIST).status_code == 200  # stored now
+    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
+    response = api_client.get(LIST)
+    assert (response.status_code, response.json()) == (401, {"errors": {"detail": ["Invalid token."]}})
+
+
+def test_an_answer_to_a_token_is_not_stored_for_anonymous_readers(
+    api_client, token_client_a, recommendation, django_assert_num_queries
+):
+    token_client_a.get(LIST)
+    token_client_a.get(LIST)
+    # data version, ids, representations (the ISO3 lookup is kept from the token's read): computed, not
+    # the one query of an answer from the cache, as nothing was stored
+    with django_assert_num_queries(3):
+        api_client.get(LIST)
 
 
 def test_cached_answers_still_count_against_the_rate_limit(api_client, recommendation, settings):

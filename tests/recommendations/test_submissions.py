@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from recommendations.models import ImplementationAssessment, Recommendation
+from tests.recommendations.conftest import if_match
 from tests.recommendations.editor_helpers import submission_form_data
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,9 @@ def test_the_form_needs_csrf(recommendation, org_a):
     assert response.status_code == 403
 
 
-def test_token_without_membership_submits_through_the_api(api_client, django_user_model, recommendation, org_a):
-    from rest_framework.authtoken.models import Token
-
+def test_token_without_membership_submits_through_the_api(token_client, django_user_model, recommendation, org_a):
     nhri = django_user_model.objects.create_user(username="nhri", password="correct horse battery")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nhri).key}")
+    api_client = token_client(nhri)
     payload = {
         "recommendation": recommendation.pk,
         "status": "partially_implemented",
@@ -75,4 +74,5 @@ def test_token_without_membership_submits_through_the_api(api_client, django_use
     # The submitter sees it; it cannot change it any more.
     assessment_url = f"/api/v1/assessments/{response.json()['id']}/"
     assert api_client.get(assessment_url).status_code == 200
-    assert api_client.patch(assessment_url, {"narrative": "x"}, format="json").status_code == 403
+    submitted = ImplementationAssessment.objects.get(pk=response.json()["id"])
+    assert api_client.patch(assessment_url, {"narrative": "x"}, format="json", **if_match(submitted)).status_code == 403
