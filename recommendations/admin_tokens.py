@@ -11,10 +11,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import permissions
-from recommendations.admin_base import is_staff
+from recommendations.admin_base import PolicyAdmin, is_staff
 from recommendations.models import APIToken
 
 ISSUED_FIELDS = ["user", "organisation", "scope"]
@@ -54,7 +53,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(APIToken)
-class APITokenAdmin(SimpleHistoryAdmin):
+class APITokenAdmin(PolicyAdmin):
     list_display = ["name", "key_prefix", "user", "organisation", "scope", "created", "expiry", "last_used_at"]
     list_filter = ["scope", ExpiredFilter, "organisation"]
     list_select_related = ["user", "organisation"]
@@ -91,18 +90,7 @@ class APITokenAdmin(SimpleHistoryAdmin):
                 messages.WARNING,
             )
 
-    def get_queryset(self, request) -> QuerySet:
-        tokens = super().get_queryset(request)
-        if permissions.is_staff_admin(request.user):
-            return tokens
-        return tokens.filter(user=request.user)
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request) and (obj is None or self._may_manage(request, obj))
-
+    # Who sees a token (its user, staff administrators) is permissions.py's rule; the list shows those.
     def has_add_permission(self, request) -> bool:
         return permissions.is_staff_admin(request.user)
 
@@ -110,8 +98,4 @@ class APITokenAdmin(SimpleHistoryAdmin):
         return permissions.is_staff_admin(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return is_staff(request) and (obj is None or self._may_manage(request, obj))
-
-    @staticmethod
-    def _may_manage(request, token: APIToken) -> bool:
-        return permissions.is_staff_admin(request.user) or token.user_id == request.user.pk
+        return is_staff(request) and (obj is None or permissions.can_change(request.user, obj))

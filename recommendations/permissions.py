@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from recommendations.models import (
+    APIToken,
     AskMatch,
     Briefing,
     Citation,
@@ -164,6 +165,10 @@ def _asks_seen(user) -> Q:
     return Q(public=True) | _mine(user)
 
 
+def _own(user) -> Q:
+    return Q(user_id=user.pk) if _signed_in(user) else NOTHING
+
+
 def _signed_in_editor(user) -> Q:
     return EVERYTHING if is_editor(user) else NOTHING
 
@@ -184,6 +189,8 @@ RULES: dict[type[Model], Rule] = {
     # Repeats link public recommendations; any editor decides, through the follow-up services.
     RepeatLink: Rule(see=lambda user: EVERYTHING, change=_signed_in_editor, history="see"),
     DeletedObject: Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see"),
+    # A token is its user's to see and revoke; staff administrators issue them.
+    APIToken: Rule(see=_own, change=_own, revert=False),
 }
 REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
 

@@ -24,14 +24,16 @@ from rest_framework.test import APIClient
 
 from recommendations import permissions
 from recommendations.admin_base import PolicyAdmin
-from recommendations.models import ImplementationAssessment
+from recommendations.models import APIToken, ImplementationAssessment
 from tests.security import surfaces
 from tests.security.html_forms import post_form
 
 pytestmark = pytest.mark.django_db
 
 WEB_ACTORS = ["anonymous", "editor_a", "reviewer_a", "editor_b", "reviewer_b", "outsider", "staff_admin"]
-API_ACTORS = WEB_ACTORS
+# In the API also: the outsider's write token (no organisation) and a read-only token of B's reviewer.
+TOKENS = {"token_outsider": ("outsider", None, "write"), "token_b_read": ("reviewer_b", "org_b", "read")}
+API_ACTORS = [*WEB_ACTORS, *TOKENS]
 PWNED = "PWNED by the authorization suite"
 # Bookkeeping every request may write (sessions, login records) and what the triggers derive from the rest.
 UNCHECKED_TABLES = re.compile(
@@ -153,12 +155,17 @@ def clients(cast) -> dict[str, Client]:
 
 @pytest.fixture
 def api_clients(cast) -> dict[str, APIClient]:
+    """Users signed in (the session the site and admin use); token actors with their key."""
     made = {}
-    for actor in API_ACTORS:
-        client = APIClient()
-        if cast.users.get(actor) is not None:
+    for actor in WEB_ACTORS:
+        made[actor] = client = APIClient()
+        if cast.users[actor] is not None:
             client.force_login(cast.users[actor])
-        made[actor] = client
+    for actor, (user, organisation, scope) in TOKENS.items():
+        organisation = cast.objects[organisation] if organisation else None
+        _token, key = APIToken.objects.issue(user=cast.users[user], organisation=organisation, scope=scope, name=actor)
+        made[actor] = client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return made
 
 
@@ -194,10 +201,8 @@ def table_digests() -> dict[str, str]:
     """A digest of every row of every table that holds data (one statement)."""
     with connection.cursor() as cursor:
         tables = [t for t in connection.introspection.table_names(cursor) if not UNCHECKED_TABLES.match(t)]
-        parts = [
-            f"SELECT '{table}', md5(coalesce(string_agg(md5(t::text), ',' ORDER BY md5(t::text)), '')) FROM \"{table}\" t"
-            for table in tables
-        ]
+        digest = "md5(coalesce(string_agg(md5(t::text), ',' ORDER BY md5(t::text)), ''))"
+        parts = [f"SELECT '{table}', {digest} FROM \"{table}\" t" for table in tables]
         cursor.execute(" UNION ALL ".join(parts))
         return dict(cursor.fetchall())
 
@@ -496,7 +501,7 @@ def test_api_writes_change_nothing_for_those_who_may_not(cast, api_clients, name
         etag = staff.get(url)["ETag"]
         payload = _api_payload(staff, url)
         for method in methods:
-            send = lambda c, m=method, u=url, d=payload: getattr(c, m)(u, d, format="json", HTTP_IF_MATCH=etag)  # noqa: E731
+            send = lambda c, m=method, u=url, d=payload, e=etag: getattr(c, m)(u, d, format="json", HTTP_IF_MATCH=e)  # noqa: E731
             found, controlled = try_everyone(cast, api_clients, key, f"{method.upper()} {url}", send)
             problems += found
             assert controlled, f"the staff administrator's {method} of {url} changed nothing: fix the payload"
