@@ -1,7 +1,7 @@
 """Request rates, read from settings at each request so tests and deployments can change them.
 
 The API's viewsets use AnonThrottle and UserThrottle (REST_FRAMEWORK settings); exports add
-ExportThrottle. Plain Django views (the search page, the embed widget, the Atom feed) are wrapped
+ExportThrottle. Plain Django views (the search page, the embed widget, the Atom feed, the briefing PDF) are wrapped
 with `throttled()` in their URLconf: the same counting, in the same cache, for anonymous visitors.
 """
 
@@ -46,6 +46,15 @@ class ExportThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str:
         return settings.EXPORT_ANON_RATE
+
+
+class BriefingPdfThrottle(AnonRateThrottle):
+    """Anonymous briefing PDFs, by IP address: a render holds a worker thread for seconds."""
+
+    scope = "briefing-pdf"
+
+    def get_rate(self) -> str:
+        return settings.BRIEFING_PDF_ANON_RATE
 
 
 def throttled(view: Callable, throttle_class: type[AnonRateThrottle] = SiteThrottle, *, embed_csp: str = ""):

@@ -274,6 +274,11 @@ SITE_ANON_RATE = _api_rate("SITE_ANON_RATE", "60/min")
 # Anonymous exports, per IP address, on top of API_ANON_RATE; and the most rows one may hold.
 EXPORT_ANON_RATE = _api_rate("EXPORT_ANON_RATE", "30/hour")
 EXPORT_ANON_MAX_ROWS = env_int("EXPORT_ANON_MAX_ROWS", 100_000, minimum=1)
+# Briefing PDFs (states/briefing_views.py): a render holds a worker thread for seconds. Requests per anonymous
+# client (every request counts, answers from the cache too); and the most renders one process runs at once
+# (a request finding every slot taken is answered 503 with Retry-After at once, never queued).
+BRIEFING_PDF_ANON_RATE = _api_rate("BRIEFING_PDF_ANON_RATE", "20/hour")
+BRIEFING_PDF_CONCURRENCY = env_int("BRIEFING_PDF_CONCURRENCY", 2, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.

@@ -116,7 +116,14 @@ def test_token_clients_are_not_held_to_the_anonymous_export_rate(token_client_a,
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("SITE_ANON_RATE", "lots"), ("EXPORT_ANON_RATE", "5/week"), ("EXPORT_ANON_MAX_ROWS", "0")]
+    ("variable", "value"),
+    [
+        ("SITE_ANON_RATE", "lots"),
+        ("EXPORT_ANON_RATE", "5/week"),
+        ("EXPORT_ANON_MAX_ROWS", "0"),
+        ("BRIEFING_PDF_ANON_RATE", "10 per hour"),
+        ("BRIEFING_PDF_CONCURRENCY", "0"),
+    ],
 )
 def test_bad_limit_settings_stop_start_up(variable, value):
     from tests.test_project import PRODUCTION_ENV, run_manage
