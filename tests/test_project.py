@@ -84,3 +84,19 @@ def test_a_wildcard_host_is_refused():
     result = run_manage("check", env={**PRODUCTION_ENV, "ALLOWED_HOSTS": "*"})
     assert result.returncode != 0
     assert "'*' is refused" in result.stderr
+
+
+def settings_seen(names: list[str], env: dict[str, str]) -> list[str]:
+    code = f"from django.conf import settings; print(*[getattr(settings, n) for n in {names!r}])"
+    result = run_manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split()  # after Django's line about the shell's automatic imports
+
+
+@pytest.mark.parametrize(
+    ("former", "current"),
+    [("EVIDENCE_MAX_UPLOAD_MB", "UPLOAD_MAX_MB")],
+)
+def test_a_former_setting_name_is_still_read_and_the_new_one_wins(former, current):
+    assert settings_seen([current], {former: "7"}) == ["7"]
+    assert settings_seen([current], {former: "7", current: "3"}) == ["3"]

@@ -203,7 +203,19 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 # Uploaded evidence documents: outside the static root, never served directly
 # (recommendations/evidence_files.py checks who may see each one).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
-EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1)
+
+# The largest file anyone may upload (the admin import, evidence documents), in MB: past it the upload
+# handler keeps none of the rest and the form names the limit (upr_tracker/uploads.py). EVIDENCE_MAX_UPLOAD_MB,
+# its former name when only evidence documents were capped, is still read when UPLOAD_MAX_MB is unset.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1), minimum=1)
+FILE_UPLOAD_HANDLERS = [
+    "upr_tracker.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The most a DOCX or XLSX file (an import, an evidence document) may unpack to, in MB, judged from its ZIP
+# directory before anything is decompressed; limits on its parts' number and compression are in uploads.py.
+ZIP_MAX_UNCOMPRESSED_MB = env_int("ZIP_MAX_UNCOMPRESSED_MB", 100, minimum=1)
 
 # Files larger than this many rows are refused by the admin import and must go
 # through the management command.

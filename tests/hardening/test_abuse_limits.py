@@ -123,6 +123,8 @@ def test_token_clients_are_not_held_to_the_anonymous_export_rate(token_client_a,
         ("EXPORT_ANON_MAX_ROWS", "0"),
         ("BRIEFING_PDF_ANON_RATE", "10 per hour"),
         ("BRIEFING_PDF_CONCURRENCY", "0"),
+        ("UPLOAD_MAX_MB", "0"),
+        ("ZIP_MAX_UNCOMPRESSED_MB", "lots"),
     ],
 )
 def test_bad_limit_settings_stop_start_up(variable, value):

@@ -64,10 +64,24 @@ def test_a_pdf_named_docx_is_refused(client, editor_a):
 
 
 def test_size_limit(client, editor_a, settings):
-    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    settings.UPLOAD_MAX_MB = 1
     client.force_login(editor_a)
     response = upload(client, "big.pdf", PDF + b"0" * (1024 * 1024))
-    assert response.context["adminform"].form.errors["document"] == ["The document is larger than 1 MB."]
+    assert response.context["adminform"].form.errors["document"] == [
+        "The file is larger than 1 MB, the largest upload allowed."
+    ]
+    assert not EvidenceSource.objects.exists()
+
+
+def test_a_docx_zip_bomb_is_refused_without_unpacking_it(client, editor_a):
+    from tests.recommendations.conftest import zip_bomb
+
+    client.force_login(editor_a)
+    response = upload(client, "brief.docx", zip_bomb("docx", megabytes=200).getvalue())
+    assert response.context["adminform"].form.errors["document"] == [
+        "The file would unpack to 201 MB, more than the 100 MB a DOCX or XLSX file may hold."
+    ]
+    assert not EvidenceSource.objects.exists()
 
 
 def test_document_is_stored_outside_the_web_root_and_served_by_permission(
