@@ -95,7 +95,7 @@ def settings_seen(names: list[str], env: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize(
     ("former", "current"),
-    [("EVIDENCE_MAX_UPLOAD_MB", "UPLOAD_MAX_MB")],
+    [("EVIDENCE_MAX_UPLOAD_MB", "UPLOAD_MAX_MB"), ("API_NUM_PROXIES", "NUM_PROXIES")],
 )
 def test_a_former_setting_name_is_still_read_and_the_new_one_wins(former, current):
     assert settings_seen([current], {former: "7"}) == ["7"]

@@ -83,6 +83,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Reverse proxies in front of the app (0: clients connect directly). With N, the client is the N-th address
+# from the right of X-Forwarded-For (upr_tracker/client.py), for the login lockout, every rate limit and the
+# public form's limit. API_NUM_PROXIES, its former name when only the API read it, is still read when
+# NUM_PROXIES is unset.
+NUM_PROXIES = env_int("NUM_PROXIES", env_int("API_NUM_PROXIES", 0, minimum=0), minimum=0)
+
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
@@ -94,6 +100,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The address that is locked: the client's, behind NUM_PROXIES proxies too (upr_tracker/client.py).
+AXES_CLIENT_IP_CALLABLE = "upr_tracker.client.client_ip"
 
 # Two-factor login to the admin (django-otp, TOTP): required for staff who have a device; with
 # ADMIN_REQUIRE_2FA=true, staff without one are refused until an administrator gives them one.
@@ -306,8 +314,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api_errors.exception_handler",
     "URL_FORMAT_OVERRIDE": None,
-    # Proxies in front of the app whose X-Forwarded-For is trusted for anonymous rate limits (0: none).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+    # Unused by our throttles, which ask upr_tracker.client.client_ip; kept equal for any other DRF code.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "UPR Tracker API",
