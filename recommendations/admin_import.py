@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from recommendations import exporting, importing
 from recommendations.importers.base import ImportFileError
+from upr_tracker.uploads import validate_upload_size
 
 PREVIEW_PROBLEMS = 200
 PREVIEW_CHANGES = 100
@@ -43,7 +44,7 @@ FORMAT_CHOICES = [
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField()
+    file = forms.FileField(validators=[validate_upload_size])
     format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto")
     state = forms.CharField(
         required=False, max_length=100, help_text="State under review (ISO3 code or name): needed for an OHCHR list."
@@ -72,7 +73,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return _render(model_admin, request, form=None, upload=upload, result=result)
-    return _render(model_admin, request, form=form)
+    return _render(model_admin, request, form=form, status=400 if form.errors else 200)
 
 
 def template_view(model_admin, request: HttpRequest, file_type: str) -> HttpResponse:
@@ -166,7 +167,7 @@ def _run(upload: dict, **options) -> importing.ImportResult:
         )
 
 
-def _render(model_admin, request: HttpRequest, *, form, upload=None, result=None) -> TemplateResponse:
+def _render(model_admin, request: HttpRequest, *, form, upload=None, result=None, status=200) -> TemplateResponse:
     opts = model_admin.model._meta
     context = {
         **model_admin.admin_site.each_context(request),
@@ -178,8 +179,9 @@ def _render(model_admin, request: HttpRequest, *, form, upload=None, result=None
         "problems": result.problems[:PREVIEW_PROBLEMS] if result else [],
         "changes": result.changes[:PREVIEW_CHANGES] if result else [],
         "max_rows": settings.IMPORT_ADMIN_MAX_ROWS,
+        "max_mb": settings.UPLOAD_MAX_MB,
     }
-    return TemplateResponse(request, "admin/recommendations/recommendation/import.html", context)
+    return TemplateResponse(request, "admin/recommendations/recommendation/import.html", context, status=status)
 
 
 def _load(request: HttpRequest, token: str) -> dict:

@@ -1,9 +1,7 @@
 """Uploaded evidence documents: checked by content on the way in, served only to those who may see them."""
 
-import io
 import zipfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest
@@ -11,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from recommendations import permissions
 from recommendations.models import EvidenceSource, ImplementationAssessment
+from upr_tracker.uploads import ZipLimitError, check_zip, validate_upload_size
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -18,27 +17,37 @@ CONTENT_TYPES = {
 }
 
 
-def document_kind(head: bytes, file) -> str | None:
-    """'pdf' or 'docx' judged by the bytes, never by the name; None for anything else."""
+def document_kind(file) -> str | None:
+    """'pdf' or 'docx' judged by the bytes, never by the name; None for anything else.
+
+    A DOCX is judged from its ZIP directory alone, never unpacked; ValidationError when that
+    directory is over the ZIP limits (uploads.check_zip).
+    """
+    file.seek(0)
+    head = file.read(8)
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        file.seek(0)
-        try:
-            with zipfile.ZipFile(io.BytesIO(file.read())) as archive:
-                return "docx" if "word/document.xml" in archive.namelist() else None
-        except zipfile.BadZipFile:
-            return None
+        return _docx_kind(file)
     return None
 
 
-def validate_document(file: UploadedFile) -> None:
-    """Refuse files over EVIDENCE_MAX_UPLOAD_MB and anything that is not really a PDF or DOCX."""
-    limit = settings.EVIDENCE_MAX_UPLOAD_MB
-    if file.size > limit * 1024 * 1024:
-        raise ValidationError(f"The document is larger than {limit} MB.")
+def _docx_kind(file) -> str | None:
     file.seek(0)
-    kind = document_kind(file.read(8), file)
+    try:
+        with zipfile.ZipFile(file) as archive:  # reads the directory; leaves the upload open
+            check_zip(archive)
+            return "docx" if "word/document.xml" in archive.namelist() else None
+    except zipfile.BadZipFile:
+        return None
+    except ZipLimitError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def validate_document(file: UploadedFile) -> None:
+    """Refuse files over UPLOAD_MAX_MB (before reading them) and anything that is not really a PDF or DOCX."""
+    validate_upload_size(file)
+    kind = document_kind(file)
     file.seek(0)
     extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     if kind is None:

@@ -25,6 +25,7 @@ from recommendations.models import (
     Recommendation,
 )
 from recommendations.models.implementation import not_after_today
+from upr_tracker.client import client_ip
 
 SUBMISSIONS_PER_HOUR = 10
 
@@ -54,7 +55,7 @@ class SubmissionForm(forms.Form):
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"submission:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"submission:{client_ip(request)}"
     cache.add(key, 0, timeout=3600)
     return cache.incr(key) > SUBMISSIONS_PER_HOUR
 

@@ -1,7 +1,7 @@
 """Request rates, read from settings at each request so tests and deployments can change them.
 
 The API's viewsets use AnonThrottle and UserThrottle (REST_FRAMEWORK settings); exports add
-ExportThrottle. Plain Django views (the search page, the embed widget, the Atom feed) are wrapped
+ExportThrottle. Plain Django views (the search page, the embed widget, the Atom feed, the briefing PDF) are wrapped
 with `throttled()` in their URLconf: the same counting, in the same cache, for anonymous visitors.
 """
 
@@ -15,22 +15,31 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from upr_tracker.client import client_ip
 
-class AnonThrottle(AnonRateThrottle):
-    """Anonymous clients, by IP address (see API_NUM_PROXIES behind a proxy)."""
+
+class ByClientAddress:
+    """Anonymous clients are counted by upr_tracker.client.client_ip (NUM_PROXIES), as the login lockout is."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class AnonThrottle(ByClientAddress, AnonRateThrottle):
+    """Anonymous clients, by IP address."""
 
     def get_rate(self) -> str:
         return settings.API_ANON_RATE
 
 
-class UserThrottle(UserRateThrottle):
+class UserThrottle(ByClientAddress, UserRateThrottle):
     """Clients with a token, by user."""
 
     def get_rate(self) -> str:
         return settings.API_USER_RATE
 
 
-class SiteThrottle(AnonRateThrottle):
+class SiteThrottle(ByClientAddress, AnonRateThrottle):
     """Anonymous visitors of the search page and the embed widget, by IP address; signed-in users are not limited."""
 
     scope = "site"
@@ -39,13 +48,22 @@ class SiteThrottle(AnonRateThrottle):
         return settings.SITE_ANON_RATE
 
 
-class ExportThrottle(AnonRateThrottle):
+class ExportThrottle(ByClientAddress, AnonRateThrottle):
     """Anonymous exports, by IP address: each may stream EXPORT_ANON_MAX_ROWS rows, so fewer are allowed."""
 
     scope = "export"
 
     def get_rate(self) -> str:
         return settings.EXPORT_ANON_RATE
+
+
+class BriefingPdfThrottle(ByClientAddress, AnonRateThrottle):
+    """Anonymous briefing PDFs, by IP address: a render holds a worker thread for seconds."""
+
+    scope = "briefing-pdf"
+
+    def get_rate(self) -> str:
+        return settings.BRIEFING_PDF_ANON_RATE
 
 
 def throttled(view: Callable, throttle_class: type[AnonRateThrottle] = SiteThrottle, *, embed_csp: str = ""):

@@ -2,29 +2,47 @@
 
 The data is computed by states/briefing.py on every request; the query string
 (`theme`, `affected_group`, `cycle`, `by`) is the same for the three views.
+
+A PDF takes seconds of a worker thread to lay out, so it is bounded three ways:
+
+- anonymous readers share renders: one is kept in the cache under the data version
+  (recommendations/counts.py), the State and the normalised query, until a write commits or
+  RESPONSE_CACHE_SECONDS pass. Renders for signed-in users are never shared (see _shared_pdf_key);
+- anonymous clients are held to BRIEFING_PDF_ANON_RATE per address (throttled() in states/urls.py,
+  counting every request, as the other throttled views do);
+- each process renders at most BRIEFING_PDF_CONCURRENCY at once; a request finding every slot taken
+  gets a 503 with Retry-After at once instead of waiting for one, so the other threads stay free.
 """
 
 import datetime
+import functools
+import hashlib
+import threading
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from recommendations import permissions
+from recommendations import counts, permissions
 from recommendations.models import Briefing, Organisation
 from states import briefing as briefings
 from states.models import State
+from upr_tracker import errors as error_pages
 
 TEMPLATE = "states/briefing.html"
+# What a client is asked to wait when every PDF render slot is taken: about one render.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def _bad_filters(request: HttpRequest, state: State, errors: list) -> HttpResponse:
@@ -65,12 +83,67 @@ def briefing_pdf(request: HttpRequest, iso3: str) -> HttpResponse:
         from states.briefing_pdf import render_pdf
     except OSError:  # WeasyPrint could not load Pango
         return render(request, TEMPLATE, {"state": state, "pdf_unavailable": True}, status=503)
-    html = render_to_string(TEMPLATE, _context(request, state, filters, for_pdf=True), request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    pdf = _shared_pdf(request, state, filters, render_pdf)
+    if pdf is None:
+        return error_pages.unavailable(
+            request,
+            heading=_("Busy making PDF files"),
+            message=_(
+                "Too many PDF files are being made right now: please try again in a few seconds. The briefing "
+                "page itself works, and your browser can print it or save it as PDF."
+            ),
+            retry_after=BUSY_RETRY_AFTER_SECONDS,
+        )
     name = "-".join(part for part in ["UPR-briefing", state.iso3, filters.slug()] if part) + ".pdf"
     return HttpResponse(
         pdf, content_type="application/pdf", headers={"Content-Disposition": content_disposition_header(True, name)}
     )
+
+
+def _shared_pdf(request: HttpRequest, state: State, filters: briefings.Filters, render_pdf) -> bytes | None:
+    """The PDF stored for anonymous readers under the current data version, else one rendered in a free slot
+    (and stored when it may be shared); None when every slot is taken. A stored PDF takes no slot."""
+    key = _shared_pdf_key(request, state, filters)
+    pdf = cache.get(key) if key else None
+    if pdf is None:
+        pdf = _render_in_slot(request, state, filters, render_pdf)
+        if key and pdf is not None and len(pdf) <= settings.RESPONSE_CACHE_MAX_BYTES:
+            cache.set(key, pdf, timeout=settings.RESPONSE_CACHE_SECONDS)
+    return pdf
+
+
+def _shared_pdf_key(request: HttpRequest, state: State, filters: briefings.Filters) -> str | None:
+    """The cache key of a render every anonymous reader may share, or None for one that may not be shared.
+
+    Renders for signed-in users are never shared, whatever their organisations: members see their
+    organisations' drafts, staff administrators everything, and anyone the assessments they recorded.
+    The version is read before rendering, so a write committing meanwhile is never stored under its own.
+    """
+    if request.user.is_authenticated or not settings.RESPONSE_CACHE_SECONDS:
+        return None
+    version = counts.data_version()
+    if not version.cacheable:  # inside a transaction that wrote
+        return None
+    parts = (version.key(), state.iso3, filters.query(), get_language() or "", request.build_absolute_uri("/"))
+    return "upr:briefing-pdf:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def render_slots(size: int) -> threading.BoundedSemaphore:
+    """This process's PDF render slots: BRIEFING_PDF_CONCURRENCY of them (one semaphore per value of it)."""
+    return threading.BoundedSemaphore(size)
+
+
+def _render_in_slot(request: HttpRequest, state: State, filters: briefings.Filters, render_pdf) -> bytes | None:
+    """The PDF, laid out while holding a render slot; None at once, without waiting, when none is free."""
+    slots = render_slots(settings.BRIEFING_PDF_CONCURRENCY)
+    if not slots.acquire(blocking=False):
+        return None
+    try:
+        html = render_to_string(TEMPLATE, _context(request, state, filters, for_pdf=True), request=request)
+        return render_pdf(html, base_url=request.build_absolute_uri("/"))
+    finally:
+        slots.release()
 
 
 class BriefingTextsForm(forms.Form):

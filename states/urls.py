@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from recommendations.throttling import BriefingPdfThrottle, throttled
 from states import briefing_views, views
 
 
@@ -23,7 +24,11 @@ urlpatterns = [
     path("states/", views.state_index, name="index"),
     path("states/<iso3:iso3>/", views.state_profile, name="profile"),
     path("states/<iso3:iso3>/briefing/", briefing_views.briefing_page, name="briefing"),
-    path("states/<iso3:iso3>/briefing.pdf", briefing_views.briefing_pdf, name="briefing-pdf"),
+    path(
+        "states/<iso3:iso3>/briefing.pdf",
+        throttled(briefing_views.briefing_pdf, BriefingPdfThrottle),
+        name="briefing-pdf",
+    ),
     path("states/<iso3:iso3>/briefing/edit/", briefing_views.briefing_edit, name="briefing-edit"),
     path("compare/", views.compare, name="compare"),
 ]

@@ -90,3 +90,19 @@ def test_a_default_token_lifetime_over_the_maximum_stops_start_up():
     result = run_manage("check", env={**PRODUCTION_ENV, "API_TOKEN_DAYS": "400"})
     assert result.returncode != 0
     assert "API_TOKEN_DAYS=400 exceeds API_TOKEN_MAX_DAYS=365." in result.stderr
+
+
+def settings_seen(names: list[str], env: dict[str, str]) -> list[str]:
+    code = f"from django.conf import settings; print(*[getattr(settings, n) for n in {names!r}])"
+    result = run_manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split()  # after Django's line about the shell's automatic imports
+
+
+@pytest.mark.parametrize(
+    ("former", "current"),
+    [("EVIDENCE_MAX_UPLOAD_MB", "UPLOAD_MAX_MB"), ("API_NUM_PROXIES", "NUM_PROXIES")],
+)
+def test_a_former_setting_name_is_still_read_and_the_new_one_wins(former, current):
+    assert settings_seen([current], {former: "7"}) == ["7"]
+    assert settings_seen([current], {former: "7", current: "3"}) == ["3"]

@@ -85,6 +85,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Reverse proxies in front of the app (0: clients connect directly). With N, the client is the N-th address
+# from the right of X-Forwarded-For (upr_tracker/client.py), for the login lockout, every rate limit and the
+# public form's limit. API_NUM_PROXIES, its former name when only the API read it, is still read when
+# NUM_PROXIES is unset.
+NUM_PROXIES = env_int("NUM_PROXIES", env_int("API_NUM_PROXIES", 0, minimum=0), minimum=0)
+
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
@@ -96,6 +102,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The address that is locked: the client's, behind NUM_PROXIES proxies too (upr_tracker/client.py).
+AXES_CLIENT_IP_CALLABLE = "upr_tracker.client.client_ip"
 
 # Two-factor login to the admin (django-otp, TOTP): required for staff who have a device; with
 # ADMIN_REQUIRE_2FA=true, staff without one are refused until an administrator gives them one.
@@ -205,7 +213,19 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 # Uploaded evidence documents: outside the static root, never served directly
 # (recommendations/evidence_files.py checks who may see each one).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
-EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1)
+
+# The largest file anyone may upload (the admin import, evidence documents), in MB: past it the upload
+# handler keeps none of the rest and the form names the limit (upr_tracker/uploads.py). EVIDENCE_MAX_UPLOAD_MB,
+# its former name when only evidence documents were capped, is still read when UPLOAD_MAX_MB is unset.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1), minimum=1)
+FILE_UPLOAD_HANDLERS = [
+    "upr_tracker.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The most a DOCX or XLSX file (an import, an evidence document) may unpack to, in MB, judged from its ZIP
+# directory before anything is decompressed; limits on its parts' number and compression are in uploads.py.
+ZIP_MAX_UNCOMPRESSED_MB = env_int("ZIP_MAX_UNCOMPRESSED_MB", 100, minimum=1)
 
 # Files larger than this many rows are refused by the admin import and must go
 # through the management command.
@@ -292,6 +312,11 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",  # the scheme partner clients already send
     "AUTO_REFRESH": False,  # a token's expiry is the one its administrator chose
 }
+# Briefing PDFs (states/briefing_views.py): a render holds a worker thread for seconds. Requests per anonymous
+# client (every request counts, answers from the cache too); and the most renders one process runs at once
+# (a request finding every slot taken is answered 503 with Retry-After at once, never queued).
+BRIEFING_PDF_ANON_RATE = _api_rate("BRIEFING_PDF_ANON_RATE", "20/hour")
+BRIEFING_PDF_CONCURRENCY = env_int("BRIEFING_PDF_CONCURRENCY", 2, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
@@ -307,8 +332,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api_errors.exception_handler",
     "URL_FORMAT_OVERRIDE": None,
-    # Proxies in front of the app whose X-Forwarded-For is trusted for anonymous rate limits (0: none).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+    # Unused by our throttles, which ask upr_tracker.client.client_ip; kept equal for any other DRF code.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "UPR Tracker API",

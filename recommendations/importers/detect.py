@@ -35,6 +35,7 @@ from typing import BinaryIO
 from charset_normalizer import from_bytes
 
 from recommendations.importers.base import ImportFileError
+from upr_tracker.uploads import ZipLimitError, check_zip
 
 UPR_INFO = "upr-info"
 OHCHR_DOCX = "ohchr-docx"
@@ -77,10 +78,17 @@ DAMAGED_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, 
 
 
 def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
+    """The archive, after checking its directory against the ZIP limits (uploads.check_zip), which every
+    DOCX and XLSX passes through before a parser decompresses anything."""
     try:
-        return zipfile.ZipFile(stream)
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise ImportFileError(f"The file is a damaged or truncated ZIP archive (DOCX/XLSX): {exc}.") from None
+    try:
+        check_zip(archive)
+    except ZipLimitError as exc:
+        raise ImportFileError(str(exc)) from None
+    return archive
 
 
 def undecodable(encoding: str, line: int, error: UnicodeDecodeError) -> str:

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.recommendation import ImplementationStatus
-from recommendations.storage import evidence_storage
+from recommendations.storage import EvidenceDocumentField, evidence_storage
 
 
 def not_after_today(value) -> None:
@@ -115,7 +115,7 @@ class EvidenceSource(models.Model):
     )
     document_symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, when it has one.")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NGO_REPORT)
-    document = models.FileField(
+    document = EvidenceDocumentField(
         storage=evidence_storage,
         upload_to="evidence/%Y/%m/",
         max_length=300,

@@ -116,7 +116,17 @@ def test_token_clients_are_not_held_to_the_anonymous_export_rate(token_client_a,
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("SITE_ANON_RATE", "lots"), ("EXPORT_ANON_RATE", "5/week"), ("EXPORT_ANON_MAX_ROWS", "0")]
+    ("variable", "value"),
+    [
+        ("SITE_ANON_RATE", "lots"),
+        ("EXPORT_ANON_RATE", "5/week"),
+        ("EXPORT_ANON_MAX_ROWS", "0"),
+        ("BRIEFING_PDF_ANON_RATE", "10 per hour"),
+        ("BRIEFING_PDF_CONCURRENCY", "0"),
+        ("UPLOAD_MAX_MB", "0"),
+        ("ZIP_MAX_UNCOMPRESSED_MB", "lots"),
+        ("NUM_PROXIES", "-1"),
+    ],
 )
 def test_bad_limit_settings_stop_start_up(variable, value):
     from tests.test_project import PRODUCTION_ENV, run_manage
@@ -351,3 +361,34 @@ def test_import_of_an_over_long_text_is_a_row_error_and_writes_nothing(three):
         ("3", "text", f"Recommendation text longer than {MAX_TEXT:,} characters.")
     ]
     assert Recommendation.objects.count() == before
+
+
+# Behind a reverse proxy ------------------------------------------------------------------------------------
+
+VIA_PROXY = {"REMOTE_ADDR": "10.0.0.9"}  # every request through the proxy comes from its address
+
+
+@pytest.mark.parametrize(
+    ("rate", "path"),
+    [
+        ("API_ANON_RATE", "/api/v1/cycles/"),
+        ("SITE_ANON_RATE", "/recommendations/"),
+        ("EXPORT_ANON_RATE", f"{EXPORTS}.csv"),
+        ("BRIEFING_PDF_ANON_RATE", "/states/FRA/briefing.pdf"),
+    ],
+)
+def test_behind_a_proxy_every_rate_counts_each_client_not_the_proxy(client, settings, three, rate, path):
+    settings.NUM_PROXIES = 1
+    setattr(settings, rate, "2/hour")
+    for forged in ("192.0.2.1", "192.0.2.2"):
+        assert client.get(path, **VIA_PROXY, HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7").status_code == 200
+    # Forged left-most entries do not make a new client.
+    assert client.get(path, **VIA_PROXY, HTTP_X_FORWARDED_FOR="192.0.2.3, 203.0.113.7").status_code == 429
+    assert client.get(path, **VIA_PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20").status_code == 200
+
+
+def test_without_proxies_x_forwarded_for_never_makes_a_new_client(client, settings, three):
+    settings.SITE_ANON_RATE = "1/hour"
+    assert client.get("/recommendations/", REMOTE_ADDR="203.0.113.7").status_code == 200
+    refused = client.get("/recommendations/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert refused.status_code == 429

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 
 import pytest
@@ -114,6 +115,34 @@ def ohchr_list_docx(header: Sequence[str] | None, rows: Sequence[object] = ()) -
 def _saved(document) -> io.BytesIO:
     stream = io.BytesIO()
     document.save(stream)
+    stream.seek(0)
+    return stream
+
+
+def zip_bomb(kind: str = "docx", *, megabytes: int = 200) -> io.BytesIO:
+    """A DOCX or XLSX of a few hundred KB whose main part unpacks to `megabytes` of zeros.
+
+    Written 1 MB at a time, so the test never holds the unpacked part in memory.
+    """
+    parts = {"docx": ["word/document.xml"], "xlsx": ["xl/workbook.xml", "xl/worksheets/sheet1.xml"]}[kind]
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name in parts[:-1]:
+            archive.writestr(name, "<workbook/>")
+        with archive.open(parts[-1], "w", force_zip64=True) as part:
+            for _ in range(megabytes):
+                part.write(bytes(1 << 20))
+    stream.seek(0)
+    return stream
+
+
+def with_extra_parts(document: io.BytesIO, count: int) -> io.BytesIO:
+    """The DOCX or XLSX with `count` more (empty) parts added."""
+    stream = io.BytesIO(document.getvalue())
+    with zipfile.ZipFile(stream, "a") as archive:
+        for number in range(count):
+            archive.writestr(f"extra/part{number}.xml", "")
     stream.seek(0)
     return stream
 

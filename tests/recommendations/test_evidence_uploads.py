@@ -66,10 +66,24 @@ def test_a_pdf_named_docx_is_refused(client, editor_a):
 
 
 def test_size_limit(client, editor_a, settings):
-    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    settings.UPLOAD_MAX_MB = 1
     client.force_login(editor_a)
     response = upload(client, "big.pdf", PDF + b"0" * (1024 * 1024))
-    assert response.context["adminform"].form.errors["document"] == ["The document is larger than 1 MB."]
+    assert response.context["adminform"].form.errors["document"] == [
+        "The file is larger than 1 MB, the largest upload allowed."
+    ]
+    assert not EvidenceSource.objects.exists()
+
+
+def test_a_docx_zip_bomb_is_refused_without_unpacking_it(client, editor_a):
+    from tests.recommendations.conftest import zip_bomb
+
+    client.force_login(editor_a)
+    response = upload(client, "brief.docx", zip_bomb("docx", megabytes=200).getvalue())
+    assert response.context["adminform"].form.errors["document"] == [
+        "The file would unpack to 201 MB, more than the 100 MB a DOCX or XLSX file may hold."
+    ]
+    assert not EvidenceSource.objects.exists()
 
 
 def test_document_is_stored_outside_the_web_root_and_served_by_permission(
@@ -96,3 +110,63 @@ def test_document_is_stored_outside_the_web_root_and_served_by_permission(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+# The document on the evidence's admin page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def cited_document(client, editor_a, review_kaz_2010, make_recommendation, org_a):
+    """Evidence with an uploaded PDF, cited by a published assessment of organisation A."""
+    client.force_login(editor_a)
+    upload(client, "report.pdf", PDF)
+    client.logout()
+    evidence = EvidenceSource.objects.get()
+    services.record_assessment(
+        recommendation=make_recommendation(review_kaz_2010),
+        status="not_implemented",
+        assessed_on=datetime.date(2013, 1, 1),
+        organisation=org_a,
+        state="published",
+        citations=[(evidence, "", "")],
+    )
+    return evidence
+
+
+def change_page(client, evidence):
+    return client.get(reverse("admin:recommendations_evidencesource_change", args=[evidence.pk]))
+
+
+def document_links(response) -> list[str]:
+    from lxml import html
+
+    tree = html.fromstring(response.content.decode())
+    return [(a.get("href"), a.text_content().strip()) for a in tree.xpath("//a[contains(@href, '/document/')]")]
+
+
+def test_the_read_only_page_links_the_document_to_its_permission_checked_download(client, cited_document, editor_b):
+    client.force_login(editor_b)  # may see the evidence (a published assessment cites it), not change it
+    response = change_page(client, cited_document)
+    assert response.status_code == 200
+    assert "Save" not in response.content.decode()
+    download = reverse("recommendations:evidence-document", args=[cited_document.pk])
+    assert document_links(response) == [(download, cited_document.document.name)]
+    assert client.get(download).status_code == 200
+
+
+def test_the_editable_page_links_the_document_to_its_permission_checked_download(client, cited_document, editor_a):
+    client.force_login(editor_a)
+    response = change_page(client, cited_document)
+    assert response.status_code == 200
+    download = reverse("recommendations:evidence-document", args=[cited_document.pk])
+    assert document_links(response) == [(download, cited_document.document.name)]
+
+
+def test_an_earlier_version_of_evidence_with_a_document_shows_the_link_too(client, cited_document, staff_admin):
+    client.force_login(staff_admin)
+    version = cited_document.history.earliest()
+    url = reverse("admin:recommendations_evidencesource_simple_history", args=[cited_document.pk, version.history_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    download = reverse("recommendations:evidence-document", args=[cited_document.pk])
+    assert document_links(response) == [(download, cited_document.document.name)]

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from recommendations.importers import table
 from recommendations.models import Recommendation
-from tests.recommendations.conftest import upr_info_csv, upr_info_row
+from tests.recommendations.conftest import upr_info_csv, upr_info_row, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,8 @@ def upload(client, rows, **fields):
 
 
 def stored_files(tmp_path):
-    return sorted(path.suffix for path in (tmp_path / "imports").iterdir())
+    folder = tmp_path / "imports"
+    return sorted(path.suffix for path in folder.iterdir()) if folder.exists() else []
 
 
 def test_the_changelist_offers_the_import_to_editors_who_may_add(importer_client, client, editor_a):
@@ -121,6 +122,35 @@ def test_an_unreadable_file_is_a_form_error(importer_client, tmp_path):
     response = importer_client.post(IMPORT_URL, {"file": file, "format": "auto"})
     assert response.context["form"].errors["file"] == ["The file is binary, not a CSV text file."]
     assert stored_files(tmp_path) == []
+
+
+def test_an_upload_over_the_size_cap_is_a_form_error_naming_it_and_nothing_is_kept(
+    client, staff_admin, settings, tmp_path
+):
+    settings.UPLOAD_MAX_MB = 1
+    client.force_login(staff_admin)
+    rows = [upr_info_row(f"Recommendation {n} " + "x" * 200) for n in range(5000)]
+    data = upr_info_csv(rows).getvalue()
+    assert len(data) > 1024 * 1024
+    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("export.csv", data), "format": "auto"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["The file is larger than 1 MB, the largest upload allowed."]
+    assert "larger than 1 MB" in response.content.decode()
+    assert stored_files(tmp_path) == []
+    assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_zip_bomb_is_a_form_error_and_nothing_is_imported(client, staff_admin, tmp_path, kind):
+    client.force_login(staff_admin)
+    bomb = SimpleUploadedFile(f"list.{kind}", zip_bomb(kind, megabytes=200).getvalue())
+    response = client.post(IMPORT_URL, {"file": bomb, "format": "auto", "state": "Slovenia", "session": 34})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "The file would unpack to 201 MB, more than the 100 MB a DOCX or XLSX file may hold."
+    ]
+    assert stored_files(tmp_path) == []
+    assert not Recommendation.objects.exists()
 
 
 def test_an_ohchr_list_needs_its_review(importer_client):

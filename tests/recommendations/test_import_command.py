@@ -12,6 +12,7 @@ from tests.recommendations.conftest import (
     table_xlsx,
     upr_info_csv,
     upr_info_row,
+    zip_bomb,
 )
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,10 @@ def test_a_second_import_at_the_same_time_is_refused(tmp_path):
             CommandError, match="export.csv: Another import is running: try again when it has finished."
         ):
             run(export_file(tmp_path))
+
+
+def test_a_zip_bomb_is_refused_by_the_command_before_it_is_read(tmp_path):
+    path = write(tmp_path, "list.docx", zip_bomb("docx", megabytes=200).getvalue())
+    with pytest.raises(CommandError, match=r"^list\.docx: The file would unpack to 201 MB, more than the 100 MB"):
+        run(path, "--state", "SVN", "--session", "34")
+    assert not Recommendation.objects.exists()

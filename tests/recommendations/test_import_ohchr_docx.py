@@ -6,7 +6,7 @@ from recommendations.importers import ohchr_docx
 from recommendations.importers.base import ImportFileError, ParsedRow
 from recommendations.models import AffectedGroup, Position, Recommendation, Theme
 from states.resolve import StateResolver
-from tests.recommendations.conftest import NEW_HEADER, OLD_HEADER, ohchr_list_docx
+from tests.recommendations.conftest import NEW_HEADER, OLD_HEADER, ohchr_list_docx, with_extra_parts, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -255,6 +255,34 @@ def test_a_truncated_docx_is_refused(import_file):
         import_file(truncated, format="ohchr-docx", state="SVN", session=34)
     with pytest.raises(ImportFileError, match="damaged or truncated ZIP"):
         import_file(truncated, state="SVN", session=34)
+
+
+@pytest.mark.parametrize("file_format", ["ohchr-docx", "auto"])
+def test_a_docx_that_would_unpack_beyond_the_limit_is_refused_before_it_is_read(import_file, file_format):
+    message = r"^The file would unpack to 201 MB, more than the 100 MB a DOCX or XLSX file may hold\.$"
+    with pytest.raises(ImportFileError, match=message):
+        import_file(zip_bomb("docx", megabytes=200), format=file_format, state="SVN", session=34)
+    assert not Recommendation.objects.exists()
+
+
+def test_a_docx_part_compressed_beyond_any_real_document_is_refused(import_file):
+    message = r"^The part word/document\.xml is compressed \d+-fold, more than any real DOCX or XLSX file"
+    with pytest.raises(ImportFileError, match=message):
+        import_file(zip_bomb("docx", megabytes=5), state="SVN", session=34)
+
+
+def test_a_docx_of_too_many_parts_is_refused(import_file):
+    document = with_extra_parts(ohchr_list_docx(NEW_HEADER, NEW_LAYOUT), 1000)
+    with pytest.raises(ImportFileError, match=r"^The file holds 1\d{3} parts, more than the 1000 a DOCX or XLSX"):
+        import_file(document, state="SVN", session=34)
+
+
+def test_the_unpacked_size_limit_is_a_setting(import_file, settings):
+    settings.ZIP_MAX_UNCOMPRESSED_MB = 1
+    with pytest.raises(ImportFileError, match="more than the 1 MB a DOCX or XLSX file may hold"):
+        import_list(import_file, NEW_LAYOUT * 200)
+    settings.ZIP_MAX_UNCOMPRESSED_MB = 100
+    assert import_list(import_file, NEW_LAYOUT * 200).format == "ohchr-docx"
 
 
 @pytest.mark.samples

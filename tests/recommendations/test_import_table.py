@@ -3,7 +3,7 @@ import pytest
 from recommendations.importers import table
 from recommendations.importers.base import ImportFileError
 from recommendations.models import Position, Recommendation
-from tests.recommendations.conftest import table_csv, table_xlsx
+from tests.recommendations.conftest import table_csv, table_xlsx, with_extra_parts, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,14 @@ def test_wrong_headers_are_refused(import_file, columns, message):
 def test_a_file_with_other_columns_is_not_recognised(import_file):
     with pytest.raises(ImportFileError, match="Unrecognised columns name, country"):
         import_file(table_csv([], columns=["name", "country"]))
+
+
+def test_an_xlsx_that_would_unpack_beyond_the_limit_is_refused_before_it_is_read():
+    with pytest.raises(ImportFileError, match=r"^The file would unpack to 201 MB, more than the 100 MB"):
+        table.parse(zip_bomb("xlsx", megabytes=200))
+
+
+def test_an_xlsx_of_too_many_parts_is_refused():
+    workbook = with_extra_parts(table_xlsx([list(table.REQUIRED_COLUMNS)]), 1000)
+    with pytest.raises(ImportFileError, match=r"^The file holds 1\d{3} parts, more than the 1000"):
+        table.parse(workbook)

@@ -293,3 +293,15 @@ def test_the_theme_pages_are_cached_until_the_data_changes(client, recommendatio
         assert client.get(url).content == first.content
     recommendation.themes.add(Theme.objects.get(scheme__slug="upr-info", slug="womens-rights"))
     assert client.get(url).content != first.content  # one more recommendation on women's rights
+
+
+def test_a_repeat_confirmed_after_a_visit_is_on_the_next_recommendation_page(client, recommendation, editor_a, norway):
+    from recommendations import followup
+    from tests.site_data import review
+
+    later = Recommendation.objects.create(review=review("KAZ", 20), text="Protect human rights defenders, again")
+    later.recommending_states.set([norway])
+    url = reverse("recommendations:detail", args=[later.pk])
+    assert "Asked in more than one review" not in client.get(url).content.decode()
+    followup.link_repeat(earlier=recommendation, later=later, user=editor_a)
+    assert "Asked in more than one review" in client.get(url).content.decode()

@@ -76,3 +76,23 @@ def test_token_without_membership_submits_through_the_api(token_client, django_u
     assert api_client.get(assessment_url).status_code == 200
     submitted = ImplementationAssessment.objects.get(pk=response.json()["id"])
     assert api_client.patch(assessment_url, {"narrative": "x"}, format="json", **if_match(submitted)).status_code == 403
+
+
+def test_behind_a_proxy_the_public_form_counts_each_client(client, recommendation, org_a, settings):
+    settings.NUM_PROXIES = 1
+    via_proxy = {"REMOTE_ADDR": "10.0.0.9"}
+    for n in range(10):
+        client.post(
+            url(recommendation),
+            submission_form_data(org_a),
+            **via_proxy,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7",
+        )
+    refused = client.post(
+        url(recommendation), submission_form_data(org_a), **via_proxy, HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    assert refused.status_code == 429
+    other = client.post(
+        url(recommendation), submission_form_data(org_a), **via_proxy, HTTP_X_FORWARDED_FOR="198.51.100.20"
+    )
+    assert other.status_code == 200
