@@ -81,8 +81,10 @@ def test_evidence_sources_are_guarded_the_same_way(token_client_a, org_a):
 
 
 @pytest.fixture
-def evidence(db):
-    return EvidenceSource.objects.create(title="World Report 2014", url="https://www.hrw.org/wr2014")
+def evidence(org_a):
+    return EvidenceSource.objects.create(
+        title="World Report 2014", url="https://www.hrw.org/wr2014", organisation=org_a
+    )
 
 
 def test_patch_without_if_match_is_a_428_and_changes_nothing(token_client_a, assessment):
@@ -156,6 +158,7 @@ def test_a_weak_etag_or_a_list_naming_the_current_version_is_accepted(token_clie
 
 
 def test_who_may_not_write_hears_so_before_being_asked_for_if_match(token_client_b, api_client, assessment):
+    services.set_assessment_state(assessment=assessment, state="published")  # B sees it, may not change it
     url = f"/api/v1/assessments/{assessment.pk}/"
     assert api_client.patch(url, {"narrative": "x"}, format="json").status_code == 401
     assert token_client_b.patch(url, {"narrative": "x"}, format="json").status_code == 403

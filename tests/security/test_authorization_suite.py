@@ -35,7 +35,9 @@ WEB_ACTORS = ["anonymous", "editor_a", "reviewer_a", "editor_b", "reviewer_b", "
 TOKENS = {"token_outsider": ("outsider", None, "write"), "token_b_read": ("reviewer_b", "org_b", "read")}
 API_ACTORS = [*WEB_ACTORS, *TOKENS]
 PWNED = "PWNED by the authorization suite"
-# Bookkeeping every request may write (sessions, login records) and what the triggers derive from the rest.
+# Bookkeeping every request may write (sessions, login records, a token's last use) and what the triggers
+# derive from the rest.
+UNCHECKED_COLUMNS = {"recommendations_apitoken": ["last_used_at"]}
 UNCHECKED_TABLES = re.compile(
     r"^(django_session|django_admin_log|django_migrations|django_content_type|auth_permission|axes_.*"
     r"|recommendations_dataversion|recommendations_datachange)$"
@@ -97,6 +99,7 @@ PAGES: dict[str, Callable] = {
     "api:docs": lambda cast: [reverse("api:docs")],
     "api:redoc": lambda cast: [reverse("api:redoc")],
     "api:api-root": lambda cast: [reverse("api:api-root")],
+    "api:token": lambda cast: [reverse("api:token")],  # the caller's own token; DELETE revokes only that one
 }
 
 # Admin URLs beyond a ModelAdmin's standard ones.
@@ -201,10 +204,16 @@ def table_digests() -> dict[str, str]:
     """A digest of every row of every table that holds data (one statement)."""
     with connection.cursor() as cursor:
         tables = [t for t in connection.introspection.table_names(cursor) if not UNCHECKED_TABLES.match(t)]
-        digest = "md5(coalesce(string_agg(md5(t::text), ',' ORDER BY md5(t::text)), ''))"
-        parts = [f"SELECT '{table}', {digest} FROM \"{table}\" t" for table in tables]
+        parts = [f"SELECT '{table}', {_digest(table)} FROM \"{table}\" t" for table in tables]
         cursor.execute(" UNION ALL ".join(parts))
         return dict(cursor.fetchall())
+
+
+def _digest(table: str) -> str:
+    row = "t::text"
+    if table in UNCHECKED_COLUMNS:
+        row = "(to_jsonb(t) - ARRAY[{}])::text".format(", ".join(f"'{c}'" for c in UNCHECKED_COLUMNS[table]))
+    return f"md5(coalesce(string_agg(md5({row}), ',' ORDER BY md5({row})), ''))"
 
 
 def changed_tables(request: Callable) -> tuple[object, set[str]]:
@@ -234,7 +243,8 @@ def refused_write_changed(cast, key: str | None, actor: str, tables: set[str]) -
 
 def try_everyone(cast, clients, key, label: str, send: Callable) -> tuple[list[str], bool]:
     """Each actor's attempt (send(client) -> response); returns the violations and whether the staff
-    administrator's attempt changed anything (the payload's positive control)."""
+    administrator's attempt changed anything (the payload's positive control; a 409, refused to everyone
+    for what the object is, counts as one)."""
     problems, controlled = [], False
     for actor, client in clients.items():
         response, tables = changed_tables(lambda client=client: send(client))
@@ -244,17 +254,21 @@ def try_everyone(cast, clients, key, label: str, send: Callable) -> tuple[list[s
         if wrong:
             problems.append(f"{actor} {label} changed {sorted(wrong)}")
         if actor == "staff_admin":
-            controlled = bool(tables)
+            controlled = bool(tables) or response.status_code == 409
     return problems, controlled
 
 
-def mutated(data: dict[str, list[str]], text_fields: list[str]) -> dict[str, list[str]]:
-    """The form as posted, each free-text field of the main form (not inlines) rewritten."""
-    changed = dict(data)
-    for name in text_fields:
-        if "-" not in name and not name.endswith(("url", "slug", "symbol", "_date", "_on")):
-            changed[name] = [f"{PWNED} ({name})"]
-    return changed
+def mutated(data: dict[str, list[str]], text_fields: list[tuple[str, int]]) -> dict[str, list[str]]:
+    """The form as posted with its roomiest free-text field of the main form (not an inline) rewritten."""
+    candidates = [
+        (length, name)
+        for name, length in text_fields
+        if "-" not in name and length >= 40 and not name.endswith(("url", "slug", "symbol", "_date", "_on"))
+    ]
+    if not candidates:
+        return dict(data)
+    length, name = max(candidates)
+    return {**data, name: [PWNED[:length]]}
 
 
 # Objects each surface applies to -------------------------------------------------------------------------------
@@ -387,9 +401,17 @@ def test_autocompletes_offer_no_one_what_they_may_not_see(cast, clients):
 UNCONTROLLED = {
     "admin:recommendations_deletedobject_change": "tombstones are read-only for everyone",
     "admin:recommendations_deletedobject_delete": "tombstones are read-only for everyone",
-    "admin:recommendations_deletedobject_simple_history": "tombstones have no history",
     "admin:recommendations_repeatlink_change": "decisions go through the actions",
-    "admin:recommendations_moderationqueue_simple_history": "the queue's history is the assessment's",
+    "admin:recommendations_askmatch_change": "its form changes the decision only; decisions are posted as actions",
+    "admin:recommendations_askmatch_simple_history": "its form changes the decision only",
+    "admin:recommendations_membership_simple_history": "restoring a role from history is refused to everyone",
+    "admin:recommendations_organisation_simple_history": "restoring an organisation is refused to everyone",
+    # Reference rows the cast uses are protected by the rows that refer to them.
+    "admin:recommendations_cycle_delete": "protected",
+    "admin:recommendations_review_delete": "protected",
+    "admin:recommendations_themescheme_delete": "protected",
+    "admin:recommendations_organisation_delete": "protected",
+    "admin:states_regionalgroup_delete": "protected",
 }
 
 
@@ -405,7 +427,7 @@ def test_admin_writes_change_nothing_for_those_who_may_not(cast, clients, name):
     surface = SURFACES[name]
     if surface.action not in {"change", "delete", "simple_history"}:
         pytest.skip("reads only: writes are checked on the change, delete and history pages")
-    problems, uncontrolled = [], []
+    problems, controls = [], []
     for url, key in _write_targets(cast, surface):
         form = _form(clients["staff_admin"], url)
         if form is None:
@@ -413,11 +435,11 @@ def test_admin_writes_change_nothing_for_those_who_may_not(cast, clients, name):
         data = {"post": ["yes"]} if surface.action == "delete" else mutated(*form)
         found, controlled = try_everyone(cast, clients, key, f"POST {url}", lambda c, u=url, d=data: c.post(u, d))
         problems += found
-        if not controlled:
-            uncontrolled.append(url)
+        controls.append(controlled)
     assert problems == []
     if name not in UNCONTROLLED and surface.model._meta.app_label in {"recommendations", "states"}:
-        assert uncontrolled == [], "the staff administrator's post changed nothing: fix the payload"
+        # At least one of the surface's posts changes something when a staff administrator makes it.
+        assert any(controls), "the staff administrator's posts changed nothing: fix the payload"
 
 
 def _write_targets(cast, surface) -> list[tuple[str, str | None]]:
