@@ -6,6 +6,7 @@ and asks permissions.can_change before a change, a delete or a restore from hist
 that every registered admin does.
 """
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -70,15 +71,20 @@ class PolicyAdmin(RelatedChoices, SimpleHistoryAdmin):
     # History: the versions of an object the user may see now; restoring one needs change permission on it.
     def history_view(self, request, object_id, extra_context=None):
         self._current(request, object_id)
+        if not self._has_versions():
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)  # the admin's log
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not str(version_id).isdigit():
+        if not str(version_id).isdigit() or not self._has_versions():
             raise Http404
         current = self._current(request, object_id)
         if request.method == "POST" and not permissions.may_revert(request.user, current):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _has_versions(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
 
     def _current(self, request, object_id):
         """The object as it is now, if the user may read its history; else 404 (403 when it is visible)."""

@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recommendations import services
 from recommendations.models import (
+    APIToken,
     AskMatch,
     Briefing,
     Citation,
+    DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
     Membership,
@@ -154,6 +156,8 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         recorded_by=cast.users["outsider"],
         state=State.SUBMITTED,
     )
+    token, _key = APIToken.objects.issue(user=cast.users["editor_a"], organisation=org_a, scope="write", name="Sync")
+    tombstone = DeletedObject.objects.create(kind=DeletedObject.Kind.RECOMMENDATION, object_id=999_999)
     later_review = Review.objects.create(state=kazakhstan, session=Session.objects.get(number=20))
     repeat = make_recommendation(later_review, "Protect human rights defenders from reprisals", paragraph="120.4")
     link = RepeatLink.objects.create(earlier=recommendation, later=repeat, score=0.9)
@@ -178,6 +182,8 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "repeat_link": link,
         "org_a": org_a,
         "org_b": org_b,
+        "token_a": token,
+        "tombstone": tombstone,
         "membership_a": Membership.objects.get(user=cast.users["editor_a"]),
         "membership_b": Membership.objects.get(user=cast.users["editor_b"]),
     }
@@ -207,6 +213,19 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "published_citation": anything({"reviewer_a", "staff_admin"}),
         "repeat_link": anything(EDITORS),
         "b_draft": anything(B_MEMBERS),
+        "token_a": anything({"editor_a", "staff_admin"}),  # its user revokes it
         **{name: anything(A_MEMBERS) for name in A_PRIVATE},
     }
+    _give_reference_data_a_version()
     return cast
+
+
+def _give_reference_data_a_version() -> None:
+    """Reference rows loaded by migrations have no history yet: one saved version each, so that the suite can
+    ask every history page and try every restore."""
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        first = model._default_manager.order_by("pk").first() if hasattr(model, "history") else None
+        if first is not None and not first.history.exists():
+            first.save()

@@ -123,8 +123,14 @@ ADMIN_EXTRAS: dict[str, Callable] = {
 SURFACES = surfaces.surfaces({**PAGES, **ADMIN_EXTRAS})
 
 
-def surfaces_of(*kinds: str) -> list[str]:
-    return sorted(name for name, surface in SURFACES.items() if surface.kind in kinds)
+def surfaces_of(*kinds: str, actions: set[str] | None = None, apps: set[str] | None = None) -> list[str]:
+    return sorted(
+        name
+        for name, surface in SURFACES.items()
+        if surface.kind in kinds
+        and (actions is None or surface.action in actions)
+        and (apps is None or surface.model._meta.app_label in apps)
+    )
 
 
 # Asking ------------------------------------------------------------------------------------------------------
@@ -406,6 +412,9 @@ UNCONTROLLED = {
     "admin:recommendations_askmatch_simple_history": "its form changes the decision only",
     "admin:recommendations_membership_simple_history": "restoring a role from history is refused to everyone",
     "admin:recommendations_organisation_simple_history": "restoring an organisation is refused to everyone",
+    "admin:recommendations_apitoken_simple_history": "restoring a token is refused to everyone",
+    "admin:recommendations_moderationqueue_simple_history": "redirects to the assessment's history",
+    "admin:recommendations_deletedobject_simple_history": "tombstones have no versions (404)",
     # Reference rows the cast uses are protected by the rows that refer to them.
     "admin:recommendations_cycle_delete": "protected",
     "admin:recommendations_review_delete": "protected",
@@ -422,11 +431,11 @@ def _form(client, url) -> tuple[dict, list[str]] | None:
     return post_form(response.content.decode())
 
 
-@pytest.mark.parametrize("name", surfaces_of("admin-model"))
+# Writes are posted to the change, delete and history (restore) pages; the add pages are read-checked, and
+# what they add is checked through the API's creations and the findings.
+@pytest.mark.parametrize("name", surfaces_of("admin-model", actions={"change", "delete", "simple_history"}))
 def test_admin_writes_change_nothing_for_those_who_may_not(cast, clients, name):
     surface = SURFACES[name]
-    if surface.action not in {"change", "delete", "simple_history"}:
-        pytest.skip("reads only: writes are checked on the change, delete and history pages")
     problems, controls = [], []
     for url, key in _write_targets(cast, surface):
         form = _form(clients["staff_admin"], url)
@@ -447,6 +456,8 @@ def _write_targets(cast, surface) -> list[tuple[str, str | None]]:
     for key, obj in cast_objects(cast, surface.model):
         if key is not None and key.startswith("user:"):
             continue  # users are Django's admin (model permissions); read checks cover them
+        if surface.action == "simple_history" and not hasattr(obj, "history"):
+            continue
         if surface.action == "simple_history":
             first = obj.history.order_by("history_id").values_list("history_id", flat=True).first()
             if first is not None:  # reference data loaded by a migration has no versions yet
@@ -460,11 +471,9 @@ def _actions(model_admin, staff_request) -> list[str]:
     return [name for name in model_admin.get_actions(staff_request) if name != "delete_selected"] + ["delete_selected"]
 
 
-@pytest.mark.parametrize("name", surfaces_of("admin-model"))
+@pytest.mark.parametrize("name", surfaces_of("admin-model", actions={"changelist"}, apps={"recommendations", "states"}))
 def test_admin_actions_change_nothing_for_those_who_may_not(cast, clients, rf, name):
     surface = SURFACES[name]
-    if surface.action != "changelist" or surface.model._meta.app_label not in {"recommendations", "states"}:
-        pytest.skip("actions are posted to our own changelists")
     model_admin = admin.site._registry[surface.model]
     staff_request = rf.get("/")
     staff_request.user = cast.users["staff_admin"]
@@ -510,13 +519,14 @@ def _api_payload(client, url) -> dict:
     return data
 
 
-@pytest.mark.parametrize("name", surfaces_of("api-detail"))
+def _writable(name: str) -> bool:
+    return hasattr(surfaces.api_viewset(SURFACES[name]), "update")
+
+
+@pytest.mark.parametrize("name", [name for name in surfaces_of("api-detail") if _writable(name)])
 def test_api_writes_change_nothing_for_those_who_may_not(cast, api_clients, name):
     surface = SURFACES[name]
-    viewset = surfaces.api_viewset(surface)
-    methods = [m for m in ("put", "patch", "delete") if m in viewset.http_method_names and hasattr(viewset, "update")]
-    if not methods:
-        pytest.skip("read-only resource")
+    methods = ["put", "patch", "delete"]
     problems = []
     staff = api_clients["staff_admin"]
     for key, _obj, url in _api_objects(cast, surface):
