@@ -106,7 +106,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         title="MARKER-uncited-title",
         url="https://a.example.org/MARKER-uncited-url",
         organisation=org_a,
-        document=SimpleUploadedFile("uncited.pdf", PDF),
+        document=SimpleUploadedFile("uncited.pdf", PDF + b"MARKER-uncited-file"),
     )
 
     def assessment(state: str, marker: str, citations=()) -> ImplementationAssessment:
@@ -198,6 +198,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "MARKER-evidence-file": A_MEMBERS,
         "MARKER-uncited-title": A_MEMBERS,
         "MARKER-uncited-url": A_MEMBERS,
+        "MARKER-uncited-file": A_MEMBERS,
         "MARKER-ask-text": A_MEMBERS,
         "MARKER-ask-notes": A_MEMBERS,
         "MARKER-public-ask-notes": A_MEMBERS,
