@@ -62,10 +62,12 @@ EDITOR_PASSWORD = "upr-demo-kazakhstan-2010"
 EDITORS_GROUP = "Editors"
 # (app label, model): actions. View-only models are there for the admin's autocomplete widgets.
 EDITOR_PERMISSIONS = {
-    ("recommendations", "recommendation"): ("view", "add", "change"),
-    ("recommendations", "implementationassessment"): ("view", "add", "change"),
-    ("recommendations", "evidencesource"): ("view", "add", "change"),
-    ("recommendations", "citation"): ("view", "add", "change"),
+    # Organisation data is governed by memberships (recommendations/permissions.py), not model permissions;
+    # editors import recommendations, whose official texts are staff administrators' to change.
+    ("recommendations", "recommendation"): ("view", "add"),
+    ("recommendations", "implementationassessment"): ("view",),
+    ("recommendations", "evidencesource"): ("view",),
+    ("recommendations", "citation"): ("view",),
     ("recommendations", "position"): ("view",),
     ("recommendations", "review"): ("view",),
     ("recommendations", "organisation"): ("view",),
@@ -516,7 +518,7 @@ def load_demo() -> DemoResult:
     result = DemoResult()
     organisation = _organisation(result)
     editor = _editor(organisation, result)
-    evidence = {key: _evidence(fields, result) for key, fields in EVIDENCE.items()}
+    evidence = {key: _evidence(fields, organisation, result) for key, fields in EVIDENCE.items()}
     lookups = _Lookups.load()
     for data in REVIEWS:
         review = _review(data, lookups, result)
@@ -576,11 +578,11 @@ def _editors_group(result: DemoResult) -> Group:
     return group
 
 
-def _evidence(fields: dict, result: DemoResult) -> EvidenceSource:
-    source = EvidenceSource.objects.filter(url=fields["url"]).first()
+def _evidence(fields: dict, organisation: Organisation, result: DemoResult) -> EvidenceSource:
+    source = EvidenceSource.objects.filter(organisation=organisation, url=fields["url"]).first()
     result.count("evidence sources", source is None)
     if source is None:
-        source = EvidenceSource(**fields)
+        source = EvidenceSource(organisation=organisation, **fields)
         source.full_clean()
         source.save()
     return source
