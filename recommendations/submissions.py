@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from recommendations import services
+from recommendations import permissions, services
 from recommendations.models import (
     EvidenceSource,
     ImplementationAssessment,
@@ -32,7 +32,8 @@ SUBMISSIONS_PER_HOUR = 10
 
 class SubmissionForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(), help_text="The organisation whose reviewers should consider it."
+        queryset=permissions.public(Organisation.objects.all()),
+        help_text="The organisation whose reviewers should consider it.",
     )
     status = forms.ChoiceField(choices=ImplementationStatus.choices, label="Implementation status")
     assessed_on = forms.DateField(
