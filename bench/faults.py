@@ -332,8 +332,8 @@ def table_counts(url: str) -> dict[str, int]:
 
 
 def import_lock_holder(url: str) -> int | None:
-    """The backend holding the import's advisory lock (recommendations/importing/service.py), if any."""
-    from recommendations.importing.service import IMPORT_LOCK
+    """The backend holding the import's advisory lock (recommendations/imports/service.py), if any."""
+    from recommendations.imports.service import IMPORT_LOCK
 
     with admin_connection(url) as connection:
         row = connection.execute(

@@ -59,7 +59,7 @@ def child(path: Path, trace: bool) -> None:
     started = time.perf_counter()
     setup_django()
     use_scratch_database()
-    from recommendations.importing import import_recommendations
+    from recommendations.imports import import_recommendations
 
     if trace:
         tracemalloc.start()
@@ -134,7 +134,7 @@ def generate_export(path: Path, rows: int) -> None:
 
     A real review has 100 to 300 recommendations; rows come in blocks of about 170 per review.
     """
-    from recommendations.importers import upr_info
+    from recommendations.imports import upr_info
     from recommendations.models import Session, Theme
     from states.models import State
 

@@ -295,7 +295,7 @@ PAGE_FACETS = (
 def cold_facets(database_url: str, state: str) -> str:
     """The search page's facets with no filter, and query 4's facet, each computed with no cache: what
     the first request after a write pays at most (a facet over every recommendation stays cached while
-    the tables it reads are not written, recommendations/facets.py)."""
+    the tables it reads are not written, recommendations/search/facets.py)."""
     queries = [["", PAGE_FACETS], [f"state_under_review={state}", ["theme"]]]
     output = run([PYTHON, "-c", _COLD_FACETS, json.dumps(queries)], app_env(database_url))
     timings = json.loads(output.strip().splitlines()[-1])

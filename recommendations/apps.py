@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 def _analyze_new_tables(sender, using: str = "default", **kwargs) -> None:
     """Tables that migrations created and filled (reference data) get planner statistics at once."""
-    from recommendations.statistics_upkeep import analyze_never_analyzed
+    from core.planner import analyze_never_analyzed
 
     analyze_never_analyzed(using)
 

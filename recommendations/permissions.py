@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from core.roles import is_staff_admin, signed_in, token_organisations
 from recommendations.models import (
     APIToken,
     AskMatch,
@@ -40,7 +41,6 @@ from recommendations.models import (
     RepeatLink,
 )
 
-STAFF_ADMIN_GROUP = "Staff administrators"
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
 State = ImplementationAssessment.State
 EVERYTHING = Q()
@@ -50,34 +50,13 @@ NOTHING = Q(pk__in=[])
 # Roles ----------------------------------------------------------------------------------------------------
 
 
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def _token_organisations(user) -> frozenset[int] | None:
-    """With an API token (recommendations/api_auth.py sets user.api_token), the only organisation the
-    request acts for ({id}, or none for a token without one), whatever else the account may do; else None."""
-    token = getattr(user, "api_token", None)
-    return None if token is None else frozenset({token.organisation_id} - {None})
-
-
-def is_staff_admin(user) -> bool:
-    if not _signed_in(user) or _token_organisations(user) is not None:
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_upr_staff_admin"):
-        user._upr_staff_admin = user.is_staff and user.groups.filter(name=STAFF_ADMIN_GROUP).exists()
-    return user._upr_staff_admin
-
-
 def _roles(user) -> dict[int, str]:
     """{organisation id: role} of the user's memberships, read once per user object."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return {}
     if not hasattr(user, "_upr_roles"):
         roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        bound = _token_organisations(user)
+        bound = token_organisations(user)
         user._upr_roles = roles if bound is None else {pk: role for pk, role in roles.items() if pk in bound}
     return user._upr_roles
 
@@ -130,7 +109,7 @@ def _mine(user, path: str = "organisation", role: str | None = None) -> Q:
 
 def _assessments_seen(user) -> Q:
     seen = Q(state=State.PUBLISHED) | _mine(user)
-    if _signed_in(user):
+    if signed_in(user):
         seen |= Q(recorded_by_id=user.pk)  # an outside submitter follows their own submission
     return seen
 
@@ -166,7 +145,7 @@ def _asks_seen(user) -> Q:
 
 
 def _own(user) -> Q:
-    return Q(user_id=user.pk) if _signed_in(user) else NOTHING
+    return Q(user_id=user.pk) if signed_in(user) else NOTHING
 
 
 def _signed_in_editor(user) -> Q:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from recommendations.admin_base import ReferenceDataAdmin, StaffAdminInline
+from core.admin import ReferenceDataAdmin, StaffAdminInline
 from states.models import Bloc, BlocMembership, RegionalGroup, State, StateAlias
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from upr_tracker.client import client_ip
+from core.client import client_ip
 
 PROXY = "10.0.0.9"
 

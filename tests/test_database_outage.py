@@ -16,7 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import DatabaseError, connection, connections
 from django.test import RequestFactory
 
-from upr_tracker.errors import RETRY_AFTER_SECONDS, UNAVAILABLE, server_error
+from core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE, server_error
 
 # Real commits and a real connection that other sessions can see and terminate (the reference data
 # that migrations load is put back afterwards).

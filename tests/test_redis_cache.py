@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
-from recommendations import counts
+from core import counts
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL", "")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")

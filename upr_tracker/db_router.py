@@ -25,7 +25,7 @@ class ReplicaRouter:
         if REPLICA not in settings.DATABASES:
             return None
         # A revoked API token must be refused at once, not once the replica has replayed the deletion.
-        if model._meta.label == settings.KNOX_TOKEN_MODEL:
+        if model is not None and model._meta.label == settings.KNOX_TOKEN_MODEL:
             return "default"
         # Inside a transaction on the primary, read there: the transaction may have written.
         if transaction.get_connection("default").in_atomic_block:

@@ -60,15 +60,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy on every answer.
-    "upr_tracker.middleware.SiteCSPMiddleware",
+    "core.middleware.SiteCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET/HEAD answer with a body, and 304 for If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
     # Stored answers for anonymous readers of the recommendations API and search page, before sessions,
-    # authentication and DRF run (recommendations/response_cache.py; RESPONSE_CACHE_SECONDS).
-    "recommendations.response_cache.ResponseCacheMiddleware",
+    # authentication and DRF run (core/response_cache.py; RESPONSE_CACHE_SECONDS).
+    "core.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,13 +80,13 @@ MIDDLEWARE = [
     # Audit: history rows written during a request name the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
     # A statement cancelled by DB_STATEMENT_TIMEOUT_MS is answered 503, not 500.
-    "upr_tracker.middleware.QueryTimeoutMiddleware",
+    "core.middleware.QueryTimeoutMiddleware",
     # Last, as django-axes asks: refuses logins from locked-out users.
     "axes.middleware.AxesMiddleware",
 ]
 
 # Reverse proxies in front of the app (0: clients connect directly). With N, the client is the N-th address
-# from the right of X-Forwarded-For (upr_tracker/client.py), for the login lockout, every rate limit and the
+# from the right of X-Forwarded-For (core/client.py), for the login lockout, every rate limit and the
 # public form's limit. API_NUM_PROXIES, its former name when only the API read it, is still read when
 # NUM_PROXIES is unset.
 NUM_PROXIES = env_int("NUM_PROXIES", env_int("API_NUM_PROXIES", 0, minimum=0), minimum=0)
@@ -102,8 +102,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-# The address that is locked: the client's, behind NUM_PROXIES proxies too (upr_tracker/client.py).
-AXES_CLIENT_IP_CALLABLE = "upr_tracker.client.client_ip"
+# The address that is locked: the client's, behind NUM_PROXIES proxies too (core/client.py).
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
 
 # Two-factor login to the admin (django-otp, TOTP): required for staff who have a device; with
 # ADMIN_REQUIRE_2FA=true, staff without one are refused until an administrator gives them one.
@@ -211,15 +211,15 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 # Uploaded evidence documents: outside the static root, never served directly
-# (recommendations/evidence_files.py checks who may see each one).
+# (recommendations/site/evidence_files.py checks who may see each one).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
 
 # The largest file anyone may upload (the admin import, evidence documents), in MB: past it the upload
-# handler keeps none of the rest and the form names the limit (upr_tracker/uploads.py). EVIDENCE_MAX_UPLOAD_MB,
+# handler keeps none of the rest and the form names the limit (core/uploads.py). EVIDENCE_MAX_UPLOAD_MB,
 # its former name when only evidence documents were capped, is still read when UPLOAD_MAX_MB is unset.
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1), minimum=1)
 FILE_UPLOAD_HANDLERS = [
-    "upr_tracker.uploads.UploadCapHandler",
+    "core.uploads.UploadCapHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -291,7 +291,7 @@ def _api_rate(name: str, default: str) -> str:
 
 API_ANON_RATE = _api_rate("API_ANON_RATE", "120/min")
 API_USER_RATE = _api_rate("API_USER_RATE", "1200/min")
-# Anonymous visitors of the search page and the embed widget, per IP address (recommendations/throttling.py).
+# Anonymous visitors of the search page and the embed widget, per IP address (core/throttling.py).
 SITE_ANON_RATE = _api_rate("SITE_ANON_RATE", "60/min")
 # Anonymous exports, per IP address, on top of API_ANON_RATE; and the most rows one may hold.
 EXPORT_ANON_RATE = _api_rate("EXPORT_ANON_RATE", "30/hour")
@@ -312,7 +312,7 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",  # the scheme partner clients already send
     "AUTO_REFRESH": False,  # a token's expiry is the one its administrator chose
 }
-# Briefing PDFs (states/briefing_views.py): a render holds a worker thread for seconds. Requests per anonymous
+# Briefing PDFs (recommendations/site/briefings.py): a render holds a worker thread for seconds. Requests per anonymous
 # client (every request counts, answers from the cache too); and the most renders one process runs at once
 # (a request finding every slot taken is answered 503 with Retry-After at once, never queued).
 BRIEFING_PDF_ANON_RATE = _api_rate("BRIEFING_PDF_ANON_RATE", "20/hour")
@@ -320,19 +320,19 @@ BRIEFING_PDF_CONCURRENCY = env_int("BRIEFING_PDF_CONCURRENCY", 2, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
-        "recommendations.api_auth.TokenAuthentication",
+        "recommendations.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": ["recommendations.throttling.AnonThrottle", "recommendations.throttling.UserThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["recommendations.api_base.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AnonThrottle", "core.throttling.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.JSONRenderer"],
     # DRF's JSON parser, refusing deep nesting and strings no text column holds (NUL, lone surrogates).
-    "DEFAULT_PARSER_CLASSES": ["recommendations.api_parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "recommendations.pagination.KeysetPagination",
+    "DEFAULT_PARSER_CLASSES": ["core.api_parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "recommendations.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "URL_FORMAT_OVERRIDE": None,
-    # Unused by our throttles, which ask upr_tracker.client.client_ip; kept equal for any other DRF code.
+    # Unused by our throttles, which ask core.client.client_ip; kept equal for any other DRF code.
     "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
@@ -354,7 +354,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "recommendations.api_schema.add_error_responses",
+        "recommendations.api.schema.add_error_responses",
     ],
 }
 # CORS: browser clients on these origins may read the API (GET/HEAD/OPTIONS only; writes are server-side).
@@ -368,8 +368,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Disposition"]
 CORS_ALLOW_CREDENTIALS = False
-# The cache holds throttling counters, cached counts (recommendations/counts.py) and cached
-# answers (recommendations/response_cache.py). The local-memory cache is per process: with N app
+# The cache holds throttling counters, cached counts (core/counts.py) and cached
+# answers (core/response_cache.py). The local-memory cache is per process: with N app
 # processes an anonymous client gets up to N times API_ANON_RATE and each process counts and
 # caches for itself. REDIS_URL shares one cache between every process and app server
 # (e.g. redis://127.0.0.1:6379/0).
@@ -395,7 +395,7 @@ else:
 # Facet counts and result totals are cached until the data changes, and at most this many seconds (0 = off).
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 300, minimum=0)
 # Whole answers to anonymous GETs of the recommendations API and the search page
-# (recommendations/response_cache.py): kept until the data changes, at most this many seconds (0 = off),
+# (core/response_cache.py): kept until the data changes, at most this many seconds (0 = off),
 # bodies up to RESPONSE_CACHE_MAX_BYTES.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 600, minimum=0)
 RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 524_288, minimum=0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from recommendations.importing.bulk import write_history
+from core.bulk import write_history
 from recommendations.models import Recommendation, RepeatLink, Review, Session, Theme
 
 # A pair is suggested when it shares a theme and scores at least this (0 to 1). Judged by hand on UPR

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from recommendations.reference import load_all
+    from recommendations.models.reference import load_all
 
     load_all(apps)
 

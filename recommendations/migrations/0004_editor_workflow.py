@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import recommendations.storage
+import recommendations.models.storage
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -610,7 +610,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Optional copy (PDF or DOCX), served only to those who may see an assessment citing it.",
                 max_length=300,
-                storage=recommendations.storage.evidence_storage,
+                storage=recommendations.models.storage.evidence_storage,
                 upload_to="evidence/%Y/%m/",
                 validators=[django.core.validators.FileExtensionValidator(["pdf", "docx"])],
             ),

@@ -1,6 +1,6 @@
 """Data versions: counters PostgreSQL bumps when a transaction that changed public data commits.
 
-Cached counts and cached responses (recommendations/counts.py, response_cache.py) are keyed on them.
+Cached counts and cached responses (core/counts.py, response_cache.py) are keyed on them.
 The database keeps them, not the app, so that every write path moves them: the admin, the
 services, the API, the COPY importer, the synthetic generator, a migration or a psql session alike.
 There is one counter per table, so that a count reading only some tables (the facet of themes

@@ -1,6 +1,6 @@
 """Data versions for the tables a State's briefing reads beyond those of migration 0010.
 
-The briefing PDF is cached under the data version (states/briefing_views.py), so every table it reads
+The briefing PDF is cached under the data version (recommendations/site/briefings.py), so every table it reads
 needs the trigger: the organisations' introductions and conclusions, civil society's asks with their
 themes, lobbied States and matches, and the confirmed repeats (which the cached recommendation page
 shows too). Same trigger and counters as 0010.

@@ -1,7 +1,7 @@
-# The document field links to the permission-checked download view (recommendations/storage.py); no SQL.
+# The document field links to the permission-checked download view (recommendations/models/storage.py); no SQL.
 
 import django.core.validators
-import recommendations.storage
+import recommendations.models.storage
 from django.db import migrations
 
 
@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evidencesource',
             name='document',
-            field=recommendations.storage.EvidenceDocumentField(blank=True, help_text='Optional copy (PDF or DOCX), served only to those who may see an assessment citing it.', max_length=300, storage=recommendations.storage.evidence_storage, upload_to='evidence/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'docx'])]),
+            field=recommendations.models.storage.EvidenceDocumentField(blank=True, help_text='Optional copy (PDF or DOCX), served only to those who may see an assessment citing it.', max_length=300, storage=recommendations.models.storage.evidence_storage, upload_to='evidence/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'docx'])]),
         ),
     ]

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.recommendation import ImplementationStatus
-from recommendations.storage import EvidenceDocumentField, evidence_storage
+from recommendations.models.storage import EvidenceDocumentField, evidence_storage
 
 
 def not_after_today(value) -> None:

@@ -1,7 +1,7 @@
 """API tokens: django-rest-knox's hashed tokens, named, scoped, expiring and bound to one organisation.
 
 Only a SHA-512 digest of the key is stored (knox); the key itself is shown once, by the admin or by
-`manage.py create_api_token`, and cannot be read back. recommendations/api_auth.py authenticates
+`manage.py create_api_token`, and cannot be read back. recommendations/api/auth.py authenticates
 `Authorization: Token <key>` against these rows, refuses a `read` token's writes, and marks the
 user object so that recommendations/permissions.py lets it act only for the token's organisation.
 """

@@ -1,119 +1,291 @@
-"""The search page's facets: the API's counts (recommendations/facets.py), labelled and ordered for reading."""
+"""Facet counts for recommendation searches: how many results each value of a filter would give.
 
-from dataclasses import dataclass
+Conventional faceting: the counts for facet X are computed with every filter
+applied except X's own, so they show what choosing another (or one more)
+value of X would give, while the other facets narrow. The facets counted
+under the same filters are one query (see _compute), whatever the number of
+values: rows are counted per id (State, review, theme …) and labelled
+afterwards. Values are exactly what the filter of the same name accepts.
 
-from django.utils.translation import gettext as _
+Shared by the API and the public search page; no DRF here.
+"""
 
-from recommendations import labels
-from recommendations.counts import DataVersion
-from recommendations.facets import facet_counts
-from recommendations.filters import STATUS_NONE, RecommendationFilterSet
-from recommendations.models import ImplementationStatus, Response
-from recommendations.search.params import PARAM_LABELS
+from collections.abc import Callable, Iterable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
+from core import counts
+from recommendations.models import (
+    SDG,
+    AffectedGroup,
+    ImplementationStatus,
+    Recommendation,
+    Response,
+    Theme,
+    ThemeScheme,
+    ordinal,
+)
+from recommendations.search.filters import (
+    STATUS_NONE,
+    GroupThrough,
+    RecommendationFilterSet,
+    SdgThrough,
+    ThemeThrough,
+    Through,
+)
+from states.models import Bloc, BlocMembership, RegionalGroup, State
 
+Facet = dict[str, object]
+# A facet's SQL: given the name of the filtered recommendations' relation (None: every recommendation),
+# a SELECT of two columns, the json array of the value's parts and the count.
+FacetSql = Callable[[str | None], str]
 
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list[FacetOption]
-    shown: int = 8  # options visible before "show all"
-
-    @property
-    def selected(self) -> list[FacetOption]:
-        return [option for option in self.options if option.selected]
-
-    @property
-    def first(self) -> list[FacetOption]:
-        return self.options[: self.shown]
-
-    @property
-    def rest(self) -> list[FacetOption]:
-        return self.options[self.shown :]
-
-    @property
-    def is_active(self) -> bool:
-        return any(option.selected for option in self.options)
+RECOMMENDATIONS = Recommendation._meta.db_table
+# What the facets read of the filtered recommendations (the relation {base} below).
+BASE_COLUMNS = ("id", "review_id", "state_under_review_id", "response", "action_category", "kind", "current_status")
 
 
-# The facets the page shows, in order (the first four start unfolded), and how their options are sorted:
-# small fixed lists keep their natural order so options do not jump; long lists go by count.
-FACET_ORDER = [
-    "response",
-    "theme",
-    "state_under_review",
-    "status",
-    "recommending_state",
-    "cycle",
-    "session",
-    "year",
-    "action_category",
-    "affected_group",
-    "sdg",
-    "regional_group",
-    "recommending_regional_group",
-    "bloc",
-]
-NATURAL_ORDER = {
-    "response": [*Response.values],
-    "status": [*ImplementationStatus.values, STATUS_NONE],
-    "cycle": None,  # ascending numbers
-    "action_category": None,
-    "sdg": None,
-    "session": "descending",
-    "year": "descending",
+def _items(rows: Iterable[tuple], make: Callable[..., tuple[object, str]]) -> list[Facet]:
+    items = []
+    for values, count in rows:
+        if values[0] is None or (values[0] == "" and make is not _status):
+            continue
+        value, label = make(*values)
+        items.append({"value": str(value), "label": label, "count": count})
+    return sorted(items, key=lambda item: (-item["count"], item["value"]))
+
+
+def _column(column: str) -> FacetSql:
+    """Rows counted per value of a column of the recommendation itself."""
+    return lambda base: f"SELECT json_build_array({column}), count(*) FROM {base or RECOMMENDATIONS} GROUP BY {column}"
+
+
+def _per(base: str | None, column: str) -> str:
+    """Rows counted per id in a column of the recommendation, as x(id, n).
+
+    Labels are joined after counting: counting by an integer id hashes integers, where
+    joining the labels first joins every counted row and groups by text.
+    """
+    return f"(SELECT {column} AS id, count(*) AS n FROM {base or RECOMMENDATIONS} GROUP BY 1) x"
+
+
+def _links(base: str | None, through, column: str) -> str:
+    """Links of the recommendations counted per linked id, as x(id, n). Over every recommendation the
+    links alone are counted: a join with the whole table would only cost time."""
+    table = through._meta.db_table
+    if base is None:
+        return f"(SELECT {column} AS id, count(*) AS n FROM {table} GROUP BY 1) x"
+    return (
+        f"(SELECT t.{column} AS id, count(*) AS n FROM {table} t JOIN {base} b ON b.id = t.recommendation_id "
+        "GROUP BY 1) x"
+    )
+
+
+def _status(value: str) -> tuple[str, str]:
+    if not value:
+        return STATUS_NONE, "Not assessed"
+    return value, ImplementationStatus(value).label
+
+
+_ACTION_LABELS = dict(Recommendation.ActionCategory.choices)
+
+# Cycle, session and year: rows counted per review, then per what the review's session says.
+_SESSIONS = (
+    "JOIN recommendations_review rv ON rv.id = x.id "
+    "JOIN recommendations_session se ON se.id = rv.session_id JOIN recommendations_cycle cy ON cy.id = se.cycle_id"
+)
+_YEAR = "extract(year FROM se.start_date)::int"
+
+
+def _per_review(select: str, group: str) -> FacetSql:
+    return lambda base: f"SELECT {select}, sum(x.n)::bigint FROM {_per(base, 'review_id')} {_SESSIONS} GROUP BY {group}"
+
+
+def _state_under_review(base: str | None) -> str:
+    per_state = _per(base, "state_under_review_id")
+    return f"SELECT json_build_array(s.iso3, s.name), x.n FROM {per_state} JOIN states_state s ON s.id = x.id"
+
+
+def _regional_group(base: str | None) -> str:
+    return (
+        f"SELECT json_build_array(g.code, g.name), sum(x.n)::bigint FROM {_per(base, 'state_under_review_id')} "
+        "JOIN states_state s ON s.id = x.id JOIN states_regionalgroup g ON g.id = s.regional_group_id "
+        "GROUP BY g.code, g.name"
+    )
+
+
+def _recommending_state(base: str | None) -> str:
+    per_state = _links(base, Through, "state_id")
+    return f"SELECT json_build_array(s.iso3, s.name), x.n FROM {per_state} JOIN states_state s ON s.id = x.id"
+
+
+def _per_group_of_recommending_states(group_join: str, group_id: str, table: str) -> FacetSql:
+    """Per group of recommending States: a recommendation counts once per group however many of
+    its recommending States belong to it."""
+
+    def sql(base: str | None) -> str:
+        restrict = "" if base is None else f"JOIN {base} b ON b.id = t.recommendation_id "
+        return (
+            f"SELECT json_build_array(g.code, g.name), count(*) FROM (SELECT DISTINCT t.recommendation_id, "
+            f"{group_id} AS id FROM {Through._meta.db_table} t {restrict}{group_join}) x "
+            f"JOIN {table} g ON g.id = x.id GROUP BY g.code, g.name"
+        )
+
+    return sql
+
+
+def _theme(base: str | None) -> str:
+    return (
+        f"SELECT json_build_array(sc.slug, th.slug, th.name), x.n FROM {_links(base, ThemeThrough, 'theme_id')} "
+        "JOIN recommendations_theme th ON th.id = x.id JOIN recommendations_themescheme sc ON sc.id = th.scheme_id"
+    )
+
+
+def _affected_group(base: str | None) -> str:
+    per_group = _links(base, GroupThrough, "affectedgroup_id")
+    groups = "recommendations_affectedgroup"
+    return f"SELECT json_build_array(g.slug, g.name), x.n FROM {per_group} JOIN {groups} g ON g.id = x.id"
+
+
+def _sdg(base: str | None) -> str:
+    per_goal = _links(base, SdgThrough, "sdg_id")
+    return f"SELECT json_build_array(g.number, g.name), x.n FROM {per_goal} JOIN recommendations_sdg g ON g.id = x.id"
+
+
+# Each facet: its SQL, and how a row's value parts become the value the filter accepts and its label.
+FACETS: dict[str, tuple[FacetSql, Callable[..., tuple[object, str]]]] = {
+    "state_under_review": (_state_under_review, lambda code, name: (code, name)),
+    "recommending_state": (_recommending_state, lambda code, name: (code, name)),
+    "regional_group": (_regional_group, lambda code, name: (code, name)),
+    "recommending_regional_group": (
+        _per_group_of_recommending_states(
+            "JOIN states_state s ON s.id = t.state_id", "s.regional_group_id", "states_regionalgroup"
+        ),
+        lambda code, name: (code, name),
+    ),
+    "bloc": (
+        _per_group_of_recommending_states(
+            "JOIN states_blocmembership m ON m.state_id = t.state_id", "m.bloc_id", "states_bloc"
+        ),
+        lambda code, name: (code, name),
+    ),
+    "cycle": (_per_review("json_build_array(cy.number)", "cy.number"), lambda n: (n, f"Cycle {n}")),
+    "session": (
+        _per_review(f"json_build_array(se.number, {_YEAR})", "se.number, se.start_date"),
+        lambda n, year: (n, f"{ordinal(n)} session ({year})"),
+    ),
+    "year": (_per_review(f"json_build_array({_YEAR})", _YEAR), lambda y: (y, str(y))),
+    "response": (_column("response"), lambda v: (v, Response(v).label)),
+    "action_category": (_column("action_category"), lambda v: (v, _ACTION_LABELS.get(v, str(v)))),
+    "kind": (_column("kind"), lambda v: (v, Recommendation.Kind(v).label)),
+    "theme": (_theme, lambda scheme, slug, name: (f"{scheme}:{slug}", name)),
+    "affected_group": (_affected_group, lambda slug, name: (slug, name)),
+    "sdg": (_sdg, lambda number, name: (number, f"SDG {number}: {name}")),
+    "status": (_column("current_status"), _status),
 }
 
 
-def facets_for(filterset: RecommendationFilterSet, *, version: DataVersion | None = None) -> list[Facet]:
-    """The API's facet counts (cached; one GROUP BY each on a miss), relabelled and sorted for reading."""
-    counts = facet_counts(filterset, FACET_ORDER, version=version)
-    facets = []
-    for name in FACET_ORDER:
-        selected = filterset.data.getlist(name)
-        options = [
-            FacetOption(item["value"], _option_label(name, item), item["count"], item["value"] in selected)
-            for item in counts[name]
-        ]
-        known = {option.value for option in options}
-        # A chosen value nothing matches under the other filters stays visible, so it can be unticked.
-        options += [FacetOption(value, value, 0, True) for value in selected if value not in known]
-        facets.append(Facet(name, str(PARAM_LABELS[name]), _sorted_options(name, options)))
-    return facets
+# Above this many rows (as the planner estimates them) the filtered rows are not materialised: each
+# facet reads them again, which costs less than writing them out to a temporary store and back.
+MATERIALISE_MAX_ROWS = 100_000
 
 
-def _option_label(name: str, item: dict) -> str:
-    value = item["value"]
-    if name == "response":
-        return str(labels.RESPONSES.get(value, item["label"]))
-    if name == "status":
-        return str(labels.STATUSES.get("" if value == STATUS_NONE else value, item["label"]))
-    if name == "action_category" and _is_number(value):
-        return str(labels.ACTION_CATEGORIES.get(int(value), item["label"]))
-    if name == "cycle":
-        return _("Cycle %(number)s") % {"number": value}
-    return str(item["label"])
+def _compute(filterset: RecommendationFilterSet, names: list[str]) -> dict[str, list[Facet]]:
+    """The named facets' counts, in one statement per distinct set of filters they are counted under.
+
+    A facet is counted under every filter but its own, so the facets whose own filter is not in
+    use share one set of rows. When it is small, it is selected once (a MATERIALIZED common table
+    expression) and each facet counts it, where a query per facet would select it again each time
+    (a search by regional group, cycle and action: 0.9 s → 0.5 s at a million recommendations).
+    Facets over every recommendation (no filter left) count the tables directly.
+    """
+    groups: dict[tuple[str, tuple] | None, list[str]] = {}
+    found: dict[str, list[Facet]] = {}
+    for name in names:
+        qs = filterset.filter_queryset_except(Recommendation.objects.all(), name)
+        if not qs.query.where:
+            groups.setdefault(None, []).append(name)
+            continue
+        try:
+            sql, params = qs.order_by().values(*BASE_COLUMNS).query.sql_with_params()
+        except EmptyResultSet:  # a filter that nothing can match
+            found[name] = []
+            continue
+        groups.setdefault((sql, tuple(params)), []).append(name)
+    with connections[Recommendation.objects.db].cursor() as cursor:
+        for key, members in groups.items():
+            if key is None:
+                base, prefix, params = None, "", ()
+            else:
+                sql, params = key
+                materialised = len(members) > 1 and _estimated_rows(cursor, sql, params) <= MATERIALISE_MAX_ROWS
+                prefix = f"WITH b AS {'' if materialised else 'NOT '}MATERIALIZED ({sql}) "
+                base = "b"
+            selects = " UNION ALL ".join(
+                f"SELECT {index} AS facet, q.v, q.n FROM ({FACETS[name][0](base)}) AS q(v, n)"
+                for index, name in enumerate(members)
+            )
+            cursor.execute(prefix + selects, params)
+            rows: dict[int, list[tuple]] = {index: [] for index in range(len(members))}
+            for index, values, count in cursor.fetchall():
+                rows[index].append((values, count))
+            for index, name in enumerate(members):
+                found[name] = _items(rows[index], FACETS[name][1])
+    return found
 
 
-def _sorted_options(name: str, options: list[FacetOption]) -> list[FacetOption]:
-    if name not in NATURAL_ORDER:
-        # Long lists by count (as the API sorts them), chosen values first so they are easy to untick.
-        return sorted(options, key=lambda option: not option.selected)
-    order = NATURAL_ORDER[name]
-    if isinstance(order, list):
-        return sorted(options, key=lambda option: order.index(option.value) if option.value in order else len(order))
-    numeric = [option for option in options if _is_number(option.value)]
-    others = [option for option in options if not _is_number(option.value)]
-    return sorted(numeric, key=lambda option: int(option.value), reverse=order == "descending") + others
+def _estimated_rows(cursor, sql: str, params: tuple) -> float:
+    """How many rows the planner expects `sql` to return (planning only: a millisecond or two)."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+    return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]  # psycopg decodes the json column
 
 
-def _is_number(value: str) -> bool:
-    return value.isascii() and value.isdigit()
+def unknown_facets(names: Iterable[str]) -> list[str]:
+    return [name for name in names if name not in FACETS]
+
+
+def facet_counts(
+    filterset: RecommendationFilterSet, names: Iterable[str], *, version: counts.DataVersion | None = None
+) -> dict[str, list[Facet]]:
+    """Counts per value for each named facet; `filterset` must be valid.
+
+    Cached per facet (core/counts.py) under the filters it is computed
+    with (all but its own) and the version of what it reads: one query for the data
+    version (none when the request pinned it), then one query per facet missing.
+    """
+    names = list(dict.fromkeys(names))
+    version = counts.data_version() if version is None else version
+    cleaned = filterset.form.cleaned_data
+    entries = {
+        name: (f"facet:{name}\0{counts.normalised(cleaned, drop=('ordering', name))}", _version(name, cleaned, version))
+        for name in names
+    }
+
+    def compute(missing: list[str]) -> dict[str, list[Facet]]:
+        return _compute(filterset, missing)
+
+    found = counts.cached_many(entries, compute)
+    return {name: found[name] for name in names}
+
+
+# What a facet reads when no other filter applies, i.e. over every recommendation: its counts
+# stay valid until one of these tables changes (recording an assessment or a position changes
+# recommendations, not their themes or recommending States). Under filters, a facet reads
+# what the filters read too, and is keyed on the whole data version.
+_STATES = (State._meta.db_table,)
+_READS_UNFILTERED = {
+    "recommending_state": (Through._meta.db_table, *_STATES),
+    "recommending_regional_group": (Through._meta.db_table, *_STATES, RegionalGroup._meta.db_table),
+    "bloc": (Through._meta.db_table, *_STATES, Bloc._meta.db_table, BlocMembership._meta.db_table),
+    "theme": (ThemeThrough._meta.db_table, Theme._meta.db_table, ThemeScheme._meta.db_table),
+    "affected_group": (GroupThrough._meta.db_table, AffectedGroup._meta.db_table),
+    "sdg": (SdgThrough._meta.db_table, SDG._meta.db_table),
+}
+
+
+def _version(name: str, cleaned: dict, version: counts.DataVersion) -> str | None:
+    if not version.cacheable:
+        return None
+    filtered = any(value not in (None, "", [], ()) for key, value in cleaned.items() if key not in ("ordering", name))
+    return version.key(None if filtered else _READS_UNFILTERED.get(name))

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from recommendations import statistics_upkeep
-from recommendations.importing.bulk import copy_rows
+from core import planner as statistics_upkeep
+from core.bulk import copy_rows
 from recommendations.models import (
     SDG,
     AffectedGroup,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from recommendations.importers import upr_info
-from recommendations.importers.base import fold
+from recommendations.imports import upr_info
+from recommendations.imports.base import fold
 from recommendations.models import Theme
 from states.models import State, StateAlias, normalise_name
 

@@ -5,8 +5,8 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from recommendations import labels
-from recommendations.filters import MARK_START, MARK_STOP
+from recommendations.search.filters import MARK_START, MARK_STOP
+from recommendations.site import labels
 
 register = template.Library()
 

@@ -15,11 +15,11 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from recommendations import services
-from recommendations.embed import EMBED_CSP
-from recommendations.importers.base import MAX_TEXT
-from recommendations.importing import import_recommendations
+from recommendations.imports import import_recommendations
+from recommendations.imports.base import MAX_TEXT
 from recommendations.models import Recommendation
 from recommendations.models.recommendation import TEXT_MAX_LENGTH
+from recommendations.site.embed import EMBED_CSP
 from tests.recommendations.conftest import table_xlsx
 
 pytestmark = pytest.mark.django_db

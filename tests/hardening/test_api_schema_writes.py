@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from recommendations import services
-from recommendations.api_writes import version_etag
+from recommendations.api.writes import version_etag
 from recommendations.models import APIToken, EvidenceSource, ImplementationAssessment
 
 pytestmark = pytest.mark.django_db

@@ -26,18 +26,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from recommendations import services
-from recommendations.filters import (
-    AssessmentFeedFilterSet,
-    AssessmentFilterSet,
-    DeletionFilterSet,
-    EvidenceSourceFilterSet,
-    RecommendationFilterSet,
-    ReviewFilterSet,
-    ThemeFilterSet,
-)
-from recommendations.importers.base import ImportFileError
-from recommendations.importers.detect import detect_encoding
-from recommendations.importing import import_recommendations
+from recommendations.imports import import_recommendations
+from recommendations.imports.base import ImportFileError
+from recommendations.imports.detect import detect_encoding
 from recommendations.models import (
     AffectedGroup,
     Citation,
@@ -52,7 +43,16 @@ from recommendations.models import (
     ThemeScheme,
 )
 from recommendations.models.recommendation import TEXT_MAX_LENGTH
-from recommendations.search.params import PARAM_LABELS
+from recommendations.search.filters import (
+    AssessmentFeedFilterSet,
+    AssessmentFilterSet,
+    DeletionFilterSet,
+    EvidenceSourceFilterSet,
+    RecommendationFilterSet,
+    ReviewFilterSet,
+    ThemeFilterSet,
+)
+from recommendations.site.search.params import PARAM_LABELS
 from states.models import State
 from tests.hardening.payloads import FORBIDDEN_MARKUP, PAYLOADS, Payload, form_bytes, path_segment, query
 from tests.recommendations.conftest import NEW_HEADER, UPR_INFO_HEADER, ohchr_list_docx, table_xlsx, upr_info_row

@@ -1,4 +1,4 @@
-"""Property tests of the importers' parsers (recommendations/importers/): for any text or bytes they
+"""Property tests of the importers' parsers (recommendations/imports/formats/): for any text or bytes they
 return a parsed result or raise ImportFileError, never another exception; what the exporter writes
 the table importer reads back unchanged.
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from recommendations import exporting
-from recommendations.importers import base, detect, ohchr_docx, table, upr_info
-from recommendations.importers.base import ImportFileError, ParsedRow
+from recommendations.imports import base, detect, ohchr_docx, table, upr_info
+from recommendations.imports import export as exporting
+from recommendations.imports.base import ImportFileError, ParsedRow
 from recommendations.models import Response
 from tests.recommendations.conftest import NEW_HEADER, UPR_INFO_HEADER, ohchr_list_docx, table_xlsx
 
@@ -310,7 +310,7 @@ def test_an_exported_row_reads_back_as_written(text, paragraph, states, sdgs, th
 @example(text="=1+1")
 @example(text="Line one\r\nline two; “quoted” — ünïcödé 😀")
 def test_a_recommendation_exported_and_imported_again_is_unchanged(review_kaz_2010, make_recommendation, text):
-    from recommendations.importing import import_recommendations
+    from recommendations.imports import import_recommendations
     from recommendations.models import Recommendation
 
     recommendation = make_recommendation(review_kaz_2010, "placeholder", paragraph="97.1")

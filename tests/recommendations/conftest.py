@@ -24,7 +24,7 @@ UPR_INFO_HEADER = [
 
 def if_match(obj) -> dict:
     """Test-client arguments sending the object's current version as If-Match, as a client that just read it."""
-    from recommendations.api_writes import version_etag
+    from recommendations.api.writes import version_etag
 
     return {"HTTP_IF_MATCH": version_etag(obj)}
 
@@ -57,7 +57,7 @@ def upr_info_csv(
 
 
 def table_csv(rows: Sequence[dict[str, object]], *, columns: Sequence[str] | None = None) -> io.BytesIO:
-    from recommendations.importers.table import REQUIRED_COLUMNS
+    from recommendations.imports.table import REQUIRED_COLUMNS
 
     columns = list(columns or REQUIRED_COLUMNS)
     text = io.StringIO()
@@ -162,7 +162,7 @@ def _fill_cells(cells, texts: Sequence[str]) -> None:
 @pytest.fixture
 def import_file(db):
     """Run the import service on an in-memory file."""
-    from recommendations.importing import import_recommendations
+    from recommendations.imports import import_recommendations
 
     def run(file, **options):
         file.seek(0)

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from recommendations import advocacy, advocacy_matching
+from recommendations import advocacy
+from recommendations.advocacy import matching as advocacy_matching
 from recommendations.models import AskMatch, ProposedRecommendation, SuggestionStatus
 from tests.recommendations.advocacy_data import FOE, ask, build_world
 from tests.recommendations.editor_helpers import form_inputs

@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from recommendations import advocacy, advocacy_matching, demo, demo_advocacy
+from recommendations import advocacy, demo
+from recommendations.advocacy import matching as advocacy_matching
+from recommendations.demo import advocacy as demo_advocacy
 from recommendations.models import AskMatch, ProposedRecommendation, Recommendation, Review, SuggestionStatus
 from tests.recommendations.advocacy_data import FOA, HRD, ask, build_world
 from tests.site_data import recommendation, review

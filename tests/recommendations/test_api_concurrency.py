@@ -5,9 +5,9 @@ import datetime
 import pytest
 from rest_framework.viewsets import ModelViewSet
 
+from core.api import DetailMixin
 from recommendations import services
-from recommendations.api_base import DetailMixin
-from recommendations.api_urls import router
+from recommendations.api.urls import router
 from recommendations.models import EvidenceSource, ImplementationAssessment
 
 pytestmark = pytest.mark.django_db

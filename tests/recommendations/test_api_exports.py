@@ -7,8 +7,9 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from recommendations import api_export, services
-from recommendations.importers.table import COLUMNS
+from recommendations import services
+from recommendations.api import exports as api_export
+from recommendations.imports.table import COLUMNS
 from recommendations.models import Theme
 
 pytestmark = pytest.mark.django_db

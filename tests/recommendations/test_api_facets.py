@@ -104,7 +104,7 @@ def test_session_cycle_and_year_facets(api_client, data):
 
 
 def test_facets_counted_under_the_same_filters_are_one_statement(api_client, data, django_assert_num_queries):
-    # 1 data version (recommendations/counts.py), 1 reference tables for the state_under_review filter's
+    # 1 data version (core/counts.py), 1 reference tables for the state_under_review filter's
     # code (read because this test's transaction has written), then on a cache miss the planner's
     # estimate of the filtered rows and 1 statement for the three facets.
     with django_assert_num_queries(4):

@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
-from recommendations.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
+from recommendations.search.filters import RecommendationFilterSet
 
 pytestmark = pytest.mark.django_db
 

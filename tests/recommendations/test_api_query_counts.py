@@ -41,14 +41,14 @@ def data(make_recommendation, org_a):
         services.delete_evidence_source(evidence=evidence)
 
 
-# The reference tables (States, themes, groups, SDGs, sessions: recommendations/lookups.py) are held in
+# The reference tables (States, themes, groups, SDGs, sessions: recommendations/search/lookups.py) are held in
 # each process while they do not change. These tests' own transaction has written (the `data` fixture),
 # so every request here reads them again: "+ 1 reference tables" below. A process serving a database that
 # has not changed since it last read them skips that query (test_lookups.py pins it on committed data).
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # Recommendation lists (recommendations/api.py): 1 data version (the response cache's key; here
+        # Recommendation lists (recommendations/api/views.py): 1 data version (the response cache's key; here
         # a miss), 1 page of ids in order, 1 representation of those ids with their review and lists
         # (representations.py), + 1 reference tables.
         ("/api/v1/recommendations/", 4),

@@ -10,11 +10,11 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from recommendations import services
-from recommendations.api import recommendations_with_related
-from recommendations.filters import HEADLINE, search_query
+from recommendations.api.representations import recommendation_representations
+from recommendations.api.serializers import RecommendationListSerializer, RecommendationSerializer
+from recommendations.api.views import recommendations_with_related
 from recommendations.models import SDG, SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
-from recommendations.representations import recommendation_representations
-from recommendations.serializers import RecommendationListSerializer, RecommendationSerializer
+from recommendations.search.filters import HEADLINE, search_query
 from states.models import State
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from recommendations import exporting
-from recommendations.importers import table
+from recommendations.imports import export as exporting
+from recommendations.imports import table
 from recommendations.models import Recommendation, Theme
 from tests.recommendations.conftest import NEW_HEADER, ohchr_list_docx, upr_info_csv, upr_info_row
 

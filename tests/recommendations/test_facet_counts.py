@@ -11,9 +11,10 @@ from itertools import chain
 import pytest
 from django.core.cache import cache
 
-from recommendations import counts, services
-from recommendations.facets import _READS_UNFILTERED
+from core import counts
+from recommendations import services
 from recommendations.models import Theme
+from recommendations.search.facets import _READS_UNFILTERED
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recommendations import followup
-from recommendations.importing import import_recommendations
+from recommendations.imports import import_recommendations
 from recommendations.models import Recommendation, RepeatLink, SuggestionStatus
 from states.models import State
 from tests.recommendations.conftest import upr_info_csv, upr_info_row
@@ -463,7 +463,7 @@ def test_staff_without_an_organisation_sees_the_inline_without_decisions(client,
 
 def test_demo_repeats_are_confirmed_by_the_demo_editor_and_a_second_run_changes_nothing():
     from recommendations import demo
-    from recommendations.demo_followup import REPEATS, add_demo_repeats
+    from recommendations.demo.followup import REPEATS, add_demo_repeats
 
     demo.load_demo()
     add_demo_repeats()

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from recommendations.importers import table
+from recommendations.imports import table
 from recommendations.models import Recommendation
 from tests.recommendations.conftest import upr_info_csv, upr_info_row, zip_bomb
 

@@ -232,7 +232,7 @@ def test_a_second_import_at_the_same_time_is_refused(tmp_path):
     import psycopg
     from django.db import connection
 
-    from recommendations.importing.service import IMPORT_LOCK
+    from recommendations.imports.service import IMPORT_LOCK
 
     settings = connection.settings_dict
     with psycopg.connect(

@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from recommendations.importing.service import IMPORT_LOCK
+from recommendations.imports.service import IMPORT_LOCK
 from tests.recommendations.conftest import upr_info_csv, upr_info_row
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from recommendations.importers import ohchr_docx
-from recommendations.importers.base import ImportFileError, ParsedRow
+from recommendations.imports import ohchr_docx
+from recommendations.imports.base import ImportFileError, ParsedRow
 from recommendations.models import AffectedGroup, Position, Recommendation, Theme
 from states.resolve import StateResolver
 from tests.recommendations.conftest import NEW_HEADER, OLD_HEADER, ohchr_list_docx, with_extra_parts, zip_bomb
@@ -230,7 +230,7 @@ def test_a_new_position_is_added_to_the_history_and_becomes_current(import_file)
 
 
 def test_the_review_must_be_given():
-    from recommendations.importing import import_recommendations
+    from recommendations.imports import import_recommendations
 
     with pytest.raises(ImportFileError, match="An OHCHR list covers one review"):
         import_recommendations(file=ohchr_list_docx(NEW_HEADER, NEW_LAYOUT), format="ohchr-docx")

@@ -1,7 +1,7 @@
 import pytest
 
-from recommendations.importers import table
-from recommendations.importers.base import ImportFileError
+from recommendations.imports import table
+from recommendations.imports.base import ImportFileError
 from recommendations.models import Position, Recommendation
 from tests.recommendations.conftest import table_csv, table_xlsx, with_extra_parts, zip_bomb
 

@@ -3,9 +3,8 @@ import io
 
 import pytest
 
-from recommendations.importers import detect
-from recommendations.importers.base import ImportFileError
-from recommendations.importing import import_key
+from recommendations.imports import detect, import_key
+from recommendations.imports.base import ImportFileError
 from recommendations.models import Position, Recommendation, Review
 from tests.recommendations.conftest import upr_info_csv, upr_info_row
 
@@ -252,7 +251,7 @@ def test_a_later_dated_position_is_kept_and_the_difference_reported(import_file)
 
 
 def test_wrong_columns_are_refused():
-    from recommendations.importers import upr_info
+    from recommendations.imports import upr_info
 
     with pytest.raises(ImportFileError, match="Not a UPR Info export"):
         upr_info.parse(upr_info_csv([], header=["To", "Text", "From"]))

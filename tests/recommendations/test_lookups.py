@@ -1,4 +1,4 @@
-"""The reference tables held in each process (recommendations/lookups.py): read once, read again after any
+"""The reference tables held in each process (recommendations/search/lookups.py): read once, read again after any
 write to them, never stale.
 
 These tests commit for real (transaction=True): the data version moves when a writing transaction commits
@@ -8,8 +8,8 @@ These tests commit for real (transaction=True): the data version moves when a wr
 import pytest
 from django.db import transaction
 
-from recommendations import lookups
 from recommendations.models import Theme
+from recommendations.search import lookups
 from states.models import State
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

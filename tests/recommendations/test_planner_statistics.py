@@ -7,8 +7,8 @@ planned as nested loops over every review (1.5 s instead of 60 ms).
 import pytest
 from django.db import connection
 
+from core.planner import analyze_if_grown, analyze_never_analyzed
 from recommendations.models import Recommendation
-from recommendations.statistics_upkeep import analyze_if_grown, analyze_never_analyzed
 from tests.recommendations.conftest import upr_info_csv, upr_info_row
 
 pytestmark = pytest.mark.django_db

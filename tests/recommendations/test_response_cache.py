@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from recommendations import counts, services
+from core import counts
+from recommendations import services
 from recommendations.models import Recommendation, Theme
 from tests.recommendations.conftest import upr_info_csv, upr_info_row
 

@@ -374,9 +374,9 @@ def test_leftover_rank_ordering_without_words_falls_back_to_the_default(client, 
 
 
 QUERY_SCENARIOS = {
-    # No filter: 1 data version (recommendations/counts.py); 2 COUNT (cache miss); 3 the page's rows with
+    # No filter: 1 data version (core/counts.py); 2 COUNT (cache miss); 3 the page's rows with
     # review, State, session and cycle; 4 recommending States; 5 themes with their scheme; 6 the 14 facets,
-    # one statement (cache miss; recommendations/facets.py counts the facets under the same filters together).
+    # one statement (cache miss; recommendations/search/facets.py counts the facets under the same filters together).
     "nothing": ([], 6),
     # Words, a theme and a response: 1 theme slugs resolved to ids (the FilterSet's validation); 2 data
     # version; 3 COUNT; 4 rows; 5 recommending States; 6 themes; 7 highlighted texts; 8 suggestions

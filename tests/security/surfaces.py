@@ -77,7 +77,7 @@ def _admin_surface(name: str, route: str) -> Surface | None:
 
 
 def _api_surface(name: str) -> Surface | None:
-    from recommendations.api_urls import router
+    from recommendations.api.urls import router
 
     basename, _, action = name.removeprefix("api:").rpartition("-")
     for _prefix, viewset, registered in router.registry:
@@ -96,7 +96,7 @@ def _viewset_model(viewset) -> type[models.Model] | None:
 
 
 def api_viewset(surface: Surface):
-    from recommendations.api_urls import router
+    from recommendations.api.urls import router
 
     basename = surface.name.removeprefix("api:").rpartition("-")[0]
     return next(viewset for _prefix, viewset, registered in router.registry if registered == basename)

@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from recommendations import advocacy, demo, demo_advocacy
-from recommendations.demo_followup import add_demo_repeats
+from recommendations import advocacy, briefings, demo
+from recommendations.demo import advocacy as demo_advocacy
+from recommendations.demo.briefing import add_demo_briefing
+from recommendations.demo.followup import add_demo_repeats
 from recommendations.models import Briefing, EvidenceSource, ImplementationAssessment, Recommendation, Review
-from states import briefing as briefings
-from states.demo_briefing import add_demo_briefing
 from tests.site_data import D, assess, evidence, recommendation, review
 
 pytestmark = pytest.mark.django_db
@@ -464,7 +464,7 @@ def test_the_page_runs_a_fixed_number_of_queries_for_editors(client, demo_world,
 def pdf_rendering():
     """The PDF module, or a clean skip when WeasyPrint cannot load Pango on this machine."""
     try:
-        from states import briefing_pdf
+        from recommendations.briefings import pdf as briefing_pdf
     except OSError as error:
         pytest.skip(f"WeasyPrint cannot load its system libraries: {error}")
     return briefing_pdf

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from recommendations import counts
+from core import counts
+from recommendations import briefings
 from recommendations.models import ImplementationAssessment, Recommendation
-from states import briefing as briefings
-from states import briefing_views
+from recommendations.site import briefings as briefing_views
 from tests.site_data import D, assess, evidence, organisation, recommendation, review
 
 PDF = "/states/KAZ/briefing.pdf"
@@ -35,7 +35,7 @@ def _fresh_cache(settings, monkeypatch):
 def renders(monkeypatch):
     """The HTML of each PDF the server lays out (render_pdf wrapped: the real PDF is still made)."""
     try:
-        from states import briefing_pdf
+        from recommendations.briefings import pdf as briefing_pdf
     except OSError as error:
         pytest.skip(f"WeasyPrint cannot load its system libraries: {error}")
     made, real = [], briefing_pdf.render_pdf
@@ -191,7 +191,7 @@ def test_while_every_render_slot_is_taken_a_pdf_is_a_503_with_retry_after(client
 @pytest.mark.django_db
 def test_a_slot_is_given_back_after_each_render_even_a_failed_one(client, defenders, renders, settings, monkeypatch):
     settings.BRIEFING_PDF_CONCURRENCY = 1
-    from states import briefing_pdf
+    from recommendations.briefings import pdf as briefing_pdf
 
     monkeypatch.setattr(briefing_pdf, "render_pdf", lambda html, **kwargs: 1 / 0)
     with pytest.raises(ZeroDivisionError):

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from recommendations import statistics_upkeep
+from core import planner as statistics_upkeep
 from recommendations.synthetic import RealDataError, generate, load_profile
 from recommendations.synthetic.generate import LOADED
 

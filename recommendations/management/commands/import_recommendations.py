@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import reset_queries
 from tqdm import tqdm
 
-from recommendations import importing
-from recommendations.importers.base import ImportFileError
+from recommendations import imports as importing
+from recommendations.imports.base import ImportFileError
 
 # Below this many rows a progress bar is noise.
 PROGRESS_MIN_ROWS = 3000

@@ -3,9 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from recommendations.demo import load_demo
-from recommendations.demo_advocacy import add_demo_asks
-from recommendations.demo_followup import add_demo_repeats
-from states.demo_briefing import add_demo_briefing
+from recommendations.demo.advocacy import add_demo_asks
+from recommendations.demo.briefing import add_demo_briefing
+from recommendations.demo.followup import add_demo_repeats
 
 SITE_URL = "http://127.0.0.1:8000"
 ADMIN_URL = f"{SITE_URL}/admin/"

@@ -1,0 +1,278 @@
+"""Admin for assessments (with the moderation queue and proposed revisions), evidence sources and citations."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from recommendations import permissions, services
+from recommendations.admin.base import (
+    OrganisationDataAdmin,
+    PolicyInline,
+    is_staff,
+)
+from recommendations.admin.forms import (
+    AssessmentForm,
+    CitationForm,
+    CitationFormSet,
+    EvidenceSourceForm,
+    with_user,
+)
+from recommendations.models import (
+    Citation,
+    EvidenceSource,
+    ImplementationAssessment,
+    ModerationQueue,
+)
+
+
+class CitationInline(PolicyInline, admin.TabularInline):
+    model = Citation
+    formset = CitationFormSet
+    extra = 1
+    autocomplete_fields = ["evidence"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None or permissions.can_change_assessment(request.user, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or permissions.can_change_assessment(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or permissions.can_change_assessment(request.user, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff(request)
+
+
+class VersionedHistoryMixin:
+    """History with restore for models with a version guard (admin_forms.VersionGuardForm)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
+        if getattr(request, "upr_reverting", False):
+            form = type("RevertForm", (form,), {"reverting": True})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an earlier version deliberately replaces the current one: no stale-version check.
+        request.upr_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def expected_version(self, request, form, obj) -> int | None:
+        if getattr(request, "upr_reverting", False):
+            return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk)
+        return form.cleaned_data.get("opened_version")
+
+
+@admin.register(ImplementationAssessment)
+class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
+    form = AssessmentForm
+    list_display = ["recommendation", "status", "assessed_on", "organisation", "state", "recorded_by"]
+    list_filter = ["state", "status", "assessor_kind", "organisation"]
+    list_select_related = [
+        "recommendation__review__state",
+        "recommendation__review__session",
+        "organisation",
+        "recorded_by",
+    ]
+    search_fields = ["narrative", "organisation__name"]
+    autocomplete_fields = ["recommendation", "organisation"]
+    readonly_fields = ["state", "revision_of", "recorded_by", "created_at", "updated_at"]
+    fields = [
+        "recommendation",
+        ("status", "assessed_on"),
+        ("organisation", "assessor_kind"),
+        "narrative",
+        "submitter",
+        ("state", "revision_of", "recorded_by", "created_at", "updated_at"),
+    ]
+    inlines = [CitationInline]
+    actions = ["publish", "reject", "unpublish", "submit_for_review"]
+
+    def get_fields(self, request, obj=None):
+        # The hidden version travels with the form; it is listed so the admin renders it.
+        return [*self.fields, "opened_version"] if obj is not None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.revision_of_id or obj.state == ImplementationAssessment.State.PUBLISHED):
+            return [*self.readonly_fields, "recommendation", "organisation"]  # a revision changes the texts only
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An editor opens a published assessment to propose a change (saved as a revision for review).
+        revisable = obj is not None and is_staff(request) and permissions.can_revise(request.user, obj)
+        return super().has_change_permission(request, obj) or revisable
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and self._proposes(request, obj):
+            obj.proposed = services.propose_revision(
+                assessment=obj,
+                user=request.user,
+                expected_version=self.expected_version(request, form, obj),
+                **{name: getattr(obj, name) for name in services.REVISABLE_FIELDS},
+            )
+            return
+        if not permissions.may_write_for(request.user, obj.organisation_id):
+            raise PermissionDenied
+        if not change:
+            obj.state = permissions.initial_state(request.user, obj.organisation_id)
+        expected = self.expected_version(request, form, obj)
+        services.save_assessment(assessment=obj, user=request.user, expected_version=expected)
+
+    def _proposes(self, request, obj: ImplementationAssessment) -> bool:
+        return permissions.can_revise(request.user, obj) and not permissions.can_publish(request.user, obj)
+
+    def response_change(self, request, obj):
+        proposed = getattr(obj, "proposed", None)
+        if proposed is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            "Your change was saved as a proposed revision and submitted for review. The published assessment "
+            "stays public as it was until a reviewer of your organisation publishes the change.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_implementationassessment_change", args=[proposed.pk])
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(form.instance, "proposed", None) is None:
+            return super().save_formset(request, form, formset, change)
+        # A proposed change copies the citations; Django's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_current_status([form.instance.recommendation_id])
+
+    def delete_model(self, request, obj):
+        services.delete_assessment(assessment=obj)
+
+    def delete_queryset(self, request, queryset):
+        allowed = [a for a in queryset if permissions.can_delete_assessment(request.user, a)]
+        if len(allowed) != len(queryset):
+            raise PermissionDenied
+        services.delete_assessments(allowed)
+
+    def _move(self, request, queryset, state: str, verb: str, check) -> None:
+        moved = refused = 0
+        with transaction.atomic():
+            for assessment in queryset.select_related("organisation"):
+                if not check(request.user, assessment):
+                    refused += 1
+                    continue
+                services.set_assessment_state(assessment=assessment, state=state, user=request.user)
+                moved += 1
+        if moved:
+            self.message_user(request, f"{verb} {moved} assessment(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"{refused} assessment(s) were left as they were: you may not do that to them.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Publish the selected assessments (accept submissions)")
+    def publish(self, request, queryset):
+        self._move(request, queryset, ImplementationAssessment.State.PUBLISHED, "Published", permissions.can_publish)
+
+    @admin.action(description="Reject the selected assessments")
+    def reject(self, request, queryset):
+        self._move(request, queryset, ImplementationAssessment.State.REJECTED, "Rejected", permissions.can_publish)
+
+    @admin.action(description="Unpublish the selected assessments (back to draft)")
+    def unpublish(self, request, queryset):
+        self._move(request, queryset, ImplementationAssessment.State.DRAFT, "Unpublished", permissions.can_publish)
+
+    @admin.action(description="Submit the selected drafts for review")
+    def submit_for_review(self, request, queryset):
+        drafts = queryset.filter(state=ImplementationAssessment.State.DRAFT)
+        state = ImplementationAssessment.State.SUBMITTED
+        self._move(request, drafts, state, "Submitted", permissions.can_change_assessment)
+
+
+@admin.register(ModerationQueue)
+class ModerationQueueAdmin(ImplementationAssessmentAdmin):
+    """Submitted assessments (partners, the public form, editors asking for review) awaiting a reviewer."""
+
+    list_filter = ["status", "organisation"]
+    actions = ["publish", "reject"]
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).filter(state=ImplementationAssessment.State.SUBMITTED)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    # A proxy has no history of its own: the assessment's is the one.
+    def history_view(self, request, object_id, extra_context=None):
+        url = reverse("admin:recommendations_implementationassessment_history", args=[object_id])
+        return HttpResponseRedirect(url)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        url = reverse("admin:recommendations_implementationassessment_simple_history", args=[object_id, version_id])
+        return HttpResponseRedirect(url)
+
+
+@admin.register(EvidenceSource)
+class EvidenceSourceAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
+    form = EvidenceSourceForm
+    list_display = ["title", "publisher", "published_on", "kind", "organisation"]
+    list_filter = ["kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["title", "publisher", "url", "document_symbol"]
+    date_hierarchy = "published_on"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [name for name in fields if name != "opened_version" or obj is not None]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which organisation holds a source is set when it is added; staff administrators move it.
+        if obj is not None and not permissions.is_staff_admin(request.user):
+            return [*self.readonly_fields, "organisation"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change and not permissions.may_write_for(request.user, obj.organisation_id):
+            raise PermissionDenied
+        expected = self.expected_version(request, form, obj)
+        services.save_evidence_source(evidence=obj, user=request.user, expected_version=expected)
+
+    def delete_model(self, request, obj):
+        services.delete_evidence_source(evidence=obj)
+
+    def delete_queryset(self, request, queryset):
+        for evidence in queryset:
+            if not permissions.can_change_evidence(request.user, evidence):
+                raise PermissionDenied
+            services.delete_evidence_source(evidence=evidence)
+
+
+@admin.register(Citation)
+class CitationAdmin(OrganisationDataAdmin):
+    form = CitationForm
+    list_display = ["evidence", "assessment", "page"]
+    list_select_related = ["evidence", "assessment__organisation"]
+    search_fields = ["excerpt", "evidence__title"]
+    autocomplete_fields = ["assessment", "evidence"]
+
+    def related_choices(self, db_field, request, queryset=None):
+        if db_field.name == "assessment":  # cited from an assessment the user may change
+            return permissions.changeable(ImplementationAssessment.objects.all(), request.user)
+        return super().related_choices(db_field, request, queryset)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.can_change(request.user, obj.assessment):
+            raise PermissionDenied
+        services.save_citation(citation=obj, user=request.user)

@@ -1,0 +1,49 @@
+"""The admin bases of organisation data: core.admin's guarded admin with recommendations/permissions.py as guard.
+
+Every ModelAdmin and inline here derives from one of these, so what it lists, shows, offers in a related
+field and shows in its history is permissions.visible's, and a change, delete or restore asks
+permissions.can_change. tests/security checks that every registered admin does.
+"""
+
+from core import admin as core_admin
+from core.admin import is_staff
+from recommendations import permissions
+
+__all__ = ["OrganisationDataAdmin", "PolicyAdmin", "PolicyInline", "ReferenceDataAdmin", "StaffAdminInline", "is_staff"]
+
+
+class PolicyChoices:
+    """The policy as guard; an organisation field offers the organisations the user writes for."""
+
+    guard = permissions
+
+    def related_choices(self, db_field, request, queryset=None):
+        if db_field.related_model is permissions.Organisation and db_field.name == "organisation":
+            return permissions.organisation_choices(request.user)
+        return super().related_choices(db_field, request, queryset)
+
+
+class PolicyInline(PolicyChoices, core_admin.GuardedInline):
+    pass
+
+
+class PolicyAdmin(PolicyChoices, core_admin.GuardedAdmin):
+    pass
+
+
+class ReferenceDataAdmin(PolicyChoices, core_admin.ReferenceDataAdmin):
+    pass
+
+
+class StaffAdminInline(PolicyChoices, core_admin.StaffAdminInline):
+    pass
+
+
+class OrganisationDataAdmin(PolicyAdmin):
+    """Organisation data: members add it for their organisations and change what permissions.py lets them."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return is_staff(request) and permissions.is_editor(request.user)
+
+    def may_change_some(self, request) -> bool:
+        return is_staff(request) and permissions.is_editor(request.user)

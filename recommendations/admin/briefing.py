@@ -1,0 +1,44 @@
+"""Admin for briefing texts (see recommendations/models/briefing.py and recommendations/briefings/).
+
+Editors see and change only their organisations' briefings; staff
+administrators all of them. Saves go through recommendations.briefings.save_briefing,
+the write path the public editor form uses too, so history names the editor.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from recommendations import permissions
+from recommendations.admin.base import OrganisationDataAdmin
+from recommendations.briefings import save_briefing
+from recommendations.models import Briefing
+
+
+@admin.register(Briefing)
+class BriefingAdmin(OrganisationDataAdmin):
+    list_display = ["__str__", "organisation", "state", "theme", "affected_group", "cycle", "published", "updated_at"]
+    list_filter = ["published", "organisation", "cycle"]
+    list_select_related = ["organisation", "state", "theme", "affected_group", "cycle"]
+    search_fields = ["title", "introduction", "conclusion", "state__name", "organisation__name"]
+    autocomplete_fields = ["state", "theme", "affected_group"]  # organisation: a short select of the user's own
+    readonly_fields = ["updated_by", "created_at", "updated_at"]
+    fields = [
+        "organisation",
+        "state",
+        ("theme", "affected_group", "cycle"),
+        "title",
+        "introduction",
+        "conclusion",
+        "published",
+        ("updated_by", "created_at", "updated_at"),
+    ]
+
+    def get_queryset(self, request) -> QuerySet:
+        # The organisation's own texts: other organisations' published ones are read on the briefing pages.
+        return permissions.changeable(super().get_queryset(request), request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.may_write_for(request.user, obj.organisation_id):
+            raise PermissionDenied
+        save_briefing(briefing=obj, user=request.user)

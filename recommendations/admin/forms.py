@@ -1,0 +1,242 @@
+"""Forms of the editors' admin pages: assessments with a version guard, quick entry, the bulk action, evidence.
+
+Forms that offer evidence or organisations are built for one user (`with_user`): they offer what
+permissions.py lets that user see, and refuse evidence the assessment's organisation may not cite.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+
+from recommendations import permissions, services
+from recommendations.models import (
+    Citation,
+    EvidenceSource,
+    ImplementationAssessment,
+    ImplementationStatus,
+    Organisation,
+)
+from recommendations.site.evidence_files import validate_document
+
+
+def with_user(form_class: type, user) -> type:
+    """The form class for one request's user (a subclass: the class itself is shared between requests)."""
+    return type(form_class.__name__, (form_class,), {"user": user})
+
+
+def citable(organisation_id: int, evidence: list[EvidenceSource]) -> bool:
+    """Whether an assessment of the organisation may cite all of `evidence` (services.check_citable)."""
+    try:
+        services.check_citable(organisation_id, [(source, "", "") for source in evidence])
+    except ValidationError:
+        return False
+    return True
+
+
+def check_citable(organisation: Organisation | None, evidence: list[EvidenceSource], field: str) -> None:
+    """A form error naming the field when the organisation may not cite one of `evidence`."""
+    if organisation is not None and evidence and not citable(organisation.pk, evidence):
+        raise ValidationError({field: f"{organisation} may cite only evidence it holds or that is cited publicly."})
+
+
+def visible_evidence(user):
+    return permissions.visible(EvidenceSource.objects.all(), user)
+
+
+def evidence_widget() -> RelatedFieldWidgetWrapper:
+    """A multi-select autocomplete of evidence sources with the admin's "+" popup to create one on the spot."""
+    relation = ImplementationAssessment._meta.get_field("evidence").remote_field
+    return RelatedFieldWidgetWrapper(
+        AutocompleteSelectMultiple(ImplementationAssessment._meta.get_field("evidence"), admin.site),
+        relation,
+        admin.site,
+        can_add_related=True,
+        can_change_related=False,
+        can_view_related=False,
+    )
+
+
+def evidence_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=EvidenceSource.objects.all(),
+        required=False,
+        widget=evidence_widget(),
+        help_text="Type to find a source; “+” adds a new one. Excerpt and page can be added on the assessment's page.",
+    )
+
+
+class VersionGuardForm(forms.ModelForm):
+    """A change form carrying the version the editor opened; saving over a newer one is refused.
+
+    The check locks the row until the admin's transaction ends, so nobody can
+    save between it and this save.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reverting = False  # restoring an earlier version replaces the current one deliberately
+    user = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is not None and not self.reverting:
+            current = type(self.instance).objects.select_for_update().get(pk=self.instance.pk)
+            opened = cleaned.get("opened_version")
+            if opened is not None and opened != current.version:
+                raise ValidationError(conflict_message(current), code="conflict")
+        return cleaned
+
+
+class AssessmentForm(VersionGuardForm):
+    class Meta:
+        model = ImplementationAssessment
+        fields = ["recommendation", "status", "assessed_on", "organisation", "assessor_kind", "narrative", "submitter"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        instance = self.instance
+        proposes = instance.pk is not None and permissions.can_revise(self.user, instance)
+        if proposes and not permissions.can_publish(self.user, instance):
+            waiting = instance.revisions.filter(state__in=services.OPEN_STATES).first()
+            if waiting is not None:
+                raise ValidationError(
+                    f"A proposed change to this assessment already awaits review (#{waiting.pk}): "
+                    "change that one, or ask a reviewer to publish or reject it first.",
+                    code="open_revision",
+                )
+        return cleaned
+
+
+def conflict_message(current: ImplementationAssessment | EvidenceSource) -> str:
+    last = current.history.select_related("history_user").first()
+    who = last.history_user.get_username() if last and last.history_user else "someone"
+    when = timezone.localtime(last.history_date).strftime("%d %B %Y %H:%M") if last else ""
+    noun = "assessment" if isinstance(current, ImplementationAssessment) else "evidence source"
+    if isinstance(current, ImplementationAssessment):
+        values = (
+            f"status “{current.get_status_display()}”, date {current.assessed_on}, "
+            f"organisation {current.organisation}, state {current.get_state_display()}, "
+            f"narrative “{current.narrative}”"
+        )
+    else:
+        values = f"title “{current.title}”, publisher “{current.publisher}”, URL {current.url or '(none)'}"
+    return (
+        f"{who} saved this {noun} after you opened it ({when}); your changes were not "
+        f"saved. It now reads: {values}. Reload the page and apply your changes again."
+    )
+
+
+class AssessmentEntryForm(forms.ModelForm):
+    """One new assessment in the recommendation page's quick-entry inline, with its evidence."""
+
+    evidence_sources = evidence_field()
+    user = None
+
+    class Meta:
+        model = ImplementationAssessment
+        fields = ["status", "assessed_on", "organisation", "narrative", "evidence_sources"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_sources"].queryset = visible_evidence(self.user)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_citable(cleaned.get("organisation"), list(cleaned.get("evidence_sources") or ()), "evidence_sources")
+        return cleaned
+
+
+class BulkAssessmentForm(forms.Form):
+    """The intermediate page of "Record an assessment for the selected recommendations"."""
+
+    status = forms.ChoiceField(choices=ImplementationStatus.choices)
+    assessed_on = forms.DateField(label="Assessment date", widget=AdminDateWidget)
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False)
+    evidence = evidence_field()
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = permissions.organisation_choices(user)
+        self.fields["evidence"].queryset = visible_evidence(user)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_citable(cleaned.get("organisation"), list(cleaned.get("evidence") or ()), "evidence")
+        return cleaned
+
+
+class CitationForm(forms.ModelForm):
+    """A citation on its own admin page: the evidence must be one the assessment's organisation may cite."""
+
+    user = None
+
+    class Meta:
+        model = Citation
+        fields = ["assessment", "evidence", "excerpt", "page"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        assessment = cleaned.get("assessment")
+        if assessment is not None and cleaned.get("evidence") is not None:
+            check_citable(assessment.organisation, [cleaned["evidence"]], "evidence")
+        return cleaned
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """An assessment's citations: each cites evidence the assessment's organisation may cite."""
+
+    def clean(self) -> None:
+        super().clean()
+        organisation_id = self.instance.organisation_id
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        cited = [data["evidence"] for data in kept if data.get("evidence")]
+        if organisation_id and cited and not citable(organisation_id, cited):
+            raise ValidationError("Cite only evidence your organisation holds or that is cited publicly.")
+
+
+class EvidenceSourceForm(VersionGuardForm):
+    """An evidence source; a member adds it for one of their organisations (the first, unless they choose)."""
+
+    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    archive_url = forms.URLField(
+        label="Archived copy",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text=EvidenceSource._meta.get_field("archive_url").help_text,
+    )
+
+    class Meta:
+        model = EvidenceSource
+        fields = [
+            "organisation",
+            "title",
+            "publisher",
+            "published_on",
+            "kind",
+            "url",
+            "archive_url",
+            "document_symbol",
+            "document",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organisation")
+        if field is not None and self.user is not None and not permissions.is_staff_admin(self.user):
+            field.required = True
+            field.empty_label = None
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload, not the stored file
+            validate_document(document)
+        return document

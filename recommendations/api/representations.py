@@ -1,0 +1,139 @@
+"""Recommendations as the API shows them, built without serializer instances.
+
+A page of 50 recommendations through RecommendationSerializer cost five queries
+(the rows, then four prefetches), 50 model instances with their reviews, States
+and sessions, and a nested serializer call per field: about 30 ms of Python at
+a million rows. recommendation_representations() builds the very same
+dictionaries (the serializers remain the documented contract, the OpenAPI
+schema and the JSON Lines export; tests compare both outputs) from ONE query:
+each row with its review's report symbol and its lists as arrays of ids, read
+from the link tables' covering indexes. The names behind the ids (States,
+themes, affected groups, SDGs, sessions) come from the reference tables held in
+memory (lookups.py), in the order the models give them: joining them in the
+statement made a page of 50 cost 5 ms in PostgreSQL instead of 1 ms.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connections
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import serializers
+
+from recommendations.api.serializers import link_template, marked_snippet
+from recommendations.models import SEARCH_CONFIG, Recommendation
+from recommendations.search import lookups
+from recommendations.search.filters import headline_options
+
+_SQL = """
+SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.action_category, r.current_status,
+       r.current_status_date, r.created_at, r.updated_at, r.review_id, r.state_under_review_id, r.session_number,
+       (SELECT rv.report_symbol FROM recommendations_review rv WHERE rv.id = r.review_id),
+       ARRAY(SELECT t.state_id FROM recommendations_recommendation_recommending_states t
+              WHERE t.recommendation_id = r.id),
+       ARRAY(SELECT t.theme_id FROM recommendations_recommendation_themes t WHERE t.recommendation_id = r.id),
+       ARRAY(SELECT t.affectedgroup_id FROM recommendations_recommendation_affected_groups t
+              WHERE t.recommendation_id = r.id),
+       ARRAY(SELECT t.sdg_id FROM recommendations_recommendation_sdgs t WHERE t.recommendation_id = r.id),
+       {snippet}
+  FROM recommendations_recommendation r
+ WHERE r.id = ANY(%(ids)s::bigint[])
+"""
+_SNIPPET = "ts_headline(%(config)s::regconfig, r.text, websearch_to_tsquery(%(config)s::regconfig, %(q)s), %(options)s)"
+_WITHOUT_SNIPPET = "NULL"
+_DATETIME = serializers.DateTimeField()
+_ZERO = datetime.timedelta(0)
+
+
+def recommendation_representations(
+    ids: Iterable[int], request: HttpRequest | None, *, search_text: str = "", snippets: bool = False
+) -> dict[int, dict]:
+    """What RecommendationSerializer (with `snippets`, RecommendationListSerializer) gives for each id, by id.
+
+    One query whatever the number of ids (and the data version, when the request has not read it;
+    the reference tables when they changed); ids that do not exist are left out. With `snippets`, a
+    non-empty `search_text` adds the highlighted snippet, else it is null.
+    """
+    ids = list(ids)
+    if not ids:
+        return {}
+    reference = lookups.current()
+    connection = connections[Recommendation.objects.db]
+    params = {"ids": ids}
+    snippet = _WITHOUT_SNIPPET
+    if snippets and search_text:
+        snippet = _SNIPPET
+        params.update(config=SEARCH_CONFIG, q=search_text, options=headline_options(connection))
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL.format(snippet=snippet), params)
+        rows = cursor.fetchall()
+    links = _Links(request, reference)
+    return {row[0]: _representation(row, links, snippets) for row in rows}
+
+
+class _Links:
+    """What every row's representation shares: URL templates, the reference tables, how times are written."""
+
+    def __init__(self, request: HttpRequest | None, reference: lookups.Lookups) -> None:
+        self.recommendation = link_template("api:recommendation-detail", request)
+        self.review = link_template("api:review-detail", request)
+        self.reference = reference
+        utc = timezone.get_current_timezone_name() == "UTC"
+        self.datetime = _utc_datetime if utc else _DATETIME.to_representation
+
+
+def _utc_datetime(value: datetime.datetime | None) -> str | None:
+    """DateTimeField.to_representation (ISO 8601, UTC written Z) when the current time zone is UTC,
+    without its per-call machinery: PostgreSQL hands values over in UTC (Django's connection time zone)."""
+    if value is None:
+        return None
+    if value.utcoffset() != _ZERO:
+        return _DATETIME.to_representation(value)
+    return value.replace(tzinfo=None).isoformat() + "Z"
+
+
+def _representation(row: tuple, links: _Links, with_snippet: bool) -> dict:
+    (pk, paragraph, text, kind, response, response_source, action_category, status, status_date, created_at,
+     updated_at, review_id, state_id, session_number, report_symbol, recommending_states, themes, affected_groups,
+     sdgs, snippet) = row  # fmt: skip
+    reference = links.reference
+    session = reference.sessions[session_number]
+    _position, iso3, name = reference.states[state_id]
+    representation = {
+        "id": pk,
+        "url": f"{links.recommendation[0]}{pk}{links.recommendation[1]}",
+        "paragraph": paragraph,
+        "text": text,
+        "kind": kind,
+        "state_under_review": {"iso3": iso3, "name": name},
+        "recommending_states": [
+            {"iso3": code, "name": label} for _p, code, label in lookups.ordered(reference.states, recommending_states)
+        ],
+        "session": session.number,
+        "cycle": session.cycle,
+        "year": session.year,
+        "review": {
+            "id": review_id,
+            "url": f"{links.review[0]}{review_id}{links.review[1]}",
+            "report_symbol": report_symbol,
+        },
+        "response": response or None,
+        "response_source": response_source,
+        "action_category": action_category,
+        "themes": [{**theme} for _p, theme in lookups.ordered(reference.themes, themes)],
+        "affected_groups": [
+            {"slug": slug, "name": label}
+            for _p, slug, label in lookups.ordered(reference.affected_groups, affected_groups)
+        ],
+        "sdgs": [{"number": number, "name": label} for _p, number, label in lookups.ordered(reference.sdgs, sdgs)],
+        "status": status or None,
+        "status_date": status_date.isoformat() if status_date else None,
+        "created_at": links.datetime(created_at),
+        "updated_at": links.datetime(updated_at),
+    }
+    if with_snippet:
+        representation["snippet"] = marked_snippet(snippet)
+    return representation

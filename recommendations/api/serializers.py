@@ -1,0 +1,409 @@
+"""API representations. Fields are listed explicitly: adding one is a compatible change, removing or
+renaming one is a breaking change (docs/api.md)."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import escape
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from recommendations import permissions
+from recommendations.models import (
+    SDG,
+    AffectedGroup,
+    Citation,
+    Cycle,
+    DeletedObject,
+    EvidenceSource,
+    ImplementationAssessment,
+    ImplementationStatus,
+    Organisation,
+    Recommendation,
+    Response,
+    Review,
+    Session,
+    Theme,
+    ThemeScheme,
+)
+from recommendations.search.filters import MARK_START, MARK_STOP
+from states.serializers import StateRefSerializer
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored as '' when unknown, shown as null."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
+class LinkField(serializers.Field):
+    """An object's absolute API URL, like HyperlinkedIdentityField, but reversed once per serializer.
+
+    django.urls.reverse costs tens of microseconds; a page of 50 recommendations
+    with their reviews would reverse 100 times. The URL is reversed once with a
+    sentinel as the lookup value (the last path segment) and formatted per row.
+    """
+
+    def __init__(self, view_name: str, *, lookup_field: str = "pk", sentinel: str = "987654321", **kwargs) -> None:
+        self.view_name, self.lookup_field, self.sentinel = view_name, lookup_field, sentinel
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj) -> str:
+        prefix, suffix = self._template()
+        return f"{prefix}{getattr(obj, self.lookup_field)}{suffix}"
+
+    def _template(self) -> tuple[str, str]:
+        if not hasattr(self, "_parts"):
+            lookup_kwarg = "pk" if self.lookup_field == "pk" else self.lookup_field
+            self._parts = link_template(self.view_name, self.context.get("request"), lookup_kwarg, self.sentinel)
+        return self._parts
+
+
+def link_template(
+    view_name: str, request: HttpRequest | None, lookup_kwarg: str = "pk", sentinel: str = "987654321"
+) -> tuple[str, str]:
+    """(prefix, suffix) of an object's absolute API URL: the URL is prefix + lookup value + suffix."""
+    path = reverse(view_name, kwargs={lookup_kwarg: sentinel})
+    url = request.build_absolute_uri(path) if request is not None else path
+    prefix, _, suffix = url.rpartition(sentinel)
+    return prefix, suffix
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:cycle-detail", lookup_field="number")
+
+    class Meta:
+        model = Cycle
+        fields = ["url", "number", "start_year", "end_year"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:session-detail", lookup_field="number")
+    cycle = serializers.IntegerField(source="cycle.number", read_only=True)
+    year = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["url", "number", "cycle", "year", "start_date", "end_date"]
+
+
+class ThemeSchemeSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:themescheme-detail", lookup_field="slug")
+
+    class Meta:
+        model = ThemeScheme
+        fields = ["url", "slug", "name", "version", "description"]
+
+
+class ThemeRefSerializer(serializers.ModelSerializer):
+    scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "scheme", "code", "name", "slug"]
+
+
+class ThemeSerializer(ThemeRefSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:theme-detail")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Theme
+        fields = ["url", "id", "scheme", "code", "name", "slug", "parent"]
+
+
+class AffectedGroupSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:affectedgroup-detail", lookup_field="slug")
+
+    class Meta:
+        model = AffectedGroup
+        fields = ["url", "slug", "name"]
+
+
+class AffectedGroupRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AffectedGroup
+        fields = ["slug", "name"]
+
+
+class SDGSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:sdg-detail", lookup_field="number")
+
+    class Meta:
+        model = SDG
+        fields = ["url", "number", "name"]
+
+
+class SDGRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SDG
+        fields = ["number", "name"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    url = LinkField("api:review-detail")
+    state_under_review = StateRefSerializer(source="state", read_only=True)
+    session = serializers.IntegerField(source="session.number", read_only=True)
+    cycle = serializers.IntegerField(source="session.cycle.number", read_only=True)
+    year = serializers.IntegerField(source="session.year", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "url",
+            "id",
+            "state_under_review",
+            "session",
+            "cycle",
+            "year",
+            "review_date",
+            "adoption_date",
+            "report_symbol",
+            "addendum_symbol",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReviewRefSerializer(serializers.ModelSerializer):
+    url = LinkField("api:review-detail")
+
+    class Meta:
+        model = Review
+        fields = ["id", "url", "report_symbol"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    """A recommendation with everything a partner needs; instances come from api.recommendations_with_related(),
+    whose prefetches land in plain lists (`*_list`): reading them costs no queryset clone per row."""
+
+    url = LinkField("api:recommendation-detail")
+    state_under_review = StateRefSerializer(source="review.state", read_only=True)
+    recommending_states = StateRefSerializer(source="recommending_states_list", many=True, read_only=True)
+    session = serializers.IntegerField(source="review.session.number", read_only=True)
+    cycle = serializers.IntegerField(source="review.session.cycle.number", read_only=True)
+    year = serializers.IntegerField(source="review.session.year", read_only=True)
+    review = ReviewRefSerializer(read_only=True)
+    response = BlankAsNullChoiceField(choices=Response.choices)
+    themes = ThemeRefSerializer(source="themes_list", many=True, read_only=True)
+    affected_groups = AffectedGroupRefSerializer(source="affected_groups_list", many=True, read_only=True)
+    sdgs = SDGRefSerializer(source="sdgs_list", many=True, read_only=True)
+    status = BlankAsNullChoiceField(source="current_status", choices=ImplementationStatus.choices)
+    status_date = serializers.DateField(source="current_status_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "url",
+            "paragraph",
+            "text",
+            "kind",
+            "state_under_review",
+            "recommending_states",
+            "session",
+            "cycle",
+            "year",
+            "review",
+            "response",
+            "response_source",
+            "action_category",
+            "themes",
+            "affected_groups",
+            "sdgs",
+            "status",
+            "status_date",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RecommendationListSerializer(RecommendationSerializer):
+    snippet = serializers.SerializerMethodField()
+
+    class Meta(RecommendationSerializer.Meta):
+        fields = [*RecommendationSerializer.Meta.fields, "snippet"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="HTML: the text around the matches of q"))
+    def get_snippet(self, obj: Recommendation) -> str | None:
+        """The headline escaped as HTML, matches in <mark>; null without q."""
+        return marked_snippet(self.context.get("snippets", {}).get(obj.pk))
+
+
+class VisibleChoices:
+    """A related field that accepts only what the request's user may see (permissions.visible): an id the user
+    may not see is answered like one that does not exist. Every writable related field uses it."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return permissions.visible(super().get_queryset(), getattr(request, "user", None))
+
+
+class VisiblePrimaryKeyField(VisibleChoices, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class VisibleSlugField(VisibleChoices, serializers.SlugRelatedField):
+    pass
+
+
+class WritableOrganisationField(serializers.SlugRelatedField):
+    """An organisation the request's user writes for (permissions.organisation_choices)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return permissions.organisation_choices(getattr(request, "user", None))
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    evidence = VisiblePrimaryKeyField(queryset=EvidenceSource.objects.all())
+    evidence_url = serializers.HyperlinkedRelatedField(
+        source="evidence", view_name="api:evidencesource-detail", read_only=True
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["evidence", "evidence_url", "excerpt", "page"]
+        # The (assessment, evidence, page) constraint is checked by the assessment serializer.
+        validators: list = []
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    url = LinkField("api:assessment-detail")
+    recommendation = VisiblePrimaryKeyField(queryset=Recommendation.objects.all())
+    recommendation_url = serializers.HyperlinkedRelatedField(
+        source="recommendation", view_name="api:recommendation-detail", read_only=True
+    )
+    # Any organisation: an account that is not its member submits to its moderation queue.
+    organisation = VisibleSlugField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    citations = CitationSerializer(many=True, required=False)
+    revision_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="For a proposed change: the published assessment it would change."
+    )
+
+    class Meta:
+        model = ImplementationAssessment
+        fields = [
+            "id",
+            "url",
+            "recommendation",
+            "recommendation_url",
+            "status",
+            "assessed_on",
+            "narrative",
+            "organisation",
+            "organisation_name",
+            "assessor_kind",
+            "state",
+            "revision_of",
+            "version",
+            "citations",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+
+    def validate_citations(self, citations: list[dict]) -> list[dict]:
+        keys = [(citation["evidence"].pk, citation.get("page", "")) for citation in citations]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError("Each evidence source may be cited once per page.")
+        return citations
+
+
+class EvidenceSourceSerializer(serializers.ModelSerializer):
+    url = LinkField("api:evidencesource-detail")
+    source_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+    organisation = WritableOrganisationField(
+        slug_field="slug",
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The organisation that holds the source (set when it is created; by default the account's only "
+            "organisation). Null for a source sent with the public form."
+        ),
+    )
+
+    class Meta:
+        model = EvidenceSource
+        fields = [
+            "id",
+            "url",
+            "organisation",
+            "title",
+            "publisher",
+            "published_on",
+            "source_url",
+            "archive_url",
+            "document_symbol",
+            "kind",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+        # The (organisation, URL) constraint is checked by validate(), with a message naming the URL field.
+        validators: list = []
+
+    def validate(self, data: dict) -> dict:
+        if self.instance is None and not data.get("organisation"):
+            data["organisation"] = self._only_organisation()
+        organisation = data.get("organisation", getattr(self.instance, "organisation", None))
+        others = EvidenceSource.objects.filter(url=data.get("url", ""), organisation=organisation)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if data.get("url") and organisation is not None and others.exists():
+            raise serializers.ValidationError({"source_url": ["Your organisation already has a source with this URL."]})
+        return data
+
+    def _only_organisation(self) -> Organisation:
+        """A new source belongs to the account's organisation when it has only one."""
+        choices = list(self.fields["organisation"].get_queryset()[:2])
+        if len(choices) != 1:
+            raise serializers.ValidationError({"organisation": ["Name the organisation that holds this source."]})
+        return choices[0]
+
+
+class DeletedObjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeletedObject
+        fields = ["id", "kind", "object_id", "deleted_at"]
+        read_only_fields = fields
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="Pass this to the filter of the same name.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    facets = serializers.DictField(
+        child=FacetValueSerializer(many=True), help_text="Per requested facet, its values by count."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="Messages by parameter or field name; 'detail' for errors about the whole request.",
+    )
+
+
+def marked_snippet(headline: str | None) -> str | None:
+    """A headline escaped as HTML, its matches in <mark>; None stays None."""
+    if headline is None:
+        return None
+    return escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")

@@ -1,0 +1,211 @@
+"""Read-only API v1: recommendations (with facets), reviews, taxonomies, deletions.
+
+Writable resources (assessments, evidence sources) are in api_writes.py, exports
+in api_export.py, routing in api_urls.py. Each viewset's get_queryset does
+all its select_related/prefetch_related, so a list costs a fixed number of
+queries whatever its page size.
+"""
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core import response_cache
+from core.api import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
+from recommendations.api.representations import recommendation_representations
+from recommendations.api.schema import filterset_parameters
+from recommendations.api.serializers import (
+    AffectedGroupSerializer,
+    CycleSerializer,
+    DeletedObjectSerializer,
+    FacetsSerializer,
+    RecommendationListSerializer,
+    RecommendationSerializer,
+    ReviewSerializer,
+    SDGSerializer,
+    SessionSerializer,
+    ThemeSchemeSerializer,
+    ThemeSerializer,
+)
+from recommendations.models import (
+    SDG,
+    AffectedGroup,
+    Cycle,
+    DeletedObject,
+    Recommendation,
+    Review,
+    Session,
+    Theme,
+    ThemeScheme,
+)
+from recommendations.search import facets as facet_module
+from recommendations.search.filters import DeletionFilterSet, RecommendationFilterSet, ReviewFilterSet, ThemeFilterSet
+from states.models import State
+
+MAX_FACETS = len(facet_module.FACETS)
+
+
+def recommendations_with_related() -> QuerySet:
+    """Everything RecommendationSerializer shows: 1 query plus 4 prefetches, whatever the number of rows."""
+    return Recommendation.objects.select_related("review__state", "review__session__cycle").prefetch_related(
+        Prefetch("recommending_states", queryset=State.objects.order_by("name"), to_attr="recommending_states_list"),
+        Prefetch("themes", queryset=Theme.objects.select_related("scheme"), to_attr="themes_list"),
+        Prefetch("affected_groups", queryset=AffectedGroup.objects.order_by("name"), to_attr="affected_groups_list"),
+        Prefetch("sdgs", queryset=SDG.objects.order_by("number"), to_attr="sdgs_list"),
+    )
+
+
+class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
+    """UPR recommendations. Lists take the filters of docs/api.md; `q` adds a highlighted `snippet`.
+
+    Reads are answered from the response cache when the data has not changed
+    (core/response_cache.py), and otherwise built without
+    serializer instances (representations.py): a page
+    costs one narrow query for the page's ids and one for their representations.
+    """
+
+    filter_backends = [FilterBackend]
+    filterset_class = RecommendationFilterSet
+    lookup_value_regex = ID_REGEX
+    response_cache_actions = frozenset({"list", "retrieve", "facets"})  # read by ResponseCacheMiddleware
+    queryset = Recommendation.objects.all()
+
+    def cached(self, request: Request, respond) -> Response:
+        """The stored answer, or respond()'s; stored answers come back only through this view's throttles."""
+        return response_cache.serve(request, respond, throttles=[type(throttle) for throttle in self.get_throttles()])
+
+    def get_serializer_class(self):
+        # The documented representation (OpenAPI schema); the views build the same dictionaries directly.
+        return RecommendationListSerializer if self.action == "list" else RecommendationSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return self.cached(request, lambda: self._page(request))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return self.cached(request, lambda: self._one(request, int(kwargs[self.lookup_field or "pk"])))
+
+    def _page(self, request: Request) -> Response:
+        page = self.paginator.paginate_keys(self.filter_queryset(self.get_queryset()), request, view=self)
+        ids = [row["id"] for row in page]
+        found = recommendation_representations(ids, request, search_text=self.filterset.search_text, snippets=True)
+        return self.get_paginated_response([found[pk] for pk in ids if pk in found])
+
+    def _one(self, request: Request, pk: int) -> Response:
+        found = recommendation_representations([pk], request)
+        if pk not in found:
+            raise Http404(f"No {Recommendation._meta.object_name} matches the given query.")
+        response = Response(found[pk])
+        updated_at = datetime.datetime.fromisoformat(found[pk]["updated_at"])
+        response["Last-Modified"] = http_date(updated_at.timestamp())
+        return response
+
+    @extend_schema(
+        parameters=[
+            *filterset_parameters(RecommendationFilterSet),
+            OpenApiParameter(
+                "facet",
+                OpenApiTypes.STR,
+                many=True,
+                required=True,
+                enum=[*facet_module.FACETS],
+                description="A facet to count; repeat for several.",
+            ),
+        ],
+        responses=FacetsSerializer,
+    )
+    @action(detail=False, pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        """Counts per value of each requested facet, under every filter except the facet's own."""
+        return self.cached(request, lambda: self._facets(request))
+
+    def _facets(self, request: Request) -> Response:
+        names = list(dict.fromkeys(name.strip() for name in request.query_params.getlist("facet")))
+        errors = {}
+        if not names:
+            errors["facet"] = [f"Name at least one facet: {', '.join(facet_module.FACETS)}."]
+        elif unknown := facet_module.unknown_facets(names):
+            errors["facet"] = [
+                f"Unknown facet: {name[:60]}. Choose from: {', '.join(facet_module.FACETS)}." for name in unknown
+            ]
+        try:
+            self.filter_queryset(Recommendation.objects.all())
+        except ValidationError as error:
+            errors.update(error.detail)
+        if errors:
+            raise ValidationError(errors)
+        return Response({"facets": facet_module.facet_counts(self.filterset, names)})
+
+
+class ReviewViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
+    """Reviews: one State under review in one Working Group session."""
+
+    serializer_class = ReviewSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = ReviewFilterSet
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self) -> QuerySet:
+        return Review.objects.select_related("state", "session__cycle").order_by(*sync_ordering(self.request))
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CycleSerializer
+    queryset = Cycle.objects.order_by("number")
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]{1,4}"
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SessionSerializer
+    queryset = Session.objects.select_related("cycle").order_by("number")
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]{1,4}"
+
+
+class ThemeSchemeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ThemeSchemeSerializer
+    queryset = ThemeScheme.objects.order_by("slug")
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,50}"
+
+
+class ThemeViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
+    """Themes of every scheme; filter a recommendation list with theme=<scheme>:<slug>."""
+
+    serializer_class = ThemeSerializer
+    queryset = Theme.objects.select_related("scheme").order_by("id")
+    filter_backends = [FilterBackend]
+    filterset_class = ThemeFilterSet
+    lookup_value_regex = ID_REGEX
+
+
+class AffectedGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AffectedGroupSerializer
+    queryset = AffectedGroup.objects.order_by("slug")
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,220}"
+
+
+class SDGViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SDGSerializer
+    queryset = SDG.objects.order_by("number")
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]{1,2}"
+
+
+class DeletionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Tombstones of deleted recommendations, assessments and evidence sources, oldest first."""
+
+    serializer_class = DeletedObjectSerializer
+    queryset = DeletedObject.objects.order_by("deleted_at", "id")
+    filter_backends = [FilterBackend]
+    filterset_class = DeletionFilterSet

@@ -1,0 +1,69 @@
+"""What an import did, or would do in a dry run."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from recommendations.imports.base import ERROR, WARNING, Problem
+
+
+@dataclass(frozen=True)
+class Change:
+    """An existing recommendation a row updated, and which of its fields."""
+
+    row: str
+    recommendation: str
+    fields: tuple[str, ...]
+
+
+@dataclass
+class ImportResult:
+    format: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # invalid rows, left out
+    duplicates: int = 0  # rows that repeat an earlier row exactly, imported once
+    written: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    created_reviews: list[str] = field(default_factory=list)
+    created_themes: list[str] = field(default_factory=list)
+    created_groups: list[str] = field(default_factory=list)
+    # New suggestions for editors after the import (None: not computed).
+    suggested_repeats: int | None = None
+    suggested_matches: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.level == WARNING]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+        }
+
+    def summary(self) -> str:
+        counts = self.counts()
+        rows = counts.pop("rows")
+        return f"{rows} rows: " + ", ".join(f"{value} {name}" for name, value in counts.items())
+
+
+def write_report(result: ImportResult, handle: TextIO) -> None:
+    """Every problem as CSV: row, column, level, message."""
+    writer = csv.writer(handle)
+    writer.writerow(["row", "column", "level", "message"])
+    writer.writerows([problem.row, problem.column, problem.level, problem.message] for problem in result.problems)

@@ -1,0 +1,261 @@
+"""The generic table (CSV or XLSX) editors keep in spreadsheets, and what the app exports.
+
+Columns (header names, any order, case-insensitive):
+
+- required: paragraph, text, state_under_review, recommending_states, session,
+  response, action_category, themes, affected_groups, sdgs;
+- optional: response_source and kind are read; id, cycle, status and
+  updated_at are written by the exporter for readers and ignored here.
+
+In CSV, a cell the exporter prefixed with "'" because it starts like a spreadsheet formula
+(=, +, -, @, tab or carriage return) is read without that prefix (see quote_formula).
+
+States are ISO3 codes or any known name. Lists are separated by ";". Themes
+are written "scheme:theme" (e.g. "ohchr:A12", "upr-info:Women's rights"),
+where the theme is its code, name or slug in that scheme; a theme without a
+scheme prefix is looked up in every scheme and must be found in exactly one.
+Affected groups are names or slugs, SDGs numbers 1–17. A blank response
+records no position (existing positions are kept).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from recommendations.imports import detect
+from recommendations.imports.base import (
+    ACTION_CATEGORY,
+    AFFECTED_GROUPS,
+    KIND,
+    PARAGRAPH,
+    RECOMMENDING_STATES,
+    RESPONSE,
+    RESPONSE_SOURCE,
+    SDGS,
+    SESSION,
+    STATE_UNDER_REVIEW,
+    TEXT,
+    THEMES,
+    ImportFileError,
+    ParsedFile,
+    ParsedRow,
+    ThemeRef,
+    clean,
+    parse_int,
+    parse_response,
+)
+
+REQUIRED_COLUMNS = [
+    PARAGRAPH,
+    TEXT,
+    STATE_UNDER_REVIEW,
+    RECOMMENDING_STATES,
+    SESSION,
+    RESPONSE,
+    ACTION_CATEGORY,
+    THEMES,
+    AFFECTED_GROUPS,
+    SDGS,
+]
+READ_OPTIONAL_COLUMNS = [RESPONSE_SOURCE, KIND]
+IGNORED_COLUMNS = ["id", "cycle", "status", "updated_at"]
+# The exporter's column order: the required columns, then the extras.
+COLUMNS = [*REQUIRED_COLUMNS, "id", "cycle", "status", "updated_at", RESPONSE_SOURCE, KIND]
+
+SCHEMES = ("upr-info", "ohchr")
+KINDS = {
+    "recommendation": "recommendation",
+    "voluntary_pledge": "voluntary_pledge",
+    "voluntary pledge": "voluntary_pledge",
+}
+LIST_SEPARATOR = ";"
+# Text a spreadsheet would run as a formula when it opens a CSV file (CSV/formula injection), with any
+# apostrophes already in front of it.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def quote_formula(value: str) -> str:
+    """The CSV cell for `value`: "'" in front of what a spreadsheet would run as a formula, so it shows as text.
+
+    Lossless with unquote_formula: text that already starts with "'" and then a formula gets one more.
+    """
+    return f"'{value}" if _FORMULA.match(value) else value
+
+
+def unquote_formula(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
+
+
+def is_header(header: list[str]) -> bool:
+    return set(REQUIRED_COLUMNS) <= {name.strip().casefold() for name in header}
+
+
+def parse(stream: BinaryIO) -> ParsedFile:
+    """Check the header now, then stream the rows (the file must stay open while they are read)."""
+    records = _xlsx_records(stream) if stream.read(4) == detect.ZIP_MAGIC else None
+    stream.seek(0)
+    if records is None:
+        records = _csv_records(stream)
+    header = _check_header(next(records, []))
+    provides = {TEXT, RECOMMENDING_STATES, RESPONSE, ACTION_CATEGORY, THEMES, AFFECTED_GROUPS, SDGS}
+    if KIND in header:
+        provides.add(KIND)
+    return ParsedFile(
+        format=detect.TABLE,
+        rows=_rows(header, records),
+        columns={name: name for name in COLUMNS},
+        provides=frozenset(provides),
+        theme_schemes=None,
+    )
+
+
+def _check_header(raw: list[str]) -> list[str]:
+    header = [name.strip().casefold() for name in raw]
+    while header and not header[-1]:
+        header.pop()
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    unknown = [name or "(blank)" for name in header if name not in COLUMNS]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing columns: {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown columns: {', '.join(unknown)}")
+    if repeated:
+        problems.append(f"repeated columns: {', '.join(repeated)}")
+    if problems:
+        raise ImportFileError(f"Wrong table header ({'; '.join(problems)}). Expected: {', '.join(COLUMNS)}.")
+    return header
+
+
+def _csv_records(stream: BinaryIO) -> Iterator[list[str]]:
+    encoding = detect.detect_encoding(stream)
+    with detect.text_reader(stream, encoding) as text:
+        reader = csv.reader(text)
+        try:
+            for record in reader:
+                yield [unquote_formula(value) for value in record]
+        except csv.Error as exc:
+            raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+        except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
+            raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
+
+
+def _xlsx_records(stream: BinaryIO) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    detect.open_zip(stream)
+    stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (InvalidFileException, *detect.DAMAGED_ARCHIVE) as exc:
+        raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
+    return _sheet_records(workbook)
+
+
+def _sheet_records(workbook) -> Iterator[list[str]]:
+    """The first sheet's rows, read lazily (read-only mode parses the sheet as it goes)."""
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+    # The sheet is decompressed and parsed as it is read: damage shows up here too.
+    except detect.DAMAGED_ARCHIVE as exc:
+        raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(header: list[str], records: Iterable[list[str]]) -> Iterator[ParsedRow]:
+    for number, record in enumerate(records, start=2):
+        if any(value.strip() for value in record):
+            values = dict(zip(header, record, strict=False))
+            yield parse_record(str(number), values)
+
+
+def parse_record(row: str, values: dict[str, str]) -> ParsedRow:
+    def value(name: str) -> str:
+        return clean(values.get(name, ""))
+
+    parsed = ParsedRow(
+        row=row,
+        # Texts keep their line breaks: what the app exports must come back unchanged.
+        text=values.get(TEXT, "").strip(),
+        paragraph=value(PARAGRAPH),
+        state_under_review=value(STATE_UNDER_REVIEW),
+        session=value(SESSION),
+        recommending_states=split(value(RECOMMENDING_STATES)),
+        response_source=value(RESPONSE_SOURCE),
+        affected_groups=split(value(AFFECTED_GROUPS)),
+        themes=[theme_ref(item) for item in split(value(THEMES))],
+    )
+    _read_response(parsed, value(RESPONSE))
+    _read_kind(parsed, value(KIND))
+    _read_action(parsed, value(ACTION_CATEGORY))
+    _read_sdgs(parsed, value(SDGS))
+    return parsed
+
+
+def split(value: str) -> list[str]:
+    return list(dict.fromkeys(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()))
+
+
+def theme_ref(item: str) -> ThemeRef:
+    """ "ohchr:A12" → the scheme and the theme; without a known scheme prefix, every scheme is searched."""
+    scheme, separator, rest = item.partition(":")
+    if separator and scheme.strip().casefold() in SCHEMES and rest.strip():
+        return ThemeRef(rest.strip(), scheme.strip().casefold())
+    return ThemeRef(item)
+
+
+def _read_response(parsed: ParsedRow, wording: str) -> None:
+    response = parse_response(wording.replace("_", " "))
+    if response is None:
+        parsed.error(RESPONSE, f"Unknown response {wording!r} (use supported, noted, partially_supported or pending).")
+    else:
+        parsed.response = response
+    if parsed.response_source and not parsed.response:
+        parsed.error(RESPONSE_SOURCE, "A response source needs a response.")
+
+
+def _read_kind(parsed: ParsedRow, wording: str) -> None:
+    kind = KINDS.get(wording.casefold(), None) if wording else "recommendation"
+    if kind is None:
+        parsed.error(KIND, f"Unknown kind {wording!r} (use recommendation or voluntary_pledge).")
+        return
+    parsed.kind = kind
+    if kind == "voluntary_pledge" and parsed.recommending_states:
+        parsed.error(RECOMMENDING_STATES, "A voluntary pledge has no recommending States.")
+
+
+def _read_action(parsed: ParsedRow, wording: str) -> None:
+    if not wording:
+        return
+    category = parse_int(wording)
+    if category is None or not 1 <= category <= 5:
+        parsed.error(ACTION_CATEGORY, f"Action category must be 1 to 5, not {wording!r}.")
+    else:
+        parsed.action_category = category
+
+
+def _read_sdgs(parsed: ParsedRow, wording: str) -> None:
+    for item in split(wording):
+        number = parse_int(item.removeprefix("SDG").strip())
+        if number is None or not 1 <= number <= 17:
+            parsed.error(SDGS, f"Not an SDG number (1 to 17): {item!r}.")
+        elif number not in parsed.sdgs:
+            parsed.sdgs.append(number)

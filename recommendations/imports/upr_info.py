@@ -1,0 +1,134 @@
+"""UPR Info database exports (CSV): one row per recommending State, no paragraph numbers.
+
+Columns: To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response,
+Action, Issue, Session. The regional group and organisation columns repeat
+reference data and are ignored. Values may carry HTML entities
+("&#40;Unknown&#41;"), which are decoded everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from recommendations.imports import detect
+from recommendations.imports.base import (
+    ACTION_CATEGORY,
+    KIND,
+    RECOMMENDING_STATES,
+    RESPONSE,
+    SESSION,
+    STATE_UNDER_REVIEW,
+    TEXT,
+    THEMES,
+    ImportFileError,
+    ParsedFile,
+    ParsedRow,
+    ThemeRef,
+    clean,
+    parse_int,
+    parse_response,
+)
+
+COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response", "Action", "Issue", "Session"]
+SCHEME = "upr-info"
+READ = frozenset({"To", "Text", "From", "Response", "Action", "Issue", "Session"})
+UNKNOWN_STATE = "(unknown)"
+VOLUNTARY_PLEDGE = "voluntary pledge"
+
+FIELD_COLUMNS = {
+    STATE_UNDER_REVIEW: "To",
+    TEXT: "Text",
+    RECOMMENDING_STATES: "From",
+    RESPONSE: "Response",
+    ACTION_CATEGORY: "Action",
+    THEMES: "Issue",
+    SESSION: "Session",
+    KIND: "Response",
+}
+
+
+def is_header(header: list[str]) -> bool:
+    return [name.casefold() for name in header] == [name.casefold() for name in COLUMNS]
+
+
+def parse(stream: BinaryIO) -> ParsedFile:
+    """Check the header now, then stream the rows (the file must stay open while they are read)."""
+    encoding = detect.detect_encoding(stream)
+    header = detect.read_csv_header(stream, encoding)
+    if not is_header(header):
+        raise ImportFileError(f"Not a UPR Info export: the columns must be {', '.join(COLUMNS)}.")
+    return ParsedFile(
+        format=detect.UPR_INFO,
+        rows=_rows(stream, encoding),
+        columns=FIELD_COLUMNS,
+        provides=frozenset({TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES}),
+        theme_schemes=frozenset({SCHEME}),
+    )
+
+
+def _rows(stream: BinaryIO, encoding: str) -> Iterator[ParsedRow]:
+    with detect.text_reader(stream, encoding) as text:
+        records = _records(csv.reader(text), encoding)
+        next(records, None)
+        # Row numbers count the header as row 1, as a spreadsheet shows them.
+        for number, record in enumerate(records, start=2):
+            if any(value.strip() for value in record):
+                yield parse_record(str(number), record)
+
+
+def _records(reader, encoding: str) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+    except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
+        raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
+
+
+def parse_record(row: str, record: list[str]) -> ParsedRow:
+    # The regional group and organisation columns are not read: no need to clean them.
+    values = {name: clean(html.unescape(value)) for name, value in zip(COLUMNS, record, strict=False) if name in READ}
+    parsed = ParsedRow(row=row, text=values.get("Text", ""), state_under_review=values.get("To", ""))
+    if len(record) != len(COLUMNS):
+        parsed.error("", f"Expected {len(COLUMNS)} columns, found {len(record)}.")
+        return parsed
+    parsed.session = values["Session"]
+    _read_response(parsed, values["Response"], values["From"])
+    _read_action(parsed, values["Action"])
+    parsed.themes = [ThemeRef(name, SCHEME) for name in _split(values["Issue"])]
+    return parsed
+
+
+def _read_response(parsed: ParsedRow, response: str, recommending_state: str) -> None:
+    if response.casefold() == VOLUNTARY_PLEDGE:
+        # A State's own pledge: no recommending State and no response to it.
+        parsed.kind = "voluntary_pledge"
+        return
+    value = parse_response(response)
+    if value is None:
+        parsed.error("Response", f"Unknown response {response!r}.")
+    else:
+        parsed.response = value
+    if recommending_state.casefold() == UNKNOWN_STATE:
+        parsed.warn("From", "Recommending State is (Unknown) in the source: imported without one.")
+    elif recommending_state:
+        parsed.recommending_states = [recommending_state]
+    else:
+        parsed.error("From", "No recommending State.")
+
+
+def _read_action(parsed: ParsedRow, action: str) -> None:
+    if not action:
+        return
+    category = parse_int(action)
+    if category is None or not 1 <= category <= 5:
+        parsed.error("Action", f"Action category must be 1 to 5, not {action!r}.")
+    else:
+        parsed.action_category = category
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -1,0 +1,239 @@
+"""Form fields for the query parameters of recommendation searches.
+
+Shared by the API and the public pages, so they hold no DRF code. Most
+parameters may be repeated (`?response=supported&response=noted`): the field
+returns the list of cleaned values, which the filter ORs. Reference data
+(States, regional groups, blocs, themes, affected groups) is resolved to ids
+from the reference tables held in memory (lookups.py; organisations by a query),
+so an unknown code is a clear error rather than an empty result.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from recommendations.models import Organisation
+from recommendations.search import lookups
+
+MAX_VALUES = 50
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
+_CODE = re.compile(r"^[A-Z0-9_]{1,20}$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user's value as quoted back in an error message, cut short if needed."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def invalid(message: str, value: str) -> ValidationError:
+    """An error quoting the user's value through params, so a "%" in it is never read as a format."""
+    return ValidationError(message.replace("{}", "%(value)s"), params={"value": shown(value)})
+
+
+class SharedField:
+    """A form field every form shares instead of deep-copying it (filters.ShallowCopiedFilter says why): it
+    keeps no state of its own and nothing changes it per request."""
+
+    def __deepcopy__(self, memo: dict) -> "SharedField":
+        return self
+
+
+class TextField(SharedField, forms.CharField):
+    pass
+
+
+class RepeatableWidget(forms.MultipleHiddenInput):
+    """Reads every value of a repeated query parameter."""
+
+
+class RepeatableField(SharedField, forms.Field):
+    """A parameter that may be given several times; blank values are ignored."""
+
+    widget = RepeatableWidget
+
+    def to_python(self, value) -> list:
+        if value in self.empty_values:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        values = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+        if len(values) > MAX_VALUES:
+            raise ValidationError(f"At most {MAX_VALUES} values may be given.")
+        cleaned, errors = [], []
+        for item in dict.fromkeys(values):
+            try:
+                cleaned.append(self.clean_value(item))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return self.resolve(cleaned) if cleaned else []
+
+    def clean_value(self, value: str):
+        if "\x00" in value:
+            raise ValidationError("Null characters are not allowed.")
+        return value
+
+    def resolve(self, values: list) -> list:
+        """Turn the checked values into what the filter compares with (ids for reference data)."""
+        return values
+
+
+class ChoicesField(RepeatableField):
+    """Values from a fixed list; `choices` maps each public value to the stored one."""
+
+    def __init__(self, *, choices: dict[str, object], noun: str, **kwargs) -> None:
+        self.choices = choices
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def clean_value(self, value: str):
+        if value not in self.choices:
+            options = ", ".join(self.choices)
+            raise invalid(f"Unknown {self.noun}: {{}}. Choose from: {options}.", value)
+        return self.choices[value]
+
+
+class IntegersField(RepeatableField):
+    def __init__(self, *, minimum: int, maximum: int, noun: str, **kwargs) -> None:
+        self.minimum, self.maximum, self.noun = minimum, maximum, noun
+        super().__init__(**kwargs)
+
+    def clean_value(self, value: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,18}", value):
+            raise invalid("Not a whole number: {}.", value)
+        number = int(value)
+        if not self.minimum <= number <= self.maximum:
+            raise ValidationError(f"Out of range: {number} ({self.noun} from {self.minimum} to {self.maximum}).")
+        return number
+
+
+class ReferenceField(RepeatableField):
+    """Codes or slugs of reference rows, resolved to their ids."""
+
+    pattern: re.Pattern = _SLUG
+    unknown = "Unknown value: {}."
+
+    def normalise(self, value: str) -> str:
+        return value
+
+    def clean_value(self, value: str) -> str:
+        value = self.normalise(super().clean_value(value))
+        if not self.pattern.match(value):
+            raise invalid(self.unknown, value)
+        return value
+
+    def resolve(self, values: list[str]) -> list[int]:
+        found = self.lookup(values)
+        missing = [value for value in values if not found.get(value)]
+        if missing:
+            raise ValidationError([invalid(self.unknown, value) for value in missing])
+        return sorted({pk for value in values for pk in found[value]})
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        raise NotImplementedError
+
+
+class StateField(ReferenceField):
+    """ISO 3166 alpha-3 codes, any case."""
+
+    pattern = _ISO3
+    unknown = "Unknown ISO3 code: {}."
+
+    def normalise(self, value: str) -> str:
+        return value.upper()
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().state_ids
+
+
+class RegionalGroupField(ReferenceField):
+    pattern = _CODE
+    unknown = "Unknown regional group code: {}."
+
+    def normalise(self, value: str) -> str:
+        return value.upper()
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().regional_group_ids
+
+
+class BlocField(RegionalGroupField):
+    unknown = "Unknown bloc code: {}."
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().bloc_ids
+
+
+class AffectedGroupField(ReferenceField):
+    unknown = "Unknown affected group: {}."
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().affected_group_ids
+
+
+class ThemeSchemeField(ReferenceField):
+    unknown = "Unknown theme scheme: {}."
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().scheme_ids
+
+
+class OrganisationField(ReferenceField):
+    unknown = "Unknown organisation: {}."
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.grouped(Organisation.objects.filter(slug__in=values).values_list("slug", "pk"))
+
+
+class ThemeField(ReferenceField):
+    """`slug` (that slug in every scheme) or `scheme:slug` (one theme)."""
+
+    pattern = re.compile(r"^(?:[-a-zA-Z0-9_]{1,50}:)?[-a-zA-Z0-9_]{1,220}$")
+    unknown = "Unknown theme: {}."
+
+    def lookup(self, values: list[str]) -> dict[str, list[int]]:
+        return lookups.current().theme_ids
+
+
+class ISODateTimeField(SharedField, forms.DateTimeField):
+    """An ISO 8601 date and time; without an offset it is read as UTC, a bare date as midnight UTC."""
+
+    default_error_messages = {"invalid": "Enter an ISO 8601 date and time, e.g. 2024-05-01T00:00:00Z."}
+
+    def to_python(self, value) -> datetime.datetime | None:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            moment = super().to_python(value)
+            # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
+            return moment.astimezone(datetime.UTC) if moment else moment
+        except (OverflowError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class OrderingField(SharedField, forms.CharField):
+    """Comma-separated keys from a whitelist, each optionally prefixed with '-' (descending)."""
+
+    def __init__(self, *, keys: Iterable[str], **kwargs) -> None:
+        self.keys = tuple(keys)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        if not text:
+            return []
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        bad = [part for part in parts if part.lstrip("-") not in self.keys]
+        if bad:
+            raise ValidationError(
+                f"Unknown ordering: %(value)s. Choose from: {', '.join(self.keys)} (prefix with - for descending).",
+                params={"value": shown(", ".join(bad))},
+            )
+        if len({part.lstrip("-") for part in parts}) != len(parts):
+            raise ValidationError("Each ordering key may appear only once.")
+        return parts

@@ -1,0 +1,298 @@
+"""The public search page (/recommendations/): the API's FilterSet and facets, laid out for people.
+
+Nothing here filters on its own: the page parses its query string with
+`RecommendationFilterSet` (recommendations/search/filters.py), so the page's URL and
+the API's use the same parameter names and values, and a page's results are
+exactly what `/api/v1/recommendations/export.csv?<same query>` exports. This
+module adds what only a page needs: offset pages capped for humans, labels for
+facets and active filters, highlighted snippets, and — when nothing matches —
+how many results dropping each filter would give.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import counts
+from recommendations.api.exports import XLSX_MAX_ROWS
+from recommendations.models import Recommendation, Theme
+from recommendations.search.filters import Q_MAX_LENGTH, RecommendationFilterSet
+from recommendations.site.search.facets import FACET_ORDER, Facet, facets_for
+from recommendations.site.search.params import PAGE_PARAM, PARAM_LABELS
+from recommendations.site.search.text import Suggestion, highlighted_texts, suggestions
+
+PAGE_SIZE = 25
+MAX_PAGES = 200  # offset pages are for people; deeper reading is what the export and the API are for
+
+# Public ordering values (the API's `ordering`) offered in the sort menu, in menu order.
+ORDERINGS = [
+    ("-rank", _("Best match")),
+    ("-session", _("Newest session first")),
+    ("session", _("Oldest session first")),
+    ("state_under_review", _("State under review, A to Z")),
+    ("-action_category", _("Most specific action first")),
+    ("-updated_at", _("Recently updated")),
+]
+DEFAULT_ORDERING = "-session"
+CODE_PARAMS = {"state_under_review", "recommending_state", "regional_group", "recommending_regional_group", "bloc"}
+
+
+@dataclass
+class ActiveFilter:
+    name: str
+    label: str
+    value: str
+    value_label: str
+
+
+@dataclass
+class Hint:
+    """What dropping one filter would give when nothing matches."""
+
+    name: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    params: QueryDict
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (parameter, its label, message)
+    q: str = ""
+    ordering: str = ""
+    orderings: list = field(default_factory=list)
+    page: Page | None = None
+    results: list[Recommendation] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    active: list[ActiveFilter] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count if self.page else 0
+
+    @property
+    def last_page(self) -> int:
+        return min(self.page.paginator.num_pages, MAX_PAGES) if self.page else 1
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.page) and self.page.paginator.num_pages > MAX_PAGES
+
+    @property
+    def max_pages(self) -> int:
+        return MAX_PAGES
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """Page links to show: first, last and two either side of the current page; None marks a gap."""
+        if not self.page:
+            return []
+        current, last = self.page.number, self.last_page
+        wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+        numbers: list[int | None] = []
+        for number in wanted:
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+    @property
+    def hidden(self) -> list[tuple[str, str]]:
+        """Parameters no control on the page shows (e.g. updated_since), carried along when the form is sent."""
+        shown = {"q", "ordering", PAGE_PARAM, *(name for name, _label, _message in self.errors)}
+        if not self.errors:
+            shown.update(FACET_ORDER)  # the facets' checkboxes carry these
+        return [(name, value) for name, values in self.params.lists() if name not in shown for value in values]
+
+    @property
+    def export_query(self) -> str:
+        query = self.params.copy()
+        query.pop(PAGE_PARAM, None)
+        return query.urlencode()
+
+    def _export_url(self, name: str) -> str:
+        url = reverse(name)
+        return f"{url}?{self.export_query}" if self.export_query else url
+
+    @property
+    def export_csv(self) -> str:
+        """The CSV export, when an anonymous visitor may export this many rows (EXPORT_ANON_MAX_ROWS)."""
+        return self._export_url("api:recommendation-export-csv") if self.total <= self.export_max_rows else ""
+
+    @property
+    def export_max_rows(self) -> int:
+        return settings.EXPORT_ANON_MAX_ROWS
+
+    @property
+    def export_xlsx(self) -> str:
+        """The spreadsheet export, when the API accepts this many rows as XLSX."""
+        return self._export_url("api:recommendation-export-xlsx") if self.total <= XLSX_MAX_ROWS else ""
+
+
+def clean_params(query: QueryDict) -> QueryDict:
+    """The query without blank values, keeping repeats and order: what links on the page build on."""
+    params = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [value.strip() for value in values if value.strip()]
+        if name in CODE_PARAMS:
+            kept = [value.upper() for value in kept]  # the API reads codes in any case; facets list them upper
+        if kept and name in PARAM_LABELS:
+            params.setlist(name, kept)
+    if params.get("ordering") == "-rank" and not params.get("q"):
+        # Left over after the search words were cleared: fall back to the default order, no error.
+        del params["ordering"]
+    return params
+
+
+def run(query: QueryDict) -> SearchPage:
+    """Everything the search page shows for one query string.
+
+    Raises Http404 for a page number past the last page; invalid parameters come
+    back as `errors` (the view answers 400 and shows them next to the form).
+    """
+    params = clean_params(query)
+    filterset = RecommendationFilterSet(data=_with_default_ordering(params), queryset=Recommendation.objects.all())
+    page_number, page_error = _page_number(params)
+    # Search words are quoted back into the search box, which holds Q_MAX_LENGTH characters: never a megabyte.
+    result = SearchPage(params=params, q=params.get("q", "")[:Q_MAX_LENGTH], ordering=_ordering(params))
+    result.orderings = _orderings(result.q, result.ordering)
+    if not filterset.is_valid() or page_error:
+        result.errors = _errors(filterset, page_error)
+        return result
+    version = counts.data_version()
+    result.page = _page(filterset.qs, page_number, version)
+    result.results = _with_snippets(list(result.page.object_list), filterset.search_text)
+    result.suggestions = _with_queries(suggestions(filterset.search_text), params)
+    result.facets = facets_for(filterset, version=version)
+    result.active = _active_filters(filterset, result.facets)
+    if not result.total and result.active:
+        result.hints = _hints(filterset, result.active, version)
+    return result
+
+
+def _with_queries(found: list[Suggestion], params: QueryDict) -> list[Suggestion]:
+    """Link each suggestion to the current filters plus it, without the words; drop those already chosen."""
+    found = [suggestion for suggestion in found if suggestion.value not in params.getlist(suggestion.name)]
+    for suggestion in found:
+        query = params.copy()
+        for name in ("q", "ordering", PAGE_PARAM):
+            query.pop(name, None)
+        query.appendlist(suggestion.name, suggestion.value)
+        suggestion.query = query.urlencode()
+    return found
+
+
+def _orderings(q: str, current: str) -> list[tuple[str, str, bool]]:
+    """Sort menu options as (parameter value, label, selected); the default is sent blank and left out of URLs."""
+    default = "-rank" if q else DEFAULT_ORDERING
+    return [
+        ("" if value == default else value, label, value == current)
+        for value, label in ORDERINGS
+        if value != "-rank" or q
+    ]
+
+
+def _ordering(params: QueryDict) -> str:
+    return params.get("ordering") or ("-rank" if params.get("q") else DEFAULT_ORDERING)
+
+
+def _with_default_ordering(params: QueryDict) -> QueryDict:
+    """People expect the newest reviews first; the API's default (id) suits syncing, not reading."""
+    if "ordering" in params or "q" in params:
+        return params
+    data = params.copy()
+    data["ordering"] = DEFAULT_ORDERING
+    return data
+
+
+def _page_number(params: QueryDict) -> tuple[int, str]:
+    raw = params.get(PAGE_PARAM, "1")
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
+        return 1, str(_("Enter a page number, 1 or more."))
+    if int(raw) > MAX_PAGES:
+        return 1, str(
+            _("Only the first %(max)d pages are shown. Narrow the search, or export the results.") % {"max": MAX_PAGES}
+        )
+    return int(raw), ""
+
+
+def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[str, str, str]]:
+    errors = [
+        (name, str(PARAM_LABELS.get(name, name)), message)
+        for name, messages in filterset.form.errors.items()
+        for message in messages
+    ]
+    if page_error:
+        errors.append((PAGE_PARAM, str(PARAM_LABELS[PAGE_PARAM]), page_error))
+    return errors
+
+
+def _page(queryset, number: int, version: counts.DataVersion) -> Page:
+    """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists.
+
+    The search vector is left out: nothing shows it, and it is the widest column, which an ordering that
+    sorts a whole session's rows (newest session first, no filter) carried through the sort.
+    """
+    rows = (
+        queryset.defer("search_vector")
+        .select_related("review__state", "review__session__cycle")
+        .prefetch_related(
+            "recommending_states",
+            Prefetch(
+                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
+            ),
+        )
+    )
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = counts.cached_total(queryset, version)
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        raise Http404("No such page of results.") from None
+
+
+def _with_snippets(rows: list[Recommendation], text: str) -> list[Recommendation]:
+    """Attach the text with its matches marked (one query for the page) when there is a full-text search."""
+    snippets = highlighted_texts([row.pk for row in rows], text) if text and rows else {}
+    for row in rows:
+        row.snippet = snippets.get(row.pk, "")
+    return rows
+
+
+def _active_filters(filterset: RecommendationFilterSet, facets: list[Facet]) -> list[ActiveFilter]:
+    labels = {(facet.name, option.value): option.label for facet in facets for option in facet.options}
+    active = []
+    for name, values in filterset.data.lists():
+        if name in {"ordering", PAGE_PARAM} or name not in filterset.filters:
+            continue
+        for value in values:
+            shown = labels.get((name, value)) or labels.get((name, value.upper())) or value
+            active.append(ActiveFilter(name, str(PARAM_LABELS.get(name, name)), value, shown))
+    return active
+
+
+def _hints(filterset: RecommendationFilterSet, active: list[ActiveFilter], version: counts.DataVersion) -> list[Hint]:
+    """For each active parameter, how many recommendations match without it: one COUNT each, cached.
+
+    Each is counted under the other filters directly. Counted as `id IN (filtered ids)` inside one
+    aggregate, dropping the only filter meant hashing every id of a million rows (over 4 s).
+    """
+    names = list(dict.fromkeys(item.name for item in active))
+    base = Recommendation.objects.all()
+    hints = [
+        Hint(
+            name,
+            str(PARAM_LABELS.get(name, name)),
+            counts.cached_total(filterset.filter_queryset_except(base, name), version),
+        )
+        for name in names
+    ]
+    return sorted(hints, key=lambda hint: -hint.count)

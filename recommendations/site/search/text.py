@@ -1,0 +1,71 @@
+"""Highlighted texts and "your words name a category" suggestions for the search page."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline
+from django.db.models import Count, F, Value
+from django.utils.translation import gettext as _
+
+from recommendations.models import SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
+from recommendations.search.filters import MARK_START, MARK_STOP, search_query
+from recommendations.site.search.params import theme_value
+
+
+@dataclass
+class Suggestion:
+    """A theme or affected group whose name matches the search words: often the better filter."""
+
+    name: str
+    label: str
+    value: str
+    kind: str  # the scheme's name, or "Affected persons"
+    count: int = 0
+    query: str = ""  # the current filters without the words, plus this one
+
+
+def highlighted_texts(ids: list[int], text: str) -> dict[int, str]:
+    """The whole text of each recommendation with the search's matches between MARK_START and MARK_STOP.
+
+    The API's snippets (filters.HEADLINE) cut fragments around matches; a recommendation is
+    short and people judge it by its whole wording, so the page marks the full
+    text. Same query parsing (`search_query`) as the filter, so what is marked
+    is what matched.
+    """
+    headline = SearchHeadline(
+        "text",
+        search_query(text),
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        highlight_all=True,
+    )
+    rows = Recommendation.objects.filter(pk__in=ids).annotate(marked=headline).values_list("pk", "marked")
+    return dict(rows)
+
+
+def suggestions(text: str, limit: int = 6) -> list[Suggestion]:
+    """Themes and affected groups named like the search words, in one query (none without words)."""
+    words = " ".join(text.replace('"', " ").split()).strip(" -")
+    if len(words) < 3:
+        return []
+    themes = (
+        Theme.objects.filter(name__icontains=words)
+        .annotate(kind=Value("theme"), scheme_slug=F("scheme__slug"), scheme_name=F("scheme__name"))
+        .annotate(count=Count("recommendations"))
+        .filter(count__gt=0)
+    )
+    groups = (
+        AffectedGroup.objects.filter(name__icontains=words)
+        .annotate(kind=Value("affected_group"), scheme_slug=Value(""), scheme_name=Value(""))
+        .annotate(count=Count("recommendations"))
+        .filter(count__gt=0)
+    )
+    fields = ("kind", "scheme_slug", "slug", "name", "scheme_name", "count")
+    rows = themes.values_list(*fields).union(groups.values_list(*fields), all=True).order_by("-count", "name")
+    found = []
+    for kind, scheme, slug, name, scheme_name, count in rows[:limit]:
+        if kind == "theme":
+            found.append(Suggestion("theme", name, theme_value(scheme, slug), scheme_name, count))
+        else:
+            found.append(Suggestion("affected_group", name, slug, str(_("Affected persons")), count))
+    return found

@@ -1,0 +1,273 @@
+"""Counts for the public site's pages, each a single query.
+
+Every function here runs one SQL statement whatever the data size (grouping
+and conditional counts happen in PostgreSQL), so a page's query count is the
+number of functions it calls. The search page's filtering and facets live in
+recommendations/site/search/ and reuse the API's FilterSet.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from recommendations import permissions
+from recommendations.models import (
+    Citation,
+    Cycle,
+    ImplementationAssessment,
+    ImplementationStatus,
+    Recommendation,
+    Response,
+    Review,
+    Theme,
+)
+from states.models import State
+
+RESPONSE_KEYS = [*Response.values, ""]
+STATUS_KEYS = [*ImplementationStatus.values, ""]
+
+
+def _response_counts(path: str = "") -> dict:
+    """Conditional counts, one per response (and one for "no response yet"), named n_<response>."""
+    prefix = f"{path}__" if path else ""
+    return {
+        f"n_{key or 'none'}": Count(f"{prefix}pk" if path else "pk", filter=Q(**{f"{prefix}response": key}))
+        for key in RESPONSE_KEYS
+    }
+
+
+def _status_counts(path: str = "") -> dict:
+    prefix = f"{path}__" if path else ""
+    return {
+        f"s_{key or 'none'}": Count(f"{prefix}pk" if path else "pk", filter=Q(**{f"{prefix}current_status": key}))
+        for key in STATUS_KEYS
+    }
+
+
+def split_counts(row: dict, letter: str, keys: list[str]) -> dict[str, int]:
+    """{response or status: count} from the n_… / s_… columns of an aggregate row."""
+    return {key: row[f"{letter}_{key or 'none'}"] for key in keys}
+
+
+# Home ------------------------------------------------------------------------
+
+
+def headline_figures() -> dict:
+    """Totals for the home page, in one aggregate over the recommendations."""
+    figures = Recommendation.objects.aggregate(
+        recommendations=Count("pk"),
+        states=Count("review__state", distinct=True),
+        reviews=Count("review", distinct=True),
+        supported=Count("pk", filter=Q(response=Response.SUPPORTED)),
+        assessed=Count("pk", filter=~Q(current_status="")),
+    )
+    total = figures["recommendations"]
+    figures["supported_share"] = round(100 * figures["supported"] / total) if total else 0
+    figures["assessed_share"] = round(100 * figures["assessed"] / total) if total else 0
+    return figures
+
+
+def _count_of(queryset: QuerySet, link: str) -> Coalesce:
+    """The number of rows of `queryset` whose `link` is the outer row, as a correlated subquery.
+
+    Unlike Count() over a join, it does not group every row of the outer query: PostgreSQL
+    evaluates it after ORDER BY … LIMIT, for the rows shown only (at a million recommendations,
+    the home page's counts took 1–3 s as joins and take milliseconds as subqueries).
+    """
+    counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def recent_assessments(limit: int = 6) -> QuerySet:
+    """The latest assessments with what a card shows, and their number of cited sources, in one query."""
+    return (
+        permissions.public(ImplementationAssessment.objects.all())
+        .select_related("organisation", "recommendation__review__state", "recommendation__review__session")
+        .annotate(evidence_count=_count_of(Citation.objects.all(), "assessment"))
+        .order_by("-assessed_on", "-id")[:limit]
+    )
+
+
+def recent_reviews(limit: int = 12) -> QuerySet:
+    return (
+        Review.objects.with_related()
+        .annotate(recommendation_count=_count_of(Recommendation.objects.all(), "review"))
+        .order_by("-session__number", "state__name")[:limit]
+    )
+
+
+# Recommendation page ---------------------------------------------------------
+
+
+def recommendation_for_page(pk: int) -> QuerySet:
+    """One recommendation with everything its page shows: 8 queries (1 + 7 prefetches)."""
+    citations = Citation.objects.select_related("evidence").order_by("id")
+    assessments = (
+        permissions.public(ImplementationAssessment.objects.all())
+        .select_related("organisation")
+        .prefetch_related(Prefetch("citations", queryset=citations))
+        .order_by("-assessed_on", "-id")
+    )
+    return (
+        Recommendation.objects.filter(pk=pk)
+        .select_related("review__state", "review__session__cycle")
+        .prefetch_related(
+            "recommending_states",
+            Prefetch(
+                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
+            ),
+            "affected_groups",
+            "sdgs",
+            "positions",
+            Prefetch("assessments", queryset=assessments),
+        )
+    )
+
+
+def related_recommendations(recommendation: Recommendation, limit: int = 20) -> QuerySet:
+    """Recommendations to the same State in other cycles sharing a theme with this one (one query)."""
+    theme_ids = Recommendation.themes.through.objects.filter(recommendation=recommendation).values("theme_id")
+    return (
+        Recommendation.objects.filter(review__state_id=recommendation.review.state_id, themes__in=theme_ids)
+        .exclude(review__session__cycle_id=recommendation.review.session.cycle_id)
+        .select_related("review__session__cycle")
+        .distinct()
+        .order_by("-review__session__number", "paragraph", "id")[:limit]
+    )
+
+
+# State profile ---------------------------------------------------------------
+
+
+def reviews_with_response_counts(state: State) -> QuerySet:
+    return (
+        Review.objects.filter(state=state)
+        .select_related("session__cycle")
+        .annotate(total=Count("recommendations"), **_response_counts("recommendations"))
+        .order_by("session__number")
+    )
+
+
+def status_counts(recommendations: QuerySet) -> dict[str, int]:
+    """{status: count} for a set of recommendations, zero-filled, in one aggregate."""
+    return split_counts(recommendations.aggregate(**_status_counts()), "s", STATUS_KEYS)
+
+
+def response_and_status_counts(recommendations: QuerySet) -> dict:
+    row = recommendations.aggregate(total=Count("pk"), **_response_counts(), **_status_counts())
+    return {
+        "total": row["total"],
+        "responses": split_counts(row, "n", RESPONSE_KEYS),
+        "statuses": split_counts(row, "s", STATUS_KEYS),
+    }
+
+
+def top_themes(recommendations: QuerySet, limit: int = 10) -> list[dict]:
+    return list(
+        recommendations.filter(themes__isnull=False)
+        .values("themes__pk", "themes__name", "themes__slug", "themes__scheme__slug", "themes__scheme__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "themes__name")[:limit]
+    )
+
+
+def top_groups(recommendations: QuerySet, limit: int = 10) -> list[dict]:
+    """The affected groups most often named, e.g. how many recommendations concern human rights defenders."""
+    return list(
+        recommendations.filter(affected_groups__isnull=False)
+        .values("affected_groups__slug", "affected_groups__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "affected_groups__name")[:limit]
+    )
+
+
+def top_recipients(state: State, limit: int = 10) -> list[dict]:
+    """The States this State made most recommendations to, with how many they supported."""
+    return list(
+        Recommendation.objects.filter(recommending_states=state)
+        .values("review__state__iso3", "review__state__name")
+        .annotate(count=Count("pk"), supported=Count("pk", filter=Q(response=Response.SUPPORTED)))
+        .order_by("-count", "review__state__name")[:limit]
+    )
+
+
+def recent_assessments_for_state(state: State, limit: int = 5) -> QuerySet:
+    """The latest assessments of a State's recommendations with their evidence (two queries)."""
+    citations = Citation.objects.select_related("evidence").order_by("id")
+    return (
+        permissions.public(ImplementationAssessment.objects.all())
+        .filter(recommendation__review__state=state)
+        .select_related("organisation", "recommendation__review__session")
+        .prefetch_related(Prefetch("citations", queryset=citations))
+        .order_by("-assessed_on", "-id")[:limit]
+    )
+
+
+def states_with_counts() -> QuerySet:
+    """Every State with the recommendations it received and made, as correlated counts (one query)."""
+    return State.objects.select_related("regional_group").annotate(
+        received=_count_of(Recommendation.objects.all(), "review__state"),
+        made=_count_of(Recommendation.recommending_states.through.objects.all(), "state"),
+    )
+
+
+# Theme pages -----------------------------------------------------------------
+
+
+def themes_with_counts() -> QuerySet:
+    return (
+        Theme.objects.select_related("scheme")
+        .annotate(count=Count("recommendations"))
+        .order_by("scheme__name", "code", "name")
+    )
+
+
+@dataclass
+class ThemeRow:
+    iso3: str
+    name: str
+    cells: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells)
+
+
+def theme_matrix(theme: Theme, cycles: list[Cycle]) -> list[ThemeRow]:
+    """Recommendations on a theme per State under review and cycle, largest total first (one query)."""
+    counts = (
+        Recommendation.objects.filter(themes=theme)
+        .values("review__state__iso3", "review__state__name", "review__session__cycle__number")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    position = {cycle.number: index for index, cycle in enumerate(cycles)}
+    rows: dict[str, ThemeRow] = {}
+    for item in counts:
+        iso3 = item["review__state__iso3"]
+        row = rows.setdefault(iso3, ThemeRow(iso3, item["review__state__name"], [0] * len(cycles)))
+        row.cells[position[item["review__session__cycle__number"]]] += item["count"]
+    return sorted(rows.values(), key=lambda row: (-row.total, row.name))
+
+
+# Compare ---------------------------------------------------------------------
+
+
+def compare_counts(states: list[State]) -> dict:
+    """Responses, statuses and themes of the recommendations each State received (two queries)."""
+    received = Recommendation.objects.filter(review__state__in=states)
+    by_state = received.values("review__state").annotate(total=Count("pk"), **_response_counts(), **_status_counts())
+    themes = (
+        received.filter(themes__isnull=False)
+        .values("review__state", "themes__pk", "themes__name", "themes__slug", "themes__scheme__slug")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    totals = {row["review__state"]: row for row in by_state}
+    theme_counts: dict[int, dict] = defaultdict(dict)
+    for row in themes:
+        theme_counts[row["themes__pk"]].setdefault("theme", row)
+        theme_counts[row["themes__pk"]][row["review__state"]] = row["count"]
+    return {"totals": totals, "themes": theme_counts}

@@ -1,0 +1,69 @@
+"""The public site's pages. Those about one State keep the "states" URL namespace (`states:profile` …):
+project urls include `state_patterns` under it."""
+
+from django.urls import path, register_converter
+
+from core.throttling import BriefingPdfThrottle, throttled
+from recommendations.site import advocacy, briefings, embed, evidence_files, states, submissions, views
+
+
+class IdConverter:
+    """A primary key that fits PostgreSQL's bigint: longer numbers are a 404, not a database error."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class Iso3Converter:
+    """Three letters in any case; the view looks the code up in upper case."""
+
+    regex = "[A-Za-z]{3}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value.upper()
+
+
+register_converter(IdConverter, "id")
+register_converter(Iso3Converter, "iso3")
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recommendations/", throttled(views.recommendation_search), name="search"),
+    path("recommendations/<id:pk>/", views.recommendation_detail, name="detail"),
+    path("recommendations/<id:pk>/submit-assessment/", submissions.submit_assessment, name="submit-assessment"),
+    path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),
+    path("themes/", views.theme_index, name="themes"),
+    path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),
+    path("advocacy/<slug:slug>/", advocacy.organisation_uptake, name="advocacy"),
+]
+
+state_patterns = [
+    path("states/", states.state_index, name="index"),
+    path("states/<iso3:iso3>/", states.state_profile, name="profile"),
+    path("states/<iso3:iso3>/briefing/", briefings.briefing_page, name="briefing"),
+    path(
+        "states/<iso3:iso3>/briefing.pdf",
+        throttled(briefings.briefing_pdf, BriefingPdfThrottle),
+        name="briefing-pdf",
+    ),
+    path("states/<iso3:iso3>/briefing/edit/", briefings.briefing_edit, name="briefing-edit"),
+    path("compare/", states.compare, name="compare"),
+]
+
+embed_patterns = [
+    path(
+        "embed/recommendations/",
+        throttled(embed.embed_recommendations, embed_csp=embed.EMBED_CSP),
+        name="embed-recommendations",
+    ),
+]
