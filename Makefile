@@ -43,6 +43,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Known vulnerabilities in the pinned dependencies (pip-audit; needs PyPI's JSON API or OSV).
 # Fails on a finding; says "AUDIT NOT DONE" when the data cannot be reached (AUDIT_REQUIRED=true fails then).

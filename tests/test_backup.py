@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from core.backup import connect, table_fingerprints
 from recommendations import services
 from recommendations.models import EvidenceSource
-from upr_tracker.backup import connect, table_fingerprints
 
 
 @pytest.fixture

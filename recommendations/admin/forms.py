@@ -19,7 +19,7 @@ from recommendations.models import (
     ImplementationStatus,
     Organisation,
 )
-from recommendations.site.evidence_files import validate_document
+from recommendations.models.storage import validate_document
 
 
 def with_user(form_class: type, user) -> type:

@@ -35,11 +35,11 @@ from recommendations.api.schema import filterset_parameters
 from recommendations.api.serializers import RecommendationSerializer
 from recommendations.api.views import recommendations_with_related
 from recommendations.imports import export as exporting
+from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation
 from recommendations.search.filters import RecommendationFilterSet
 
 CHUNK_SIZE = exporting.CHUNK_SIZE
-XLSX_MAX_ROWS = 100_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

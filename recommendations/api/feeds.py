@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from recommendations import permissions
 from recommendations.models import ImplementationAssessment
-from recommendations.search.filters import AssessmentFeedFilterSet
+from recommendations.search.list_filters import AssessmentFeedFilterSet
 
 FEED_SIZE = 50
 # What XML 1.0 refuses (django.utils.xmlutils raises on it): C0 controls but tab, line feed and carriage return.

@@ -23,10 +23,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import serializers
 
-from recommendations.api.serializers import link_template, marked_snippet
+from recommendations.api.fields import link_template, marked_snippet
 from recommendations.models import SEARCH_CONFIG, Recommendation
 from recommendations.search import lookups
-from recommendations.search.filters import headline_options
+from recommendations.search.text import headline_options
 
 _SQL = """
 SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.action_category, r.current_status,

@@ -48,7 +48,8 @@ from recommendations.models import (
     ThemeScheme,
 )
 from recommendations.search import facets as facet_module
-from recommendations.search.filters import DeletionFilterSet, RecommendationFilterSet, ReviewFilterSet, ThemeFilterSet
+from recommendations.search.filters import RecommendationFilterSet
+from recommendations.search.list_filters import DeletionFilterSet, ReviewFilterSet, ThemeFilterSet
 from states.models import State
 
 MAX_FACETS = len(facet_module.FACETS)

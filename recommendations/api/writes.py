@@ -25,7 +25,7 @@ from recommendations import permissions as rules
 from recommendations import services
 from recommendations.api.serializers import AssessmentSerializer, EvidenceSourceSerializer
 from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation
-from recommendations.search.filters import AssessmentFilterSet, EvidenceSourceFilterSet
+from recommendations.search.list_filters import AssessmentFilterSet, EvidenceSourceFilterSet
 
 ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "organisation", "assessor_kind")
 
@@ -117,7 +117,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet:
-        queryset = ImplementationAssessment.objects.visible_to(self.request.user)
+        queryset = rules.visible(ImplementationAssessment.objects.all(), self.request.user)
         queryset = queryset.select_related("organisation").prefetch_related("citations")
         return queryset.order_by(*sync_ordering(self.request))
 
@@ -215,7 +215,7 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet:
-        evidence = EvidenceSource.objects.visible_to(self.request.user).select_related("organisation")
+        evidence = rules.visible(EvidenceSource.objects.all(), self.request.user).select_related("organisation")
         return evidence.order_by(*sync_ordering(self.request))
 
     def etag_for(self, evidence: EvidenceSource) -> str:

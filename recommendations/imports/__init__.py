@@ -1,10 +1,12 @@
 """Import recommendations from a file: the one write path for the command and the admin.
 
-The parsers in recommendations.imports.formats turn a file into normalised rows
-without touching the database. This package resolves the rows' names against
-the reference data (lookups.py), decides for each row whether it creates,
-updates or leaves a recommendation alone (rows.py), writes in bulk (bulk.py),
-all in one transaction (service.py).
+One module per format parses a file into normalised rows without touching the
+database (detect.py picks the format and encoding; base.py: ParsedRow and
+problems; upr_info.py, ohchr_docx.py, table.py; docs/importing.md describes
+them). The rest resolves the rows' names against the reference data
+(lookups.py), decides for each row whether it creates, updates or leaves a
+recommendation alone (rows.py), writes in bulk (core/bulk.py), all in one
+transaction (service.py). export.py writes the generic table format back.
 
 - Identity: a recommendation is its review plus its paragraph number; rows
   without a paragraph (UPR Info) are identified by `import_key`, a hash of the

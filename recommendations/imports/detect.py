@@ -52,26 +52,6 @@ _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _SINGLE_BYTE = ("cp1252", "mac_roman")
 
 
-def detect_format(stream: BinaryIO) -> str:
-    """UPR_INFO, OHCHR_DOCX or TABLE, from the content; ImportFileError when none fits."""
-    head = _peek(stream, 8)
-    if head.startswith(ZIP_MAGIC):
-        return _zip_format(stream)
-    if head.startswith(OLE_MAGIC):
-        raise ImportFileError("This is a legacy Word/Excel file (.doc/.xls); save it as .docx or .xlsx.")
-    header = read_csv_header(stream)
-    from recommendations.imports import table, upr_info  # the parsers own their column lists
-
-    if upr_info.is_header(header):
-        return UPR_INFO
-    if table.is_header(header):
-        return TABLE
-    raise ImportFileError(
-        f"Unrecognised columns {', '.join(header) or '(none)'}: expected a UPR Info export "
-        f"({', '.join(upr_info.COLUMNS)}) or the table template ({', '.join(table.REQUIRED_COLUMNS)})."
-    )
-
-
 # What reading a damaged DOCX/XLSX may raise: the archive (a bad CRC, a truncated or corrupt deflate
 # stream), a missing part, or XML that does not parse (lxml's and ElementTree's errors are SyntaxErrors).
 DAMAGED_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, SyntaxError)
@@ -96,17 +76,7 @@ def undecodable(encoding: str, line: int, error: UnicodeDecodeError) -> str:
     return f"The file is not valid {encoding} text near line {line} ({error.reason}): save it again as UTF-8."
 
 
-def _zip_format(stream: BinaryIO) -> str:
-    names = set(open_zip(stream).namelist())
-    stream.seek(0)
-    if "word/document.xml" in names:
-        return OHCHR_DOCX
-    if "xl/workbook.xml" in names:
-        return TABLE
-    raise ImportFileError("The file is a ZIP archive but neither a DOCX nor an XLSX document.")
-
-
-def _peek(stream: BinaryIO, size: int) -> bytes:
+def peek(stream: BinaryIO, size: int) -> bytes:
     start = stream.tell()
     head = stream.read(size)
     stream.seek(start)

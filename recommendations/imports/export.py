@@ -23,6 +23,9 @@ from recommendations.imports.table import COLUMNS, LIST_SEPARATOR, quote_formula
 from recommendations.models import Recommendation
 from recommendations.search import lookups
 
+# An XLSX workbook is built in memory: larger exports are refused (CSV and JSON Lines stream without a limit).
+XLSX_MAX_ROWS = 100_000
+
 CHUNK_SIZE = 2000
 SEPARATOR = f"{LIST_SEPARATOR} "
 
@@ -139,7 +142,7 @@ def csv_lines(rows: Iterable[list[object]]) -> Iterator[str]:
     """CSV lines (UTF-8 text) for a StreamingHttpResponse.
 
     Text that a spreadsheet would run as a formula (=, +, -, @ …) is written with a leading "'", which
-    spreadsheets show as text; the table importer removes it again (importers/table.py, quote_formula).
+    spreadsheets show as text; the table importer removes it again (imports/table.py, quote_formula).
     """
     writer = csv.writer(_Echo())
     for row in rows:

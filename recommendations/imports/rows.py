@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
 from django.db.models import Q
-from django.utils import timezone
 
-from core.bulk import array, copy_rows, next_ids, write_history
-from recommendations import services
+from core.bulk import array
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
@@ -39,69 +31,20 @@ from recommendations.imports.base import (
     ThemeRef,
 )
 from recommendations.imports.lookups import Lookups
-from recommendations.imports.result import Change, ImportResult
-from recommendations.models import Position, Recommendation
+from recommendations.imports.prepared import (
+    RELATIONS,
+    Existing,
+    Prepared,
+    diff_rows,
+    import_key,
+)
+from recommendations.imports.result import ImportResult
+from recommendations.imports.writing import ChunkWriter
+from recommendations.models import Recommendation
 from states.models import State
 
-# The order in which changed fields are reported.
-FIELD_ORDER = (PARAGRAPH, TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES, AFFECTED_GROUPS, SDGS)
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
-# (field, through model, related column, _Prepared / _Existing attribute)
-RELATIONS = (
-    (RECOMMENDING_STATES, Recommendation.recommending_states.through, "state_id", "states"),
-    (THEMES, Recommendation.themes.through, "theme_id", "themes"),
-    (AFFECTED_GROUPS, Recommendation.affected_groups.through, "affectedgroup_id", "groups"),
-    (SDGS, Recommendation.sdgs.through, "sdg_id", "sdgs"),
-)
-
-
-def import_key(text: str, iso3_codes: Iterable[str]) -> str:
-    """Identity of a recommendation without a paragraph number within its review (64 hex characters)."""
-    normalised = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split()).casefold()
-    normalised = normalised.rstrip(" .;,")
-    return hashlib.sha256(f"{normalised}|{','.join(sorted(iso3_codes))}".encode()).hexdigest()
-
-
-@dataclass
-class _Prepared:
-    """A valid row with every name resolved to a primary key."""
-
-    row: ParsedRow
-    review_key: tuple[int, int]  # (State id, Session id)
-    paragraph: str
-    import_key: str
-    text: str
-    kind: str
-    action_category: int | None
-    states: frozenset[int]
-    themes: frozenset[int]
-    groups: frozenset[int]
-    sdgs: frozenset[int]
-    response: tuple[str, str] | None  # (response, source), None when the row gives no position
-    review_id: int = 0
-
-
-@dataclass
-class _Existing:
-    """A recommendation already in the database, as far as the comparison needs it."""
-
-    id: int
-    review_id: int
-    paragraph: str
-    text: str
-    kind: str
-    action_category: int | None
-    states: set[int] = field(default_factory=set)
-    themes: set[int] = field(default_factory=set)
-    groups: set[int] = field(default_factory=set)
-    sdgs: set[int] = field(default_factory=set)
-    # The current position (latest of its history), as services.refresh_response keeps it.
-    response: tuple[str, str] = ("", "")
-    response_date: datetime.date | None = None
-
-
-class Run:
+class Run(ChunkWriter):
     """One import: rows handled chunk by chunk against the lookups loaded once."""
 
     def __init__(
@@ -164,7 +107,7 @@ class Run:
         column = self.parsed.columns.get(problem.column, problem.column)
         return Problem(problem.row, column, problem.message, problem.level)
 
-    def _repeat(self, item: _Prepared, first_row: str, diff: list[str]) -> None:
+    def _repeat(self, item: Prepared, first_row: str, diff: list[str]) -> None:
         """A row whose recommendation an earlier row of the file already imported."""
         if diff:
             self.result.skipped += 1
@@ -175,17 +118,17 @@ class Run:
             message = f"Exact duplicate of row {first_row}: imported once."
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message, WARNING))
 
-    def _identity_column(self, item: _Prepared) -> str:
+    def _identity_column(self, item: Prepared) -> str:
         return self.parsed.columns.get(PARAGRAPH if item.paragraph else TEXT, TEXT)
 
-    def _drop_repeats(self, prepared: list[_Prepared]) -> list[_Prepared]:
+    def _drop_repeats(self, prepared: list[Prepared]) -> list[Prepared]:
         """Rows of the chunk that are the first with their identity; report the others."""
-        first: dict[tuple, _Prepared] = {}
+        first: dict[tuple, Prepared] = {}
         unique = []
         for item in prepared:
             identity = (item.review_id, item.paragraph or item.import_key)
             if identity in first:
-                self._repeat(item, first[identity].row.row, _diff_rows(first[identity], item, self.provides))
+                self._repeat(item, first[identity].row.row, diff_rows(first[identity], item, self.provides))
             else:
                 first[identity] = item
                 unique.append(item)
@@ -193,7 +136,7 @@ class Run:
 
     # Rows ---------------------------------------------------------------------------------------------
 
-    def _prepare(self, row: ParsedRow) -> _Prepared | None:
+    def _prepare(self, row: ParsedRow) -> Prepared | None:
         """Resolve every name of a row; None (with problems on the row) when it is invalid."""
         if any(problem.column == "" for problem in row.problems):
             return None  # the row as a whole is unreadable: its cells would only add noise
@@ -206,7 +149,7 @@ class Run:
         self._check_lengths(row)
         if row.has_errors or review_state is None or session_id is None:
             return None
-        return _Prepared(
+        return Prepared(
             row=row,
             review_key=(review_state.pk, session_id),
             paragraph=row.paragraph,
@@ -301,7 +244,7 @@ class Run:
 
     # Existing recommendations ------------------------------------------------------------------------
 
-    def _load_existing(self, items: list[_Prepared]) -> dict[tuple, _Existing]:
+    def _load_existing(self, items: list[Prepared]) -> dict[tuple, Existing]:
         """The chunk's recommendations already in the database, keyed by (review, paragraph or key)."""
         if not items:
             return {}
@@ -311,13 +254,13 @@ class Run:
         rows = Recommendation.objects.filter(review_id__in=array(review_ids, "bigint")).filter(
             Q(paragraph__in=array(paragraphs, "text")) | Q(import_key__in=array(keys, "text"))
         )
-        existing: dict[tuple, _Existing] = {}
-        by_id: dict[int, _Existing] = {}
+        existing: dict[tuple, Existing] = {}
+        by_id: dict[int, Existing] = {}
         fields = ("id", "review_id", "paragraph", "import_key", "text", "kind", "action_category")
         for pk, review_id, paragraph, key, text, kind, action, *position in rows.values_list(
             *fields, "response", "response_source", "response_date"
         ):
-            current = _Existing(pk, review_id, paragraph, text, kind, action, response=tuple(position[:2]))
+            current = Existing(pk, review_id, paragraph, text, kind, action, response=tuple(position[:2]))
             current.response_date = position[2]
             by_id[pk] = current
             if paragraph:
@@ -327,7 +270,7 @@ class Run:
         self._load_relations(by_id)
         return existing
 
-    def _load_relations(self, by_id: dict[int, _Existing]) -> None:
+    def _load_relations(self, by_id: dict[int, Existing]) -> None:
         if not by_id:
             return
         ids = array(by_id, "bigint")
@@ -337,7 +280,7 @@ class Run:
                 for pk, related in pairs:
                     getattr(by_id[pk], attribute).add(related)
 
-    def _match(self, item: _Prepared, existing: dict[tuple, _Existing]) -> _Existing | None:
+    def _match(self, item: Prepared, existing: dict[tuple, Existing]) -> Existing | None:
         if item.paragraph:
             current = existing.get((item.review_id, "paragraph", item.paragraph))
             if current is not None:
@@ -347,7 +290,7 @@ class Run:
             return current if current is not None and not current.paragraph else None
         return existing.get((item.review_id, "key", item.import_key))
 
-    def _diff(self, item: _Prepared, current: _Existing) -> list[str]:
+    def _diff(self, item: Prepared, current: Existing) -> list[str]:
         """The fields the row would change on an existing recommendation."""
         provides = self.provides
         changed = []
@@ -371,7 +314,7 @@ class Run:
             changed.append(SDGS)
         return changed
 
-    def _new_position(self, item: _Prepared, current: _Existing) -> bool:
+    def _new_position(self, item: Prepared, current: Existing) -> bool:
         """Does the row's position (response, source) become the current one?
 
         Not when it already is. Not either when the current position is dated
@@ -395,120 +338,3 @@ class Run:
         return self.parsed.columns.get(field_name, field_name)
 
     # Writes ----------------------------------------------------------------------------------------
-
-    def _create(self, items: list[_Prepared]) -> None:
-        if not items:
-            return
-        ids = next_ids(Recommendation, len(items))
-        pairs = list(zip(ids, items, strict=True))
-        columns = RECOMMENDATION_COLUMNS
-        copy_rows(Recommendation, columns, ((pk, *_recommendation_values(item)) for pk, item in pairs))
-        for pk, item in pairs:
-            self.seen[pk] = item.row.row
-        self._add_relations(pairs, set(FIELD_ORDER))
-        positions = ((pk, *item.response) for pk, item in pairs if item.response)
-        copy_rows(Position, ("recommendation_id", "response", "source"), positions)
-        write_history(Recommendation, "id", ids, "+", self.user_id, HISTORY_REASON)
-        write_history(Position, "recommendation_id", ids, "+", self.user_id, HISTORY_REASON)
-        self.result.created += len(items)
-
-    def _update(self, changed: list[tuple[_Prepared, _Existing, list[str]]]) -> None:
-        if not changed:
-            return
-        now, provides = timezone.now(), self.provides
-        Recommendation.objects.bulk_update(
-            [
-                Recommendation(
-                    pk=current.id,
-                    paragraph=item.paragraph or current.paragraph,
-                    text=item.text if TEXT in provides else current.text,
-                    kind=item.kind if KIND in provides else current.kind,
-                    action_category=item.action_category if ACTION_CATEGORY in provides else current.action_category,
-                    updated_at=now,  # bulk_update skips auto_now
-                )
-                for item, current, _ in changed
-            ],
-            ["paragraph", "text", "kind", "action_category", "updated_at"],
-            batch_size=500,
-        )
-        self._replace_relations(changed)
-        with_position = [(current.id, item) for item, current, diff in changed if RESPONSE in diff]
-        positions = Position.objects.bulk_create(
-            Position(recommendation_id=pk, response=item.response[0], source=item.response[1])
-            for pk, item in with_position
-        )
-        write_history(Position, "id", [p.pk for p in positions], "+", self.user_id, HISTORY_REASON)
-        services.refresh_response(pk for pk, _ in with_position)
-        changed_ids = [current.id for _, current, _ in changed]
-        write_history(Recommendation, "id", changed_ids, "~", self.user_id, HISTORY_REASON)
-        for item, current, diff in changed:
-            paragraph = item.paragraph or current.paragraph or f"#{current.id}"
-            label = f"{self.lookups.review_labels[current.review_id]}, {paragraph}"
-            self.result.changes.append(Change(item.row.row, label, tuple(f for f in FIELD_ORDER if f in diff)))
-        self.result.updated += len(changed)
-
-    def _replace_relations(self, changed: list[tuple[_Prepared, _Existing, list[str]]]) -> None:
-        """Delete and re-add the related rows of the relations that changed: one DELETE and one INSERT each."""
-        for name, through, _, _ in RELATIONS:
-            ids = [current.id for _, current, diff in changed if name in diff]
-            if not ids:
-                continue
-            stale = through.objects.filter(recommendation_id__in=array(ids, "bigint"))
-            if name == THEMES:
-                stale = stale.filter(theme_id__in=self.lookups.owned_themes)
-            stale.delete()
-            self._add_relations([(current.id, item) for item, current, diff in changed if name in diff], {name})
-
-    def _add_relations(self, pairs: list[tuple[int, _Prepared]], names: set[str]) -> None:
-        for name, through, column, attribute in RELATIONS:
-            if name in names:
-                rows = ((pk, related) for pk, item in pairs for related in getattr(item, attribute))
-                copy_rows(through, ("recommendation_id", column), rows)
-
-
-HISTORY_REASON = "import"
-
-# The columns an import sets on a new recommendation (the others take the model's defaults).
-RECOMMENDATION_COLUMNS = (
-    "id",
-    "review_id",
-    "paragraph",
-    "import_key",
-    "text",
-    "kind",
-    "action_category",
-    "response",
-    "response_source",
-    "state_under_review_id",
-)
-
-
-def _recommendation_values(item: _Prepared) -> tuple:
-    return (
-        item.review_id,
-        item.paragraph,
-        # A paragraph is the identity when there is one; a key as well would only risk a clash.
-        "" if item.paragraph else item.import_key,
-        item.text,
-        item.kind,
-        item.action_category,
-        # The row's position is the new recommendation's only one, so it is its current response:
-        # what services.refresh_response would write, without a second UPDATE of every new row.
-        *(item.response or ("", "")),
-        item.review_key[0],  # the review's State: state_under_review is a copy of it
-    )
-
-
-def _diff_rows(first: _Prepared, other: _Prepared, provides: frozenset[str]) -> list[str]:
-    """The fields in which two rows of one file for the same recommendation disagree."""
-    pairs = {
-        TEXT: (first.text, other.text),
-        KIND: (first.kind, other.kind),
-        ACTION_CATEGORY: (first.action_category, other.action_category),
-        RECOMMENDING_STATES: (first.states, other.states),
-        RESPONSE: (first.response, other.response),
-        THEMES: (first.themes, other.themes),
-        AFFECTED_GROUPS: (first.groups, other.groups),
-        SDGS: (first.sdgs, other.sdgs),
-    }
-    return [name for name, (a, b) in pairs.items() if name in provides and a != b]

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from core import planner as statistics_upkeep
 from recommendations import advocacy, followup
-from recommendations.imports import detect, ohchr_docx, table, upr_info
+from recommendations.imports import detect, formats, ohchr_docx, table, upr_info
 from recommendations.imports.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.imports.lookups import Lookups, unknown_state
 from recommendations.imports.result import ImportResult
@@ -54,7 +54,7 @@ def import_recommendations(
     if format not in FORMATS:
         raise ImportFileError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
     resolver = StateResolver()
-    file_format = detect.detect_format(file) if format == "auto" else format
+    file_format = formats.detect_format(file) if format == "auto" else format
     defaults = _review_defaults(file_format, state, session, resolver)
     if max_rows is not None and count_rows(file, file_format, resolver, max_rows) > max_rows:
         raise ImportFileError(

@@ -74,14 +74,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
 
-class EvidenceSourceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The evidence the user may see (permissions.py): its organisation's, or cited publicly or by theirs."""
-        from recommendations import permissions
-
-        return permissions.visible(self, user)
-
-
 class EvidenceSource(models.Model):
     """A document that shows whether a recommendation was implemented."""
 
@@ -129,7 +121,6 @@ class EvidenceSource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EvidenceSourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -161,17 +152,6 @@ class EvidenceSource(models.Model):
         if self.published_on:
             parts.append(str(self.published_on.year))
         return ", ".join(p for p in parts if p)
-
-
-class AssessmentQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(state=ImplementationAssessment.State.PUBLISHED)
-
-    def visible_to(self, user):
-        """Published assessments plus those the user's organisations hold (see permissions.py)."""
-        from recommendations import permissions
-
-        return permissions.visible(self, user)
 
 
 class ImplementationAssessment(models.Model):
@@ -237,7 +217,6 @@ class ImplementationAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

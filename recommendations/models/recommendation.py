@@ -90,7 +90,7 @@ class Recommendation(models.Model):
     # Copy of review.state_id, so "recommendations to one State" is an index range scan
     # (see the index below) instead of a join through the review. Kept equal by save()
     # (set from the review), Review.save() (a State change moves its recommendations),
-    # the COPY importer (importing/rows.py) and the synthetic generator; checked by
+    # the COPY importer (imports/rows.py) and the synthetic generator; checked by
     # tests/test_state_under_review.py. No CHECK constraint can span the two tables.
     state_under_review = models.ForeignKey(
         State,

@@ -7,12 +7,17 @@ so the admin's file widget and its read-only display link there.
 """
 
 import os
+import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+
+from core.uploads import ZipLimitError, check_zip, validate_upload_size
 
 
 class PrivateStorage(FileSystemStorage):
@@ -51,3 +56,50 @@ class EvidenceDocumentField(models.FileField):
     """A FileField in private storage whose files link to recommendations:evidence-document."""
 
     attr_class = EvidenceDocumentFile
+
+
+# What may be stored: a PDF or a DOCX, judged by its bytes ------------------------------------------------
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def document_kind(file) -> str | None:
+    """'pdf' or 'docx' judged by the bytes, never by the name; None for anything else.
+
+    A DOCX is judged from its ZIP directory alone, never unpacked; ValidationError when that
+    directory is over the ZIP limits (uploads.check_zip).
+    """
+    file.seek(0)
+    head = file.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _docx_kind(file)
+    return None
+
+
+def _docx_kind(file) -> str | None:
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:  # reads the directory; leaves the upload open
+            check_zip(archive)
+            return "docx" if "word/document.xml" in archive.namelist() else None
+    except zipfile.BadZipFile:
+        return None
+    except ZipLimitError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def validate_document(file: UploadedFile) -> None:
+    """Refuse files over UPLOAD_MAX_MB (before reading them) and anything that is not really a PDF or DOCX."""
+    validate_upload_size(file)
+    kind = document_kind(file)
+    file.seek(0)
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if kind is None:
+        raise ValidationError("Only PDF and Word (DOCX) documents can be uploaded; this file is neither.")
+    if extension != kind:
+        raise ValidationError(f"This file is a {kind.upper()} document: name it .{kind}.")

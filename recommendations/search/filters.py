@@ -10,34 +10,23 @@ no DISTINCT is needed. See docs/api.md for the documented contract.
 import copy
 
 import django_filters
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from recommendations.models import (
-    SEARCH_CONFIG,
-    DeletedObject,
-    EvidenceSource,
-    ImplementationAssessment,
     ImplementationStatus,
     Recommendation,
     Response,
-    Review,
-    Theme,
 )
 from recommendations.search import fields as ff
 from recommendations.search import lookups
+from recommendations.search.text import rank_expression, search_query
 
 Through = Recommendation.recommending_states.through
 ThemeThrough = Recommendation.themes.through
 GroupThrough = Recommendation.affected_groups.through
 SdgThrough = Recommendation.sdgs.through
 
-# Private-use characters around each match in a headline: nothing in stored
-# text can forge them, so callers escape the snippet and then turn these into
-# <mark> elements.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
 Q_MAX_LENGTH = 200
 
 # Public ordering key → the annotation or field the query orders on. Every
@@ -101,40 +90,7 @@ class OrderingParamFilter(ShallowCopiedFilter, django_filters.Filter):
         return qs
 
 
-def search_query(text: str, search_type: str = "websearch") -> SearchQuery:
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type=search_type)
-
-
-def rank_expression(text: str):
-    """ts_rank of the web-search query, scaled into [0, 1), plus 1 when the words appear as a phrase.
-
-    Plain ts_rank favours a text that repeats the words far apart over one
-    that has the exact phrase; the bonus puts exact phrases first.
-    """
-    rank = SearchRank(F("search_vector"), search_query(text), normalization=Value(32))
-    phrase = Case(When(search_vector=search_query(text, "phrase"), then=Value(1.0)), default=Value(0.0))
-    return rank + phrase
-
-
-# The API's snippets (serializers.recommendation_representations): up to two fragments of 15 to 35
-# words around the matches, computed for a page's rows only.
-HEADLINE = {
-    "start_sel": MARK_START,
-    "stop_sel": MARK_STOP,
-    "max_words": 35,
-    "min_words": 15,
-    "max_fragments": 2,
-    "fragment_delimiter": " … ",
-}
-
-
-def headline_options(connection) -> str:
-    """HEADLINE as the options argument of ts_headline(), exactly as SearchHeadline writes it."""
-    options = SearchHeadline("text", search_query(""), config=SEARCH_CONFIG, **HEADLINE).options
-    return ", ".join(connection.ops.compose_sql(f"{option}=%s", [value]) for option, value in options.items())
-
-
-def _m2m_ids(through, **lookups) -> QuerySet:
+def m2m_ids(through, **lookups) -> QuerySet:
     return through.objects.filter(**lookups).values("recommendation_id")
 
 
@@ -270,22 +226,22 @@ class RecommendationFilterSet(FilterSet):
         return qs.filter(session_number__in=[session.number for session in sessions if session.year in years])
 
     def filter_recommending_state(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(Through, state_id__in=ids))
+        return qs.filter(id__in=m2m_ids(Through, state_id__in=ids))
 
     def filter_recommending_regional_group(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(Through, state__regional_group_id__in=ids))
+        return qs.filter(id__in=m2m_ids(Through, state__regional_group_id__in=ids))
 
     def filter_bloc(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(Through, state__bloc_memberships__bloc_id__in=ids))
+        return qs.filter(id__in=m2m_ids(Through, state__bloc_memberships__bloc_id__in=ids))
 
     def filter_theme(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(ThemeThrough, theme_id__in=ids))
+        return qs.filter(id__in=m2m_ids(ThemeThrough, theme_id__in=ids))
 
     def filter_affected_group(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(GroupThrough, affectedgroup_id__in=ids))
+        return qs.filter(id__in=m2m_ids(GroupThrough, affectedgroup_id__in=ids))
 
     def filter_sdg(self, qs: QuerySet, name: str, numbers: list[int]) -> QuerySet:
-        return qs.filter(id__in=_m2m_ids(SdgThrough, sdg__number__in=numbers))
+        return qs.filter(id__in=m2m_ids(SdgThrough, sdg__number__in=numbers))
 
     def filter_q(self, qs: QuerySet, name: str, text: str) -> QuerySet:
         return qs.filter(search_vector=search_query(text))
@@ -333,99 +289,3 @@ class RecommendationFilterSet(FilterSet):
             self.form.add_error("ordering", "Ordering by rank needs a full-text search (q).")
             return False
         return valid
-
-
-class ReviewFilterSet(FilterSet):
-    state_under_review = ValuesFilter(field_name="state", field_class=ff.StateField, help_text="ISO3 code.")
-    session = ValuesFilter(
-        field_name="session__number", field_class=ff.IntegersField, minimum=1, maximum=999, noun="session"
-    )
-    cycle = ValuesFilter(
-        field_name="session__cycle__number", field_class=ff.IntegersField, minimum=1, maximum=99, noun="cycle"
-    )
-    updated_since = DateTimeSinceFilter(field_name="updated_at", lookup_expr="gte")
-
-    class Meta:
-        model = Review
-        fields: list[str] = []
-
-
-class AssessmentFilterSet(FilterSet):
-    recommendation = ValuesFilter(
-        field_name="recommendation_id",
-        field_class=ff.IntegersField,
-        minimum=1,
-        maximum=999_999_999_999,
-        noun="recommendation id",
-    )
-    organisation = ValuesFilter(
-        field_name="organisation", field_class=ff.OrganisationField, help_text="Organisation slug."
-    )
-    status = ValuesFilter(
-        field_name="status",
-        field_class=ff.ChoicesField,
-        choices={value: value for value in ImplementationStatus.values},
-        noun="status",
-    )
-    state_under_review = ValuesFilter(
-        field_name="recommendation__review__state", field_class=ff.StateField, help_text="ISO3 code."
-    )
-    updated_since = DateTimeSinceFilter(field_name="updated_at", lookup_expr="gte")
-
-    class Meta:
-        model = ImplementationAssessment
-        fields: list[str] = []
-
-
-class EvidenceSourceFilterSet(FilterSet):
-    kind = ValuesFilter(
-        field_name="kind",
-        field_class=ff.ChoicesField,
-        choices={value: value for value in EvidenceSource.Kind.values},
-        noun="kind",
-    )
-    updated_since = DateTimeSinceFilter(field_name="updated_at", lookup_expr="gte")
-
-    class Meta:
-        model = EvidenceSource
-        fields: list[str] = []
-
-
-class ThemeFilterSet(FilterSet):
-    scheme = ValuesFilter(field_name="scheme", field_class=ff.ThemeSchemeField, help_text="Theme scheme slug.")
-
-    class Meta:
-        model = Theme
-        fields: list[str] = []
-
-
-class DeletionFilterSet(FilterSet):
-    since = DateTimeSinceFilter(
-        field_name="deleted_at", lookup_expr="gte", help_text="Deleted at or after this ISO 8601 date and time."
-    )
-    kind = ValuesFilter(
-        field_name="kind",
-        field_class=ff.ChoicesField,
-        choices={value: value for value in DeletedObject.Kind.values},
-        noun="kind",
-    )
-
-    class Meta:
-        model = DeletedObject
-        fields: list[str] = []
-
-
-class AssessmentFeedFilterSet(FilterSet):
-    """The Atom feed's parameters: the State under review and the theme of the assessed recommendation."""
-
-    state_under_review = ValuesFilter(
-        field_name="recommendation__review__state", field_class=ff.StateField, help_text="ISO3 code."
-    )
-    theme = ValuesFilter(method="filter_theme", field_class=ff.ThemeField, help_text="slug or scheme:slug.")
-
-    class Meta:
-        model = ImplementationAssessment
-        fields: list[str] = []
-
-    def filter_theme(self, qs: QuerySet, name: str, ids: list[int]) -> QuerySet:
-        return qs.filter(recommendation_id__in=_m2m_ids(ThemeThrough, theme_id__in=ids))

@@ -7,7 +7,7 @@ description and a data table beside it for screen readers and print.
 
 from dataclasses import dataclass, field
 
-from recommendations.site.labels import RESPONSES, STATUSES
+from recommendations.models.labels import RESPONSES, STATUSES
 
 WIDTH = 400  # viewBox units; the CSS scales the SVG to its column
 LABEL_HEIGHT = 20

@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 
 from core.response_cache import cached_view
 from recommendations.models import Recommendation
+from recommendations.models.labels import RESPONSES, STATUSES
 from recommendations.site import charts, search, statistics
-from recommendations.site.labels import RESPONSES, STATUSES
 from states.models import State
 
 COMPARE_MAX = 6

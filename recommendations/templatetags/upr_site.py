@@ -5,8 +5,8 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from recommendations.search.filters import MARK_START, MARK_STOP
-from recommendations.site import labels
+from recommendations.models import labels
+from recommendations.search.text import MARK_START, MARK_STOP
 
 register = template.Library()
 

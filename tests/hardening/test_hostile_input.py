@@ -43,16 +43,16 @@ from recommendations.models import (
     ThemeScheme,
 )
 from recommendations.models.recommendation import TEXT_MAX_LENGTH
-from recommendations.search.filters import (
+from recommendations.search.filters import RecommendationFilterSet
+from recommendations.search.list_filters import (
     AssessmentFeedFilterSet,
     AssessmentFilterSet,
     DeletionFilterSet,
     EvidenceSourceFilterSet,
-    RecommendationFilterSet,
     ReviewFilterSet,
     ThemeFilterSet,
 )
-from recommendations.site.search.params import PARAM_LABELS
+from recommendations.search.params import PARAM_LABELS
 from states.models import State
 from tests.hardening.payloads import FORBIDDEN_MARKUP, PAYLOADS, Payload, form_bytes, path_segment, query
 from tests.recommendations.conftest import NEW_HEADER, UPR_INFO_HEADER, ohchr_list_docx, table_xlsx, upr_info_row

@@ -1,4 +1,4 @@
-"""Property tests of the importers' parsers (recommendations/imports/formats/): for any text or bytes they
+"""Property tests of the importers' parsers (recommendations/imports/): for any text or bytes they
 return a parsed result or raise ImportFileError, never another exception; what the exporter writes
 the table importer reads back unchanged.
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from recommendations.imports import base, detect, ohchr_docx, table, upr_info
+from recommendations.imports import base, detect, formats, ohchr_docx, table, upr_info
 from recommendations.imports import export as exporting
 from recommendations.imports.base import ImportFileError, ParsedRow
 from recommendations.models import Response
@@ -107,7 +107,7 @@ def test_plausibility_scores_any_text(text):
 @example(b"\xd0\xcf\x11\xe0 legacy office")
 def test_detect_format_names_a_format_or_raises_the_importers_error(data):
     try:
-        assert detect.detect_format(io.BytesIO(data)) in detect.FORMATS
+        assert formats.detect_format(io.BytesIO(data)) in detect.FORMATS
     except ImportFileError as error:
         assert str(error)
 

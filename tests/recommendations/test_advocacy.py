@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from recommendations import advocacy, demo
 from recommendations.advocacy import matching as advocacy_matching
 from recommendations.demo import advocacy as demo_advocacy
+from recommendations.demo import reviews as demo_reviews
 from recommendations.models import AskMatch, ProposedRecommendation, Recommendation, Review, SuggestionStatus
 from tests.recommendations.advocacy_data import FOA, HRD, ask, build_world
 from tests.site_data import recommendation, review
@@ -404,7 +405,7 @@ def test_demo_asks_are_public_matched_and_idempotent():
 
     assert demo_state() == first
     asks = ProposedRecommendation.objects.filter(review__state__iso3="KAZ", review__session__number=20)
-    assert asks.count() == len(demo.SESSION_7_NOTES.splitlines()) - 1 == 12
+    assert asks.count() == len(demo_reviews.SESSION_7_NOTES.splitlines()) - 1 == 12
     assert all(a.public and a.text.endswith(demo.SUMMARY_MARK) for a in asks)
     assert all(a.organisation.name == demo.ORGANISATION["name"] for a in asks)
     confirmed = AskMatch.objects.filter(status=CONFIRMED)

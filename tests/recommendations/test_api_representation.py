@@ -14,7 +14,7 @@ from recommendations.api.representations import recommendation_representations
 from recommendations.api.serializers import RecommendationListSerializer, RecommendationSerializer
 from recommendations.api.views import recommendations_with_related
 from recommendations.models import SDG, SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
-from recommendations.search.filters import HEADLINE, search_query
+from recommendations.search.text import HEADLINE, search_query
 from states.models import State
 
 pytestmark = pytest.mark.django_db

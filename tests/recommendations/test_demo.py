@@ -1,6 +1,7 @@
 """The demo data: loads idempotently, matches ISHR's briefing, and gives a working editor login."""
 
 import csv
+import datetime
 import html
 import io
 import re
@@ -68,7 +69,7 @@ def test_session_7_review_has_the_briefing_recommendations_all_with_a_response()
     assert recommendations.filter(response=Response.SUPPORTED).count() == 12
     assert recommendations.filter(response=Response.NOTED).count() == 1
     assert not recommendations.filter(response="").exists()
-    assert set(recommendations.values_list("response_date", flat=True)) == {demo.D(2010, 6, 10)}
+    assert set(recommendations.values_list("response_date", flat=True)) == {datetime.date(2010, 6, 10)}
 
 
 def test_seven_supported_recommendations_concern_defenders_as_the_briefing_counts():

@@ -323,7 +323,7 @@ def test_every_admin_loads_through_the_policy():
 
 
 def test_every_writable_related_field_of_the_api_goes_through_the_policy():
-    from recommendations.api.serializers import VisibleChoices, WritableOrganisationField
+    from recommendations.api.fields import VisibleChoices, WritableOrganisationField
     from recommendations.api.urls import router
 
     offenders = []

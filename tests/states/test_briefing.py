@@ -14,7 +14,14 @@ from recommendations import advocacy, briefings, demo
 from recommendations.demo import advocacy as demo_advocacy
 from recommendations.demo.briefing import add_demo_briefing
 from recommendations.demo.followup import add_demo_repeats
-from recommendations.models import Briefing, EvidenceSource, ImplementationAssessment, Recommendation, Review
+from recommendations.models import (
+    Briefing,
+    EvidenceSource,
+    ImplementationAssessment,
+    Organisation,
+    Recommendation,
+    Review,
+)
 from tests.site_data import D, assess, evidence, recommendation, review
 
 pytestmark = pytest.mark.django_db
@@ -426,7 +433,7 @@ def test_an_unknown_state_is_a_404(client, editor_a, path):
 
 def more_hrd_recommendations(count: int) -> None:
     kaz_2010 = Review.objects.get(state__iso3="KAZ", session__number=7)
-    organisation = demo.Organisation.objects.get(name=demo.ORGANISATION["name"])
+    organisation = Organisation.objects.get(name=demo.ORGANISATION["name"])
     report, _created = EvidenceSource.objects.get_or_create(
         url="https://example.org/extra", defaults={"title": "Extra"}
     )

@@ -6,7 +6,7 @@
 - `params`: parameter labels and the `theme=` value of a theme.
 """
 
+from recommendations.search.params import PARAM_LABELS, theme_value, theme_value_of
 from recommendations.site.search.page import MAX_PAGES, PAGE_SIZE, SearchPage, run
-from recommendations.site.search.params import PARAM_LABELS, theme_value, theme_value_of
 
 __all__ = ["MAX_PAGES", "PAGE_SIZE", "PARAM_LABELS", "SearchPage", "run", "theme_value", "theme_value_of"]

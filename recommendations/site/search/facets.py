@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from core.counts import DataVersion
-from recommendations.models import ImplementationStatus, Response
+from recommendations.models import ImplementationStatus, Response, labels
 from recommendations.search.facets import facet_counts
 from recommendations.search.filters import STATUS_NONE, RecommendationFilterSet
-from recommendations.site import labels
-from recommendations.site.search.params import PARAM_LABELS
+from recommendations.search.params import PARAM_LABELS
 
 
 @dataclass

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import counts
-from recommendations.api.exports import XLSX_MAX_ROWS
+from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation, Theme
 from recommendations.search.filters import Q_MAX_LENGTH, RecommendationFilterSet
+from recommendations.search.params import PAGE_PARAM, PARAM_LABELS
 from recommendations.site.search.facets import FACET_ORDER, Facet, facets_for
-from recommendations.site.search.params import PAGE_PARAM, PARAM_LABELS
 from recommendations.site.search.text import Suggestion, highlighted_texts, suggestions
 
 PAGE_SIZE = 25

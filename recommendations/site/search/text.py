@@ -7,8 +7,8 @@ from django.db.models import Count, F, Value
 from django.utils.translation import gettext as _
 
 from recommendations.models import SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
-from recommendations.search.filters import MARK_START, MARK_STOP, search_query
-from recommendations.site.search.params import theme_value
+from recommendations.search.params import theme_value
+from recommendations.search.text import MARK_START, MARK_STOP, search_query
 
 
 @dataclass
