@@ -246,7 +246,28 @@ def may_revert(user, obj: Model) -> bool:
 
 def can_publish(user, assessment: ImplementationAssessment) -> bool:
     """Reviewers of the assessment's organisation and staff administrators publish, unpublish and reject."""
-    return is_staff_admin(user) or assessment.organisation_id in organisations_for(user, REVIEWER)
+    return _reviews_for(user, assessment.organisation_id)
+
+
+def _reviews_for(user, organisation_id: int) -> bool:
+    return is_staff_admin(user) or organisation_id in organisations_for(user, REVIEWER)
+
+
+MEMBER_STATES = frozenset({State.DRAFT, State.SUBMITTED})
+
+
+def may_move(user, organisation_id: int, from_state: str, to_state: str) -> bool:
+    """The workflow: members move their organisation's assessments between draft and submitted; its reviewers
+    (and staff administrators) to and from published and rejected. The admin's actions and the API ask this."""
+    if to_state == from_state:
+        return True
+    if {from_state, to_state} <= MEMBER_STATES:
+        return may_write_for(user, organisation_id)
+    return _reviews_for(user, organisation_id)
+
+
+def can_move(user, assessment: ImplementationAssessment, to_state: str) -> bool:
+    return may_move(user, assessment.organisation_id, assessment.state, to_state)
 
 
 def can_revise(user, assessment: ImplementationAssessment) -> bool:

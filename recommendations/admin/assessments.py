@@ -11,6 +11,7 @@ from recommendations import permissions, services
 from recommendations.admin.base import (
     OrganisationDataAdmin,
     PolicyInline,
+    VersionedHistoryMixin,
     is_staff,
 )
 from recommendations.admin.forms import (
@@ -45,26 +46,6 @@ class CitationInline(PolicyInline, admin.TabularInline):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff(request)
-
-
-class VersionedHistoryMixin:
-    """History with restore for models with a version guard (admin_forms.VersionGuardForm)."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
-        if getattr(request, "upr_reverting", False):
-            form = type("RevertForm", (form,), {"reverting": True})
-        return form
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring an earlier version deliberately replaces the current one: no stale-version check.
-        request.upr_reverting = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def expected_version(self, request, form, obj) -> int | None:
-        if getattr(request, "upr_reverting", False):
-            return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk)
-        return form.cleaned_data.get("opened_version")
 
 
 @admin.register(ImplementationAssessment)
@@ -161,11 +142,11 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
             raise PermissionDenied
         services.delete_assessments(allowed)
 
-    def _move(self, request, queryset, state: str, verb: str, check) -> None:
+    def _move(self, request, queryset, state: str, verb: str) -> None:
         moved = refused = 0
         with transaction.atomic():
             for assessment in queryset.select_related("organisation"):
-                if not check(request.user, assessment):
+                if not permissions.can_move(request.user, assessment, state):
                     refused += 1
                     continue
                 services.set_assessment_state(assessment=assessment, state=state, user=request.user)
@@ -181,21 +162,21 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
 
     @admin.action(description="Publish the selected assessments (accept submissions)")
     def publish(self, request, queryset):
-        self._move(request, queryset, ImplementationAssessment.State.PUBLISHED, "Published", permissions.can_publish)
+        self._move(request, queryset, ImplementationAssessment.State.PUBLISHED, "Published")
 
     @admin.action(description="Reject the selected assessments")
     def reject(self, request, queryset):
-        self._move(request, queryset, ImplementationAssessment.State.REJECTED, "Rejected", permissions.can_publish)
+        self._move(request, queryset, ImplementationAssessment.State.REJECTED, "Rejected")
 
     @admin.action(description="Unpublish the selected assessments (back to draft)")
     def unpublish(self, request, queryset):
-        self._move(request, queryset, ImplementationAssessment.State.DRAFT, "Unpublished", permissions.can_publish)
+        published = queryset.exclude(state=ImplementationAssessment.State.DRAFT)
+        self._move(request, published, ImplementationAssessment.State.DRAFT, "Unpublished")
 
     @admin.action(description="Submit the selected drafts for review")
     def submit_for_review(self, request, queryset):
         drafts = queryset.filter(state=ImplementationAssessment.State.DRAFT)
-        state = ImplementationAssessment.State.SUBMITTED
-        self._move(request, drafts, state, "Submitted", permissions.can_change_assessment)
+        self._move(request, drafts, ImplementationAssessment.State.SUBMITTED, "Submitted")
 
 
 @admin.register(ModerationQueue)

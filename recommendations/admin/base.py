@@ -8,8 +8,17 @@ permissions.can_change. tests/security checks that every registered admin does.
 from core import admin as core_admin
 from core.admin import is_staff
 from recommendations import permissions
+from recommendations.admin.forms import with_user
 
-__all__ = ["OrganisationDataAdmin", "PolicyAdmin", "PolicyInline", "ReferenceDataAdmin", "StaffAdminInline", "is_staff"]
+__all__ = [
+    "OrganisationDataAdmin",
+    "PolicyAdmin",
+    "PolicyInline",
+    "ReferenceDataAdmin",
+    "StaffAdminInline",
+    "VersionedHistoryMixin",
+    "is_staff",
+]
 
 
 class PolicyChoices:
@@ -47,3 +56,24 @@ class OrganisationDataAdmin(PolicyAdmin):
 
     def may_change_some(self, request) -> bool:
         return is_staff(request) and permissions.is_editor(request.user)
+
+
+class VersionedHistoryMixin:
+    """History with restore for models with a version guard (admin/forms.py VersionGuardForm): assessments,
+    evidence sources, briefing texts."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
+        if getattr(request, "upr_reverting", False):
+            form = type("RevertForm", (form,), {"reverting": True})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an earlier version deliberately replaces the current one: no stale-version check.
+        request.upr_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def expected_version(self, request, form, obj) -> int | None:
+        if getattr(request, "upr_reverting", False):
+            return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk)
+        return form.cleaned_data.get("opened_version")

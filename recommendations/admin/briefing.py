@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from recommendations import permissions
-from recommendations.admin.base import OrganisationDataAdmin
+from recommendations.admin.base import OrganisationDataAdmin, VersionedHistoryMixin
+from recommendations.admin.forms import BriefingForm
 from recommendations.briefings import save_briefing
 from recommendations.models import Briefing
 
 
 @admin.register(Briefing)
-class BriefingAdmin(OrganisationDataAdmin):
+class BriefingAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
+    form = BriefingForm
     list_display = ["__str__", "organisation", "state", "theme", "affected_group", "cycle", "published", "updated_at"]
     list_filter = ["published", "organisation", "cycle"]
     list_select_related = ["organisation", "state", "theme", "affected_group", "cycle"]
@@ -34,6 +36,10 @@ class BriefingAdmin(OrganisationDataAdmin):
         ("updated_by", "created_at", "updated_at"),
     ]
 
+    def get_fields(self, request, obj=None):
+        # The hidden version travels with the form; it is listed so the admin renders it.
+        return [*self.fields, "opened_version"] if obj is not None else self.fields
+
     def get_queryset(self, request) -> QuerySet:
         # The organisation's own texts: other organisations' published ones are read on the briefing pages.
         return permissions.changeable(super().get_queryset(request), request.user)
@@ -41,4 +47,6 @@ class BriefingAdmin(OrganisationDataAdmin):
     def save_model(self, request, obj, form, change):
         if not permissions.may_write_for(request.user, obj.organisation_id):
             raise PermissionDenied
+        if change:
+            obj.version = self.expected_version(request, form, obj) or obj.version
         save_briefing(briefing=obj, user=request.user)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from recommendations import permissions, services
 from recommendations.models import (
+    Briefing,
     Citation,
     EvidenceSource,
     ImplementationAssessment,
@@ -114,23 +115,43 @@ class AssessmentForm(VersionGuardForm):
         return cleaned
 
 
-def conflict_message(current: ImplementationAssessment | EvidenceSource) -> str:
+def conflict_message(current: ImplementationAssessment | EvidenceSource | Briefing) -> str:
     last = current.history.select_related("history_user").first()
     who = last.history_user.get_username() if last and last.history_user else "someone"
     when = timezone.localtime(last.history_date).strftime("%d %B %Y %H:%M") if last else ""
-    noun = "assessment" if isinstance(current, ImplementationAssessment) else "evidence source"
+    noun = "assessment" if isinstance(current, ImplementationAssessment) else current._meta.verbose_name
+    return (
+        f"{who} saved this {noun} after you opened it ({when}); your changes were not "
+        f"saved. It now reads: {_values(current)}. Reload the page and apply your changes again."
+    )
+
+
+def _values(current) -> str:
     if isinstance(current, ImplementationAssessment):
-        values = (
+        return (
             f"status “{current.get_status_display()}”, date {current.assessed_on}, "
             f"organisation {current.organisation}, state {current.get_state_display()}, "
             f"narrative “{current.narrative}”"
         )
-    else:
-        values = f"title “{current.title}”, publisher “{current.publisher}”, URL {current.url or '(none)'}"
-    return (
-        f"{who} saved this {noun} after you opened it ({when}); your changes were not "
-        f"saved. It now reads: {values}. Reload the page and apply your changes again."
-    )
+    if isinstance(current, Briefing):
+        return f"title “{current.title}”, introduction “{current.introduction}”, conclusion “{current.conclusion}”"
+    return f"title “{current.title}”, publisher “{current.publisher}”, URL {current.url or '(none)'}"
+
+
+class BriefingForm(VersionGuardForm):
+    class Meta:
+        model = Briefing
+        fields = [
+            "organisation",
+            "state",
+            "theme",
+            "affected_group",
+            "cycle",
+            "title",
+            "introduction",
+            "conclusion",
+            "published",
+        ]
 
 
 class AssessmentEntryForm(forms.ModelForm):

@@ -48,11 +48,9 @@ def require_writer(request: Request, organisation: Organisation) -> None:
         )
 
 
-def require_state_change(request: Request, assessment: ImplementationAssessment, state: str) -> None:
-    """Members move their drafts to submitted and back; publishing and rejecting is for reviewers."""
-    member_states = {ImplementationAssessment.State.DRAFT, ImplementationAssessment.State.SUBMITTED}
-    moves_public = bool({state, assessment.state} - member_states)
-    if state != assessment.state and moves_public and not rules.can_publish(request.user, assessment):
+def require_move(request: Request, organisation_id: int, from_state: str, to_state: str) -> None:
+    """The workflow of permissions.may_move, as the API's 403."""
+    if not rules.may_move(request.user, organisation_id, from_state, to_state):
         raise PermissionDenied("Only a reviewer of the assessment's organisation may publish or reject it.")
 
 
@@ -130,9 +128,8 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         user, organisation = self.request.user, data["organisation"]
         state = rules.initial_state(user, organisation.pk)
         if state == ImplementationAssessment.State.DRAFT and data.get("state"):
+            require_move(self.request, organisation.pk, state, data["state"])  # a member starts it elsewhere
             state = data["state"]
-            probe = ImplementationAssessment(organisation=organisation, state=ImplementationAssessment.State.DRAFT)
-            require_state_change(self.request, probe, state)
         serializer.instance = call_service(
             services.record_assessment,
             recorded_by=user,
@@ -146,7 +143,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         if "organisation" in data:
             require_writer(self.request, data["organisation"])
         if "state" in data:
-            require_state_change(self.request, assessment, data["state"])
+            require_move(self.request, assessment.organisation_id, assessment.state, data["state"])
         names = (*ASSESSMENT_FIELDS, "state")
         fields = {name: data[name] for name in names if name in data}
         version = assessment.version  # the one If-Match named

@@ -31,7 +31,8 @@ from recommendations.briefings.build import (
     topic_words,
 )
 from recommendations.briefings.filters import Filters, parse_filters
-from recommendations.briefings.texts import TEXT_MAX_LENGTH, EditConflict, save_briefing, write_briefing
+from recommendations.briefings.texts import EditConflict, save_briefing, write_briefing
+from recommendations.models.briefing import TEXT_MAX_LENGTH
 
 __all__ = [
     "TEXT_MAX_LENGTH",

@@ -1,7 +1,5 @@
 """An organisation's introduction and conclusion around a briefing: the one write path (editor form, admin)."""
 
-import datetime
-
 from django.db import transaction
 
 from recommendations.models import (
@@ -11,27 +9,20 @@ from recommendations.models import (
     Organisation,
     Theme,
 )
+from recommendations.services.common import EditConflict, claim_version
 from states.models import State
-
-TEXT_MAX_LENGTH = 20_000  # characters of an introduction or a conclusion: a few pages, never a whole book
-
-
-class EditConflict(Exception):
-    """Someone saved the briefing's texts since the editor opened them; `current` is the stored row (or None)."""
-
-    def __init__(self, current: Briefing | None) -> None:
-        super().__init__("The briefing was changed by someone else.")
-        self.current = current
-
 
 NOT_CHECKED = object()
 
 
 @transaction.atomic
 def save_briefing(*, briefing: Briefing, user=None) -> Briefing:
-    """Validate and save a briefing's texts (new or changed), recording who did it in its history."""
+    """Validate and save a briefing's texts (new or changed), recording who did it in its history; a change raises
+    the version (services.claim_version, the project's one optimistic lock)."""
     briefing.updated_by = user if user is not None and user.is_authenticated else None
     briefing.full_clean()
+    if briefing.pk is not None:
+        claim_version(briefing, briefing.version)
     briefing._history_user = briefing.updated_by
     briefing.save()
     return briefing
@@ -50,18 +41,17 @@ def write_briefing(
     conclusion: str = "",
     published: bool = False,
     user=None,
-    expected_updated_at: datetime.datetime | None | object = NOT_CHECKED,
+    expected_version: int | None | object = NOT_CHECKED,
 ) -> Briefing:
     """Create or change an organisation's texts for one State and filter combination.
 
-    `expected_updated_at` is when the stored row was last saved as the editor
-    opened it (None: there was none); if it moved since, EditConflict and
-    nothing is written. The row is locked while it is checked and saved.
+    `expected_version` is the stored row's version as the editor opened it (None: there was none); if it
+    moved since, EditConflict and nothing is written. The row is locked while it is checked and saved.
     """
     key = {"organisation": organisation, "state": state, "theme": theme, "affected_group": affected_group}
     briefing = Briefing.objects.select_for_update().filter(**key, cycle=cycle).first()
-    stored_at = briefing.updated_at if briefing else None
-    if expected_updated_at is not NOT_CHECKED and stored_at != expected_updated_at:
+    stored = briefing.version if briefing else None
+    if expected_version is not NOT_CHECKED and stored != expected_version:
         raise EditConflict(briefing)
     briefing = briefing or Briefing(**key, cycle=cycle)
     briefing.title, briefing.introduction, briefing.conclusion = title, introduction, conclusion

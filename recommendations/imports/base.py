@@ -13,6 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from recommendations.models import AffectedGroup, Recommendation, Theme
+from recommendations.models.recommendation import TEXT_MAX_LENGTH
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -45,15 +48,18 @@ RESPONSE_SYNONYMS = {
     "deferred": "pending",
 }
 
-# The model's limits, checked before writing so an over-long value is a row error, not a crash.
-MAX_PARAGRAPH = 20
-MAX_RESPONSE_SOURCE = 200
-MAX_THEME_NAME = 200
-MAX_THEME_CODE = 20
-MAX_GROUP_NAME = 200
-# Not a column limit but PostgreSQL's: the text's search vector must stay under 1 MB. Real recommendations are
-# at most a few thousand characters.
-MAX_TEXT = 10_000
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# The models' limits, checked before writing so an over-long value is a row error, not a crash.
+MAX_PARAGRAPH = _max_length(Recommendation, "paragraph")
+MAX_RESPONSE_SOURCE = _max_length(Recommendation, "response_source")
+MAX_THEME_NAME = _max_length(Theme, "name")
+MAX_THEME_CODE = _max_length(Theme, "code")
+MAX_GROUP_NAME = _max_length(AffectedGroup, "name")
+MAX_TEXT = TEXT_MAX_LENGTH
 
 
 class ImportFileError(Exception):

@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from states.models import State
 
+TEXT_MAX_LENGTH = 20_000  # characters of an introduction or a conclusion: a few pages, never a whole book
+
 
 class Briefing(models.Model):
     """Introduction and conclusion an organisation writes for one briefing.
@@ -27,6 +29,9 @@ class Briefing(models.Model):
     conclusion = models.TextField(blank=True)
     published = models.BooleanField(
         default=False, help_text="Published texts appear on the public briefing; drafts only to the organisation."
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,7 +10,8 @@ from states.models import State
 
 # Stemming for full-text search: recommendations are published in English.
 SEARCH_CONFIG = "english"
-# Longest recommendation text (importers.base.MAX_TEXT is the same limit for imports).
+# Longest recommendation text, for every write path (imports/base.py reads it too). Not a column limit but
+# PostgreSQL's: the text's search vector must stay under 1 MB. Real recommendations are a few thousand characters.
 TEXT_MAX_LENGTH = 10_000
 
 

@@ -2,23 +2,22 @@
 
 from collections.abc import Iterable
 
+from django.db import models
 from django.db.models import F
 
-from recommendations.models import (
-    DeletedObject,
-    EvidenceSource,
-    ImplementationAssessment,
-)
+from recommendations.models import DeletedObject
 
 
 class EditConflict(Exception):
-    """Someone else saved the object (an assessment, an evidence source) since the caller read it.
+    """Someone else saved the object (an assessment, an evidence source, a briefing's texts) since the caller read it.
 
-    `current` is the object as it is now.
+    `current` is the object as it is now (None when the caller expected one and there is none any more, or the
+    reverse: a briefing's texts someone else created first).
     """
 
-    def __init__(self, current: ImplementationAssessment | EvidenceSource) -> None:
-        super().__init__(f"{current._meta.verbose_name} {current.pk} was changed by someone else.")
+    def __init__(self, current: models.Model | None) -> None:
+        name = f"{current._meta.verbose_name} {current.pk}" if current is not None else "The object"
+        super().__init__(f"{name} was changed by someone else.")
         self.current = current
 
 
@@ -28,8 +27,11 @@ def write_tombstones(kind: str, object_ids: Iterable[int]) -> None:
     DeletedObject.objects.bulk_create(DeletedObject(kind=kind, object_id=pk) for pk in sorted(set(object_ids)))
 
 
-def claim_version(obj: ImplementationAssessment | EvidenceSource, expected: int) -> None:
-    """Raise the stored version if it is still `expected` (locking the row), else raise EditConflict."""
+def claim_version(obj: models.Model, expected: int) -> None:
+    """Raise the stored version if it is still `expected` (locking the row), else raise EditConflict.
+
+    The one optimistic lock of the project: assessments, evidence sources and briefing texts carry a `version`
+    that every save raises; the admin, the API (If-Match) and the briefing editor send the one they read."""
     model = type(obj)
     if not model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
         raise EditConflict(model.objects.filter(pk=obj.pk).first() or obj)

@@ -14,7 +14,6 @@ A PDF takes seconds of a worker thread to lay out, so it is bounded three ways:
   gets a 503 with Retry-After at once instead of waiting for one, so the other threads stay free.
 """
 
-import datetime
 import functools
 import hashlib
 import threading
@@ -173,14 +172,8 @@ class BriefingTextsForm(forms.Form):
         help_text=gettext_lazy("Unpublished texts are shown only to your organisation’s members, marked as a draft."),
     )
     # When the stored texts were last saved as the form was opened ("" when there were none).
-    opened_at = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
-
-    def clean_opened_at(self) -> datetime.datetime | None:
-        value = self.cleaned_data["opened_at"]
-        try:
-            return datetime.datetime.fromisoformat(value) if value else None
-        except ValueError:
-            raise ValidationError("Reload the page and try again.") from None
+    # The stored texts' version as the form was opened (empty when there were none).
+    opened_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 def _organisation_to_edit(user, by: Organisation | None) -> Organisation:
@@ -230,9 +223,9 @@ def briefing_edit(request: HttpRequest, iso3: str) -> HttpResponse:
 
 def _initial(current: Briefing | None) -> dict:
     if current is None:
-        return {"opened_at": ""}
+        return {"opened_version": None}
     fields = ("title", "introduction", "conclusion", "published")
-    return {name: getattr(current, name) for name in fields} | {"opened_at": current.updated_at.isoformat()}
+    return {name: getattr(current, name) for name in fields} | {"opened_version": current.version}
 
 
 def _save(request, form: BriefingTextsForm, *, organisation, state, filters) -> bool:
@@ -242,7 +235,7 @@ def _save(request, form: BriefingTextsForm, *, organisation, state, filters) -> 
             organisation=organisation,
             state=state,
             user=request.user,
-            expected_updated_at=data["opened_at"],
+            expected_version=data["opened_version"],
             title=data["title"],
             introduction=data["introduction"],
             conclusion=data["conclusion"],

@@ -309,7 +309,7 @@ def test_the_profile_links_to_the_briefing(client, demo_world):
 
 
 def texts(**fields) -> dict:
-    return {"title": "", "introduction": "", "conclusion": "", "opened_at": "", **fields}
+    return {"title": "", "introduction": "", "conclusion": "", "opened_version": "", **fields}
 
 
 def test_an_editor_saves_their_organisations_texts_with_history(client, kazakhstan, org_a, editor_a):
@@ -387,14 +387,25 @@ def test_oversized_texts_are_refused_with_a_message(client, kazakhstan, editor_a
 
 def test_a_save_based_on_stale_texts_is_refused(client, kazakhstan, org_a, editor_a, reviewer_a):
     stored = briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="First.", user=editor_a)
-    opened_at = stored.updated_at.isoformat()
+    opened_version = stored.version
     briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Colleague's.", user=reviewer_a)
     client.force_login(editor_a)
 
-    response = client.post(EDIT, texts(introduction="Mine.", opened_at=opened_at))
+    response = client.post(EDIT, texts(introduction="Mine.", opened_version=opened_version))
 
     assert response.status_code == 409
     assert "Someone else saved these texts after you opened this page (reviewer-a)." in response.content.decode()
+    assert (Briefing.objects.get().introduction, Briefing.objects.get().version) == ("Colleague's.", 2)
+
+
+def test_two_editors_creating_the_same_texts_keep_the_first(client, kazakhstan, org_a, editor_a, reviewer_a):
+    client.force_login(editor_a)
+    opened = client.get(EDIT).context["form"].initial["opened_version"]  # nothing stored yet: None
+    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Colleague's.", user=reviewer_a)
+
+    response = client.post(EDIT, texts(introduction="Mine.", opened_version=opened or ""))
+
+    assert response.status_code == 409
     assert Briefing.objects.get().introduction == "Colleague's."
 
 
@@ -624,3 +635,28 @@ def test_no_proposals_section_after_the_latest_review(client, demo_world):
     tree = page_tree(client.get(PAGE + "?affected_group=human-rights-defenders"))  # the 2014 review: nothing after it
     assert "20th session" in text_of(tree.xpath("//p[@class='opening']")[0])
     assert not tree.xpath("//section[@class='briefing-proposals']")
+
+
+def test_the_admin_refuses_a_briefing_saved_by_someone_else_since_it_was_opened(
+    client, kazakhstan, org_a, editor_a, reviewer_a
+):
+    from django.test import Client
+
+    from tests.recommendations.editor_helpers import form_inputs
+
+    stored = briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="First.", user=editor_a)
+    url = f"/admin/recommendations/briefing/{stored.pk}/change/"
+    client.force_login(editor_a)
+    opened = form_inputs(client.get(url).content.decode())
+    colleague = Client()
+    colleague.force_login(reviewer_a)
+    data = {"organisation": org_a.pk, "state": kazakhstan.pk, "introduction": "Colleague's.", "title": ""}
+    assert colleague.post(url, {**form_inputs(colleague.get(url).content.decode()), **data}).status_code == 302
+
+    refused = client.post(url, {**opened, **data, "introduction": "Mine."})
+
+    assert refused.status_code == 200
+    assert " ".join(refused.context["adminform"].form.non_field_errors()).startswith(
+        "reviewer-a saved this briefing after you opened it"
+    )
+    assert Briefing.objects.get().introduction == "Colleague's."
