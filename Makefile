@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint audit format install install-dev migrate demo bench faults load clean-db backup restore
+.PHONY: run test test-fast lint audit format install install-dev migrate demo bench faults load clean-db backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -39,6 +39,12 @@ demo: migrate
 # The whole suite; creates and drops its own test database on the server in use.
 test: install-dev
 	DEBUG=$${DEBUG:-true} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The edit-run loop: everything but the browser, hardening, schemathesis and the generated authorization suites
+# (README, "Development": both durations). `make test` is the whole suite, as CI runs it.
+test-fast: install-dev
+	DEBUG=$${DEBUG:-true} $(BIN)/python -m pytest -m "not browser and not schemathesis" \
+		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

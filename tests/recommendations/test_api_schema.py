@@ -85,6 +85,7 @@ def api_data(db, wsgi_in_test_transaction, settings, review_kaz_2010, make_recom
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
 
+@pytest.mark.schemathesis
 @schema.include(method="GET").parametrize()
 @settings(
     max_examples=int(__import__("os").environ.get("ST_EXAMPLES", 20)),
@@ -99,6 +100,7 @@ def test_get_operations_never_fail_and_match_the_schema(case, api_data):
     case.call_and_validate(excluded_checks=[positive_data_acceptance, ignored_auth])
 
 
+@pytest.mark.schemathesis
 @schema.include(method=["POST", "PUT", "PATCH", "DELETE"]).parametrize()
 @settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_anonymous_writes_are_refused_in_the_documented_way(case, api_data):
