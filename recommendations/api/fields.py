@@ -1,5 +1,5 @@
-"""The API's own serializer fields: links reversed once per page, choices stored blank shown as null,
-related fields whose choices go through the policy (permissions.visible), and highlighted snippets."""
+"""The API's own serializer fields: links reversed once per page, related fields whose choices go through
+the policy (permissions.visible); and highlighted snippets."""
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -9,16 +9,6 @@ from rest_framework import serializers
 
 from recommendations import permissions
 from recommendations.search.text import MARK_START, MARK_STOP
-
-
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A choice stored as '' when unknown, shown as null."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return None if value in ("", None) else super().to_representation(value)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})

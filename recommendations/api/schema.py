@@ -1,6 +1,6 @@
 """OpenAPI details drf-spectacular cannot infer: our filter parameters, the error responses and If-Match.
 
-Imported by api_urls.py so the extension is registered before the schema is built.
+Imported by RecommendationsConfig.ready(), so the extensions are registered before a schema is built.
 """
 
 from django import forms
