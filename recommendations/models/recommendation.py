@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.review import Review
+from recommendations.models.taxonomy import Theme
 from states.models import State
 
 # Stemming for full-text search: recommendations are published in English.
@@ -45,6 +46,15 @@ def _review_cached(recommendation) -> bool:
     return Recommendation.review.is_cached(recommendation) and recommendation.review.pk == recommendation.review_id
 
 
+def _shown(assessments: models.QuerySet) -> models.QuerySet:
+    """Assessments with their organisation joined, and their citations, in citing order, with their evidence."""
+    # The Citation model through the relation: its module imports this one.
+    citations = assessments.model._meta.get_field("citations").related_model.objects
+    return assessments.select_related("organisation").prefetch_related(
+        models.Prefetch("citations", queryset=citations.select_related("evidence").order_by("id"))
+    )
+
+
 class RecommendationQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -67,11 +77,23 @@ class RecommendationQuerySet(models.QuerySet):
     def noted(self):
         return self.filter(response=Response.NOTED)
 
-    def with_related(self):
-        """Everything a list shows, in a fixed number of queries whatever the page size."""
-        return self.select_related("review__state", "review__session__cycle").prefetch_related(
-            "recommending_states", "themes", "affected_groups", "sdgs"
-        )
+    def with_related(self, *, details: bool = False, assessments: models.QuerySet | None = None):
+        """The recommendations with what the pages about them show, in a fixed number of queries whatever
+        their number (the API builds its own representation: api/representations.py).
+
+        Always the review with its State, session and cycle (joined), the recommending States and the
+        themes with their scheme, in the models' order (a query each). `details` adds the affected groups,
+        the SDGs and the positions (a query each): the recommendation's own page shows them. `assessments`
+        are the assessments to show, in the order to show them, as `visible_assessments`, each with its
+        organisation and its citations with their evidence (two queries): which ones a reader may see is
+        the policy's to say (permissions.public or permissions.visible), so the caller filters them.
+        """
+        related = ["recommending_states", models.Prefetch("themes", queryset=Theme.objects.select_related("scheme"))]
+        if details:
+            related += ["affected_groups", "sdgs", "positions"]
+        if assessments is not None:
+            related.append(models.Prefetch("assessments", queryset=_shown(assessments), to_attr="visible_assessments"))
+        return self.select_related("review__state", "review__session__cycle").prefetch_related(*related)
 
 
 class Recommendation(models.Model):

@@ -101,31 +101,6 @@ def recent_reviews(limit: int = 12) -> QuerySet:
 # Recommendation page ---------------------------------------------------------
 
 
-def recommendation_for_page(pk: int) -> QuerySet:
-    """One recommendation with everything its page shows: 8 queries (1 + 7 prefetches)."""
-    citations = Citation.objects.select_related("evidence").order_by("id")
-    assessments = (
-        permissions.public(ImplementationAssessment.objects.all())
-        .select_related("organisation")
-        .prefetch_related(Prefetch("citations", queryset=citations))
-        .order_by("-assessed_on", "-id")
-    )
-    return (
-        Recommendation.objects.filter(pk=pk)
-        .select_related("review__state", "review__session__cycle")
-        .prefetch_related(
-            "recommending_states",
-            Prefetch(
-                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
-            ),
-            "affected_groups",
-            "sdgs",
-            "positions",
-            Prefetch("assessments", queryset=assessments),
-        )
-    )
-
-
 def related_recommendations(recommendation: Recommendation, limit: int = 20) -> QuerySet:
     """Recommendations to the same State in other cycles sharing a theme with this one (one query)."""
     theme_ids = Recommendation.themes.through.objects.filter(recommendation=recommendation).values("theme_id")
