@@ -28,7 +28,6 @@ from recommendations.models import (
     Theme,
     ordinal,
 )
-from recommendations.models.labels import RESPONSES
 from states.models import State
 
 PUBLISHED = ImplementationAssessment.State.PUBLISHED
@@ -346,7 +345,7 @@ def opening_sentence(briefing: BriefingData) -> str:
 def other_responses_sentence(counts: dict[str, int]) -> str:
     """E.g. "Other responses: 2 noted, 1 without a recorded response."; "" when every one was supported."""
     parts = [
-        f"{counts[key]} {str(RESPONSES[key]).lower()}"
+        f"{counts[key]} {Response(key).label.lower()}"
         if key
         else _("%(count)d without a recorded response") % {"count": counts[key]}
         for key in [Response.NOTED, Response.PARTIALLY_SUPPORTED, Response.PENDING, ""]

@@ -10,7 +10,9 @@ from recommendations.models.implementation import (
     Organisation,
 )
 from recommendations.models.recommendation import (
+    RESPONSE_LABELS,
     SEARCH_CONFIG,
+    STATUS_LABELS,
     ImplementationStatus,
     Position,
     Recommendation,
@@ -43,8 +45,10 @@ __all__ = [
     "Position",
     "Recommendation",
     "Response",
+    "RESPONSE_LABELS",
     "Review",
     "Session",
+    "STATUS_LABELS",
     "Theme",
     "ThemeScheme",
     "ordinal",

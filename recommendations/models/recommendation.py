@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.review import Review
@@ -18,16 +19,73 @@ TEXT_MAX_LENGTH = 10_000
 class Response(models.TextChoices):
     """The State under review's position on a recommendation."""
 
-    SUPPORTED = "supported", "Supported"
-    NOTED = "noted", "Noted"
-    PARTIALLY_SUPPORTED = "partially_supported", "Partially supported"
-    PENDING = "pending", "Pending"
+    SUPPORTED = "supported", _("Supported")
+    NOTED = "noted", _("Noted")
+    PARTIALLY_SUPPORTED = "partially_supported", _("Partially supported")
+    PENDING = "pending", _("Pending")
 
 
 class ImplementationStatus(models.TextChoices):
-    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
-    PARTIALLY_IMPLEMENTED = "partially_implemented", "Partially implemented"
-    FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    FULLY_IMPLEMENTED = "fully_implemented", _("Fully implemented")
+
+
+# The labels of every response and status, and the public site's words for none recorded yet (stored
+# blank, null in the API), in the order the site lists their counts.
+RESPONSE_LABELS = {**dict(Response.choices), "": _("No response recorded")}
+STATUS_LABELS = {**dict(ImplementationStatus.choices), "": _("Not assessed")}
+
+
+class RecommendationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    VOLUNTARY_PLEDGE = "voluntary_pledge", _("Voluntary pledge")
+
+
+class ActionCategory(models.IntegerChoices):
+    """UPR Info's scale of the action a recommendation asks for.
+
+    The labels are the editors' (the admin) and the API's (facets). The public site, for visitors who do
+    not know the scale, shows a shorter `public_label` with an `explanation` beside it.
+    """
+
+    MINIMAL = 1, _("1 — Minimal action (aimed at other States, or asking for help)")
+    CONTINUING = 2, _("2 — Continuing action (“continue …”)")
+    CONSIDERING = 3, _("3 — Considering action (“consider”, “explore”)")
+    GENERAL = 4, _("4 — General action")
+    SPECIFIC = 5, _("5 — Specific, measurable action")
+
+    @property
+    def public_label(self) -> str:
+        return _PUBLIC_ACTION_WORDS[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return _PUBLIC_ACTION_WORDS[self][1]
+
+
+_PUBLIC_ACTION_WORDS = {
+    ActionCategory.MINIMAL: (
+        _("1 — Minimal action"),
+        _("Aimed at States other than the one under review, or asking it to seek help."),
+    ),
+    ActionCategory.CONTINUING: (
+        _("2 — Continuing action"),
+        _("Asks the State to continue something it already does (“continue …”)."),
+    ),
+    ActionCategory.CONSIDERING: (
+        _("3 — Considering action"),
+        _("Asks the State to consider or explore a change (“consider”, “explore”)."),
+    ),
+    ActionCategory.GENERAL: (
+        _("4 — General action"),
+        _("Asks for action without saying exactly what (“take measures”, “ensure”)."),
+    ),
+    ActionCategory.SPECIFIC: (
+        _("5 — Specific action"),
+        _("Asks for a specific, measurable action (“ratify”, “adopt a law”, “abolish”)."),
+    ),
+}
 
 
 def _copy_state_under_review(recommendations: list) -> None:
@@ -97,16 +155,9 @@ class RecommendationQuerySet(models.QuerySet):
 
 
 class Recommendation(models.Model):
-    class Kind(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        VOLUNTARY_PLEDGE = "voluntary_pledge", "Voluntary pledge"
-
-    class ActionCategory(models.IntegerChoices):
-        MINIMAL = 1, "1 — Minimal action (aimed at other States, or asking for help)"
-        CONTINUING = 2, "2 — Continuing action (“continue …”)"
-        CONSIDERING = 3, "3 — Considering action (“consider”, “explore”)"
-        GENERAL = 4, "4 — General action"
-        SPECIFIC = 5, "5 — Specific, measurable action"
+    # Defined before the model, where Meta's constraints can name their values (models/implementation.py).
+    Kind = RecommendationKind
+    ActionCategory = ActionCategory
 
     review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
     # Copy of review.state_id, so "recommendations to one State" is an index range scan
@@ -193,7 +244,7 @@ class Recommendation(models.Model):
                 name="recommendation_action_category_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["recommendation", "voluntary_pledge"]), name="recommendation_kind_valid"
+                condition=models.Q(kind__in=RecommendationKind.values), name="recommendation_kind_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(response__in=[*Response.values, ""]), name="recommendation_response_valid"

@@ -1,5 +1,12 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+
+class DeletedKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    ASSESSMENT = "assessment", _("Implementation assessment")
+    EVIDENCE_SOURCE = "evidence_source", _("Evidence source")
 
 
 class DeletedObject(models.Model):
@@ -10,10 +17,7 @@ class DeletedObject(models.Model):
     timestamp), the same clock as the `updated_at` that refreshes write.
     """
 
-    class Kind(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        ASSESSMENT = "assessment", "Implementation assessment"
-        EVIDENCE_SOURCE = "evidence_source", "Evidence source"
+    Kind = DeletedKind  # defined before the model, where Meta's constraint can name its values
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField(help_text="The id the object had in the API.")
@@ -24,7 +28,7 @@ class DeletedObject(models.Model):
         verbose_name = "deleted object"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["recommendation", "assessment", "evidence_source"]),
+                condition=models.Q(kind__in=DeletedKind.values),
                 name="deleted_object_kind_valid",
             ),
         ]

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.utils import translation
 
 from core import counts
 from recommendations.models import (
     SDG,
+    STATUS_LABELS,
     AffectedGroup,
     ImplementationStatus,
     Recommendation,
@@ -48,11 +50,14 @@ BASE_COLUMNS = ("id", "review_id", "state_under_review_id", "response", "action_
 
 def _items(rows: Iterable[tuple], make: Callable[..., tuple[object, str]]) -> list[Facet]:
     items = []
-    for values, count in rows:
-        if values[0] is None or (values[0] == "" and make is not _status):
-            continue
-        value, label = make(*values)
-        items.append({"value": str(value), "label": label, "count": count})
+    # Labels as the code writes them (English), whatever language is active: they are the API's, and
+    # counts are cached for every language. The public site words them by value (site/search/facets.py).
+    with translation.override(None):
+        for values, count in rows:
+            if values[0] is None or (values[0] == "" and make is not _status):
+                continue
+            value, label = make(*values)
+            items.append({"value": str(value), "label": str(label), "count": count})
     return sorted(items, key=lambda item: (-item["count"], item["value"]))
 
 
@@ -84,7 +89,7 @@ def _links(base: str | None, through, column: str) -> str:
 
 def _status(value: str) -> tuple[str, str]:
     if not value:
-        return STATUS_NONE, "Not assessed"
+        return STATUS_NONE, STATUS_LABELS[""]
     return value, ImplementationStatus(value).label
 
 
