@@ -24,7 +24,7 @@ from core.api_errors import Conflict, PreconditionFailed
 from recommendations import permissions as rules
 from recommendations import services
 from recommendations.api.serializers import AssessmentSerializer, EvidenceSourceSerializer
-from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation
+from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation, Publication
 from recommendations.search.list_filters import AssessmentFilterSet, EvidenceSourceFilterSet
 
 ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "organisation", "assessor_kind")
@@ -48,11 +48,11 @@ def require_writer(request: Request, organisation: Organisation) -> None:
         )
 
 
-def require_state_change(request: Request, assessment: ImplementationAssessment, state: str) -> None:
+def require_publication_change(request: Request, assessment: ImplementationAssessment, publication: str) -> None:
     """Members move their drafts to submitted and back; publishing and rejecting is for reviewers."""
-    member_states = {ImplementationAssessment.State.DRAFT, ImplementationAssessment.State.SUBMITTED}
-    moves_public = bool({state, assessment.state} - member_states)
-    if state != assessment.state and moves_public and not rules.can_publish(request.user, assessment):
+    members_only = {Publication.DRAFT, Publication.SUBMITTED}
+    moves_public = bool({publication, assessment.state} - members_only)
+    if publication != assessment.state and moves_public and not rules.can_publish(request.user, assessment):
         raise PermissionDenied("Only a reviewer of the assessment's organisation may publish or reject it.")
 
 
@@ -128,16 +128,16 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         data = serializer.validated_data
         fields = {name: data[name] for name in ASSESSMENT_FIELDS if name in data}
         user, organisation = self.request.user, data["organisation"]
-        state = rules.initial_state(user, organisation.pk)
-        if state == ImplementationAssessment.State.DRAFT and data.get("state"):
-            state = data["state"]
-            probe = ImplementationAssessment(organisation=organisation, state=ImplementationAssessment.State.DRAFT)
-            require_state_change(self.request, probe, state)
+        publication = rules.initial_publication_state(user, organisation.pk)
+        if publication == Publication.DRAFT and data.get("state"):
+            publication = data["state"]
+            probe = ImplementationAssessment(organisation=organisation, state=Publication.DRAFT)
+            require_publication_change(self.request, probe, publication)
         serializer.instance = call_service(
             services.record_assessment,
             recorded_by=user,
             citations=self._citations(data) or (),
-            state=state,
+            state=publication,
             **fields,
         )
 
@@ -146,7 +146,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         if "organisation" in data:
             require_writer(self.request, data["organisation"])
         if "state" in data:
-            require_state_change(self.request, assessment, data["state"])
+            require_publication_change(self.request, assessment, data["state"])
         names = (*ASSESSMENT_FIELDS, "state")
         fields = {name: data[name] for name in names if name in data}
         version = assessment.version  # the one If-Match named
@@ -164,7 +164,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
 
     def _proposes(self, assessment: ImplementationAssessment) -> bool:
         """An editor who may not publish changes a published assessment by proposing a revision."""
-        published = assessment.state == ImplementationAssessment.State.PUBLISHED
+        published = assessment.state == Publication.PUBLISHED
         return published and not rules.can_publish(self.request.user, assessment)
 
     def _propose(self, assessment, data: dict, fields: dict, version: int) -> ImplementationAssessment:

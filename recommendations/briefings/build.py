@@ -22,6 +22,7 @@ from recommendations.models import (
     EvidenceSource,
     ImplementationAssessment,
     Organisation,
+    Publication,
     Recommendation,
     Response,
     Review,
@@ -30,7 +31,7 @@ from recommendations.models import (
 )
 from states.models import State
 
-PUBLISHED = ImplementationAssessment.State.PUBLISHED
+PUBLISHED = Publication.PUBLISHED
 
 
 @dataclass

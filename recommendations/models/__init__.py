@@ -8,6 +8,7 @@ from recommendations.models.implementation import (
     Membership,
     ModerationQueue,
     Organisation,
+    Publication,
 )
 from recommendations.models.recommendation import (
     RESPONSE_LABELS,
@@ -43,6 +44,7 @@ __all__ = [
     "ModerationQueue",
     "Organisation",
     "Position",
+    "Publication",
     "Recommendation",
     "Response",
     "RESPONSE_LABELS",

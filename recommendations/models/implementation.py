@@ -179,7 +179,6 @@ class ImplementationAssessment(models.Model):
     """
 
     Publication = Publication
-    State = Publication
     AssessorKind = AssessorKind
 
     recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="assessments")

@@ -222,7 +222,7 @@ def draft_world(org_a):
     draft = assess(
         made, "not_implemented", D(2014, 2, 1), by=org_a, narrative="Draft finding.", cites=[(private, "", "")]
     )
-    draft.state = ImplementationAssessment.State.DRAFT
+    draft.state = ImplementationAssessment.Publication.DRAFT
     draft.save()
     return made
 
