@@ -192,12 +192,6 @@ class RecommendationListSerializer(RecommendationSerializer):
         fields = [*RecommendationSerializer.Meta.fields, "snippet"]
 
 
-class OrganisationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["slug", "name"]
-
-
 class CitationSerializer(serializers.ModelSerializer):
     evidence = VisiblePrimaryKeyField(queryset=EvidenceSource.objects.all())
     evidence_url = serializers.HyperlinkedRelatedField(
@@ -323,11 +317,4 @@ class FacetValueSerializer(serializers.Serializer):
 class FacetsSerializer(serializers.Serializer):
     facets = serializers.DictField(
         child=FacetValueSerializer(many=True), help_text="Per requested facet, its values by count."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.JSONField()),
-        help_text="Messages by parameter or field name; 'detail' for errors about the whole request.",
     )

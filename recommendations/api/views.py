@@ -51,8 +51,6 @@ from recommendations.search import facets as facet_module
 from recommendations.search.filters import RecommendationFilterSet
 from recommendations.search.list_filters import DeletionFilterSet, ReviewFilterSet, ThemeFilterSet
 
-MAX_FACETS = len(facet_module.FACETS)
-
 
 class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     """UPR recommendations. Lists take the filters of docs/api.md; `q` adds a highlighted `snippet`.

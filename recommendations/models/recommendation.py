@@ -126,15 +126,6 @@ class RecommendationQuerySet(models.QuerySet):
             fields = [*fields, "state_under_review"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    def for_state(self, state: State):
-        return self.filter(state_under_review=state)
-
-    def supported(self):
-        return self.filter(response=Response.SUPPORTED)
-
-    def noted(self):
-        return self.filter(response=Response.NOTED)
-
     def with_related(self, *, details: bool = False, assessments: models.QuerySet | None = None):
         """The recommendations with what the pages about them show, in a fixed number of queries whatever
         their number (the API builds its own representation: api/representations.py).

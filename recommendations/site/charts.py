@@ -42,6 +42,7 @@ class BarChart:
     title: str
     bars: list[Bar] = field(default_factory=list)
     width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
 
     @property
     def height(self) -> int:
@@ -108,6 +109,7 @@ class StackedChart:
     keys: list[tuple[str, str]]  # (key, label) in drawing order, for the legend
     rows: list[StackedRow]
     width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
 
     @property
     def height(self) -> int:

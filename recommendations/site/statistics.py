@@ -125,11 +125,6 @@ def reviews_with_response_counts(state: State) -> QuerySet:
     )
 
 
-def status_counts(recommendations: QuerySet) -> dict[str, int]:
-    """{status: count} for a set of recommendations, zero-filled, in one aggregate."""
-    return split_counts(recommendations.aggregate(**_status_counts()), "s", STATUS_KEYS)
-
-
 def response_and_status_counts(recommendations: QuerySet) -> dict:
     row = recommendations.aggregate(total=Count("pk"), **_response_counts(), **_status_counts())
     return {
