@@ -15,9 +15,9 @@ from recommendations.search.text import MARK_START, MARK_STOP
 class LinkField(serializers.Field):
     """An object's absolute API URL, like HyperlinkedIdentityField, but reversed once per serializer.
 
-    django.urls.reverse costs tens of microseconds; a page of 50 recommendations
-    with their reviews would reverse 100 times. The URL is reversed once with a
-    sentinel as the lookup value (the last path segment) and formatted per row.
+    django.urls.reverse is slow next to formatting a string, and a page of
+    objects would reverse once per object and link. The URL is reversed once with
+    a sentinel as the lookup value (the last path segment) and formatted per row.
     """
 
     def __init__(self, view_name: str, *, lookup_field: str = "pk", sentinel: str = "987654321", **kwargs) -> None:

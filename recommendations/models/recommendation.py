@@ -257,13 +257,14 @@ class Recommendation(models.Model):
             models.Index(fields=["action_category"], name="recommendation_action_idx"),
             # GET /api/v1/recommendations/?state_under_review=KAZ (ordered by id, page of 50): one
             # index range in id order. Through review__state PostgreSQL walked the primary key and
-            # filtered by review_id, reading ~64k rows at 1M recommendations.
+            # filtered by review_id, reading many rows for each one shown (bench/NOTES.md).
             models.Index(fields=["state_under_review", "id"], name="recommendation_state_idx"),
             # ordering=session (the deep pages of the standard set): one index range from the cursor on.
             models.Index(fields=["session_number", "id"], name="recommendation_session_idx"),
             # A State's recommendations by session, the public search page's default (newest first). With
-            # the index above alone PostgreSQL walked every session backwards, filtering by State (560,000
-            # rows read for Kazakhstan's first page, 222 ms); with this one it reads the State's last session.
+            # the index above alone PostgreSQL walked every session backwards, filtering by State (most of
+            # the table read for a State's first page: bench/NOTES.md); with this one it reads the State's
+            # last session.
             models.Index(fields=["state_under_review", "session_number", "id"], name="recommendation_state_sess_idx"),
             # Incremental sync: updated_since=… ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="recommendation_updated_idx"),

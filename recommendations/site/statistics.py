@@ -73,8 +73,8 @@ def _count_of(queryset: QuerySet, link: str) -> Coalesce:
     """The number of rows of `queryset` whose `link` is the outer row, as a correlated subquery.
 
     Unlike Count() over a join, it does not group every row of the outer query: PostgreSQL
-    evaluates it after ORDER BY … LIMIT, for the rows shown only (at a million recommendations,
-    the home page's counts took 1–3 s as joins and take milliseconds as subqueries).
+    evaluates it after ORDER BY … LIMIT, for the rows shown only (the home page's counts, as
+    joins, grouped the whole table: bench/NOTES.md).
     """
     counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -273,7 +273,7 @@ def _hints(filterset: RecommendationFilterSet, active: list[ActiveFilter], versi
     """For each active parameter, how many recommendations match without it: one COUNT each, cached.
 
     Each is counted under the other filters directly. Counted as `id IN (filtered ids)` inside one
-    aggregate, dropping the only filter meant hashing every id of a million rows (over 4 s).
+    aggregate, dropping the only filter meant hashing every id of the table (bench/NOTES.md).
     """
     names = list(dict.fromkeys(item.name for item in active))
     base = Recommendation.objects.all()
