@@ -33,7 +33,7 @@ _ERROR_DESCRIPTIONS = {
     "429": "Rate limit exceeded; see the Retry-After header.",
 }
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
-_VERSIONED_METHODS = {"put", "patch", "delete"}  # on one object: api_base.DetailMixin requires If-Match
+_VERSIONED_METHODS = {"put", "patch", "delete"}  # on one object: core.api.DetailMixin requires If-Match
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",

@@ -4,9 +4,9 @@ Who may do what is decided in recommendations/permissions.py: members of an
 organisation write its assessments (as drafts; reviewers publish; an editor's
 change to a published one is a proposed revision, answered 202), anyone else
 with a token submits assessments for moderation. Every write goes through
-recommendations/services.py, so the current status is refreshed, history is
+recommendations/services/, so the current status is refreshed, history is
 recorded and deletions leave tombstones. Changes and deletions are guarded by the
-object's version (api_base.DetailMixin): `If-Match` with the ETag of a GET is
+object's version (core/api.py, DetailMixin): `If-Match` with the ETag of a GET is
 required (428 without), 412 when stale.
 """
 

@@ -12,7 +12,7 @@ class DeletedKind(models.TextChoices):
 class DeletedObject(models.Model):
     """A tombstone: a row that was deleted, so partners syncing a copy can delete it too.
 
-    Written by the delete functions in recommendations/services.py, never by
+    Written by the delete functions in recommendations/services/, never by
     signals; `deleted_at` comes from the database clock (the transaction's
     timestamp), the same clock as the `updated_at` that refreshes write.
     """
