@@ -138,9 +138,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
     classifications and its current position and implementation status."""
 
     # The shape of the representation, declared for the OpenAPI schema only: the API builds it in
-    # representations.py (one query per page, no serializer instances), for the detail, the list rows
-    # and the JSON Lines export alike. tests/recommendations/test_api_representation.py keeps the two
-    # in step.
+    # representations.py (one query per page or export chunk, no serializer instances), for the detail,
+    # the list rows and the JSON Lines export alike. tests/recommendations/test_api_representation.py
+    # keeps the two in step.
     url = serializers.URLField(read_only=True)
     state_under_review = StateRefSerializer(read_only=True)
     recommending_states = StateRefSerializer(many=True, read_only=True)
