@@ -82,7 +82,7 @@ def require_if_match(request: Request, etag: str, noun: str) -> None:
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """DRF's JSON, written by orjson: a page of 50 recommendations (53 kB) in 0.03 ms instead of 0.37.
+    """DRF's JSON, written by orjson, an order of magnitude faster than DRF's json.dumps (bench/NOTES.md).
 
     The same bytes as DRF's compact UTF-8 output (COMPACT_JSON and UNICODE_JSON, the defaults), with
     U+2028 and U+2029 escaped as DRF escapes them; values orjson does not know (lazy translations,

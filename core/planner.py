@@ -2,10 +2,10 @@
 
 The planner chooses between an index walk and a hash join from the statistics
 ANALYZE collects. A table that has never been analysed is estimated at one
-row per value: at a million recommendations a search by regional group and
-cycle was then planned as nested loops over every review (1.5 s instead of
-60 ms). Autovacuum analyses tables in the background, but not at once, and
-some servers run with it off. So the writes that change a table's shape at a
+row per value: a search by regional group and cycle was then planned as
+nested loops over every review, many times slower (bench/NOTES.md).
+Autovacuum analyses tables in the background, but not at once, and some
+servers run with it off. So the writes that change a table's shape at a
 stroke analyse what they wrote themselves:
 
 - `migrate` (reference data: States, groups, sessions …): every table never analysed;
@@ -13,8 +13,8 @@ stroke analyse what they wrote themselves:
   threshold (10% + 50 rows): the tables it writes;
 - `generate_synthetic`: the whole database, and a VACUUM of what it loaded.
 
-ANALYZE reads a sample (at most 30,000 rows per table), so it costs well under
-a second per table at a million rows.
+ANALYZE reads a sample (at most 30,000 rows per table), so it costs little
+whatever the table's size.
 """
 
 from __future__ import annotations

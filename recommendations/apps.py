@@ -14,4 +14,8 @@ class RecommendationsConfig(AppConfig):
     verbose_name = "UPR recommendations"
 
     def ready(self) -> None:
+        # drf-spectacular finds its extensions (filter parameters, token scheme) by their classes having been
+        # defined: before any schema is built, whichever module builds it.
+        from recommendations.api import schema  # noqa: F401
+
         post_migrate.connect(_analyze_new_tables, sender=self, dispatch_uid="recommendations_analyze_new_tables")

@@ -38,11 +38,11 @@ from recommendations.models import (
     Membership,
     Organisation,
     ProposedRecommendation,
+    Publication,
     RepeatLink,
 )
 
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
-State = ImplementationAssessment.State
 EVERYTHING = Q()
 NOTHING = Q(pk__in=[])
 
@@ -85,9 +85,10 @@ def may_write_for(user, organisation_id: int | None) -> bool:
     return is_staff_admin(user) or organisation_id in organisations_for(user)
 
 
-def initial_state(user, organisation_id: int) -> str:
-    """The state a new assessment starts in: a draft for the organisation's members, a submission otherwise."""
-    return State.DRAFT if may_write_for(user, organisation_id) else State.SUBMITTED
+def initial_publication_state(user, organisation_id: int) -> str:
+    """The publication state a new assessment starts in: a draft for the organisation's members, a submission
+    otherwise."""
+    return Publication.DRAFT if may_write_for(user, organisation_id) else Publication.SUBMITTED
 
 
 # Rules ----------------------------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ def _mine(user, path: str = "organisation", role: str | None = None) -> Q:
 
 
 def _assessments_seen(user) -> Q:
-    seen = Q(state=State.PUBLISHED) | _mine(user)
+    seen = Q(state=Publication.PUBLISHED) | _mine(user)
     if signed_in(user):
         seen |= Q(recorded_by_id=user.pk)  # an outside submitter follows their own submission
     return seen
@@ -116,7 +117,7 @@ def _assessments_seen(user) -> Q:
 
 def _assessments_changed(user) -> Q:
     """Members change their organisation's unpublished assessments; published ones only its reviewers."""
-    return _mine(user) & (~Q(state=State.PUBLISHED) | _mine(user, role=REVIEWER))
+    return _mine(user) & (~Q(state=Publication.PUBLISHED) | _mine(user, role=REVIEWER))
 
 
 def _citations(assessments: Callable[[object], Q]) -> Callable[[object], Q]:
@@ -129,7 +130,7 @@ def _cited_by(assessments: Q) -> Exists:
 
 def _evidence_seen(user) -> Q:
     """Its organisation's; anyone's once a published assessment cites it; and what the user's organisations cite."""
-    published = ImplementationAssessment.objects.filter(state=State.PUBLISHED).values("pk")
+    published = ImplementationAssessment.objects.filter(state=Publication.PUBLISHED).values("pk")
     theirs = ImplementationAssessment.objects.filter(_mine(user)).values("pk")
     return _mine(user) | _cited_by(published) | _cited_by(theirs)
 
@@ -253,7 +254,7 @@ def _reviews_for(user, organisation_id: int) -> bool:
     return is_staff_admin(user) or organisation_id in organisations_for(user, REVIEWER)
 
 
-MEMBER_STATES = frozenset({State.DRAFT, State.SUBMITTED})
+MEMBER_STATES = frozenset({Publication.DRAFT, Publication.SUBMITTED})
 
 
 def may_move(user, organisation_id: int, from_state: str, to_state: str) -> bool:
@@ -273,7 +274,7 @@ def can_move(user, assessment: ImplementationAssessment, to_state: str) -> bool:
 def can_revise(user, assessment: ImplementationAssessment) -> bool:
     """Members who may not publish propose changes to their organisation's published assessments."""
     stored_state = ImplementationAssessment.objects.filter(pk=assessment.pk).values_list("state", flat=True).first()
-    return stored_state == State.PUBLISHED and may_write_for(user, assessment.organisation_id)
+    return stored_state == Publication.PUBLISHED and may_write_for(user, assessment.organisation_id)
 
 
 def can_change_assessment(user, assessment: ImplementationAssessment) -> bool:
@@ -298,7 +299,7 @@ def citable_evidence(organisation_id: int) -> QuerySet:
     """What an assessment of the organisation may cite: what the organisation itself may see (its own sources,
     publicly cited ones, ones it cites already) and a source sent with the public form that nothing cites yet."""
     assessments = ImplementationAssessment.objects.filter(organisation_id=organisation_id).values("pk")
-    published = ImplementationAssessment.objects.filter(state=State.PUBLISHED).values("pk")
+    published = ImplementationAssessment.objects.filter(state=Publication.PUBLISHED).values("pk")
     uncited = ~Exists(Citation.objects.filter(evidence_id=OuterRef("pk")))
     return EvidenceSource.objects.filter(
         Q(organisation_id=organisation_id)

@@ -2,6 +2,7 @@ import unicodedata
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # Apostrophes and quotes that sources use interchangeably ("Côte d’Ivoire").
@@ -53,6 +54,11 @@ class Bloc(models.Model):
         return f"{self.code} — {self.name}"
 
 
+class StateStatus(models.TextChoices):
+    MEMBER = "member", _("UN member State")
+    OBSERVER = "observer", _("UN observer State")
+
+
 class StateQuerySet(models.QuerySet):
     def members(self):
         return self.filter(status=State.Status.MEMBER)
@@ -64,9 +70,7 @@ class StateQuerySet(models.QuerySet):
 class State(models.Model):
     """A UN member State or observer State."""
 
-    class Status(models.TextChoices):
-        MEMBER = "member", "UN member State"
-        OBSERVER = "observer", "UN observer State"
+    Status = StateStatus  # defined before the model, where Meta's constraint can name its values
 
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
@@ -86,7 +90,7 @@ class State(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="state_iso3_format"),
             models.CheckConstraint(condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="state_iso2_format"),
-            models.CheckConstraint(condition=models.Q(status__in=["member", "observer"]), name="state_status_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=StateStatus.values), name="state_status_valid"),
         ]
 
     def __str__(self) -> str:

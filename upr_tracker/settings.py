@@ -155,7 +155,7 @@ _default_db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT
 # A runaway query must not pin a worker: cap every statement (milliseconds, 0 = off).
 STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 # PostgreSQL's JIT compiles every query the planner costs high, which here means the facet counts of a
-# search: compiling took longer than it saved (a search page's facets 0.85 s with it, 0.37 s without).
+# search: compiling took longer than it saved (bench/NOTES.md).
 DB_JIT = env_bool("DB_JIT", False)
 _server_settings = [f"-c jit={'on' if DB_JIT else 'off'}"]
 if STATEMENT_TIMEOUT_MS:

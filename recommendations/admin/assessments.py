@@ -26,6 +26,7 @@ from recommendations.models import (
     EvidenceSource,
     ImplementationAssessment,
     ModerationQueue,
+    Publication,
 )
 
 
@@ -78,7 +79,7 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
         return [*self.fields, "opened_version"] if obj is not None else self.fields
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and (obj.revision_of_id or obj.state == ImplementationAssessment.State.PUBLISHED):
+        if obj is not None and (obj.revision_of_id or obj.state == Publication.PUBLISHED):
             return [*self.readonly_fields, "recommendation", "organisation"]  # a revision changes the texts only
         return self.readonly_fields
 
@@ -102,7 +103,7 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
         if not permissions.may_write_for(request.user, obj.organisation_id):
             raise PermissionDenied
         if not change:
-            obj.state = permissions.initial_state(request.user, obj.organisation_id)
+            obj.state = permissions.initial_publication_state(request.user, obj.organisation_id)
         expected = self.expected_version(request, form, obj)
         services.save_assessment(assessment=obj, user=request.user, expected_version=expected)
 
@@ -142,14 +143,14 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
             raise PermissionDenied
         services.delete_assessments(allowed)
 
-    def _move(self, request, queryset, state: str, verb: str) -> None:
+    def _move(self, request, queryset, publication: str, verb: str) -> None:
         moved = refused = 0
         with transaction.atomic():
             for assessment in queryset.select_related("organisation"):
-                if not permissions.can_move(request.user, assessment, state):
+                if not permissions.can_move(request.user, assessment, publication):
                     refused += 1
                     continue
-                services.set_assessment_state(assessment=assessment, state=state, user=request.user)
+                services.set_assessment_state(assessment=assessment, state=publication, user=request.user)
                 moved += 1
         if moved:
             self.message_user(request, f"{verb} {moved} assessment(s).", messages.SUCCESS)
@@ -162,21 +163,21 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
 
     @admin.action(description="Publish the selected assessments (accept submissions)")
     def publish(self, request, queryset):
-        self._move(request, queryset, ImplementationAssessment.State.PUBLISHED, "Published")
+        self._move(request, queryset, Publication.PUBLISHED, "Published")
 
     @admin.action(description="Reject the selected assessments")
     def reject(self, request, queryset):
-        self._move(request, queryset, ImplementationAssessment.State.REJECTED, "Rejected")
+        self._move(request, queryset, Publication.REJECTED, "Rejected")
 
     @admin.action(description="Unpublish the selected assessments (back to draft)")
     def unpublish(self, request, queryset):
-        published = queryset.exclude(state=ImplementationAssessment.State.DRAFT)
-        self._move(request, published, ImplementationAssessment.State.DRAFT, "Unpublished")
+        published = queryset.exclude(state=Publication.DRAFT)
+        self._move(request, published, Publication.DRAFT, "Unpublished")
 
     @admin.action(description="Submit the selected drafts for review")
     def submit_for_review(self, request, queryset):
-        drafts = queryset.filter(state=ImplementationAssessment.State.DRAFT)
-        self._move(request, drafts, ImplementationAssessment.State.SUBMITTED, "Submitted")
+        drafts = queryset.filter(state=Publication.DRAFT)
+        self._move(request, drafts, Publication.SUBMITTED, "Submitted")
 
 
 @admin.register(ModerationQueue)
@@ -187,7 +188,7 @@ class ModerationQueueAdmin(ImplementationAssessmentAdmin):
     actions = ["publish", "reject"]
 
     def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).filter(state=ImplementationAssessment.State.SUBMITTED)
+        return super().get_queryset(request).filter(state=Publication.SUBMITTED)
 
     def has_add_permission(self, request) -> bool:
         return False

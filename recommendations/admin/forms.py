@@ -105,7 +105,7 @@ class AssessmentForm(VersionGuardForm):
         instance = self.instance
         proposes = instance.pk is not None and permissions.can_revise(self.user, instance)
         if proposes and not permissions.can_publish(self.user, instance):
-            waiting = instance.revisions.filter(state__in=services.OPEN_STATES).first()
+            waiting = instance.revisions.filter(state__in=services.OPEN_PUBLICATION_STATES).first()
             if waiting is not None:
                 raise ValidationError(
                     f"A proposed change to this assessment already awaits review (#{waiting.pk}): "

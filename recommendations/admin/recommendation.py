@@ -221,7 +221,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
             organisation=organisation,
             narrative=data.get("narrative", ""),
             recorded_by=request.user,
-            state=permissions.initial_state(request.user, organisation.pk),
+            state=permissions.initial_publication_state(request.user, organisation.pk),
             citations=[(evidence, "", "") for evidence in data.get("evidence_sources") or ()],
         )
 
@@ -261,7 +261,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
                 organisation=organisation,
                 narrative=data["narrative"],
                 recorded_by=request.user,
-                state=permissions.initial_state(request.user, organisation.pk),
+                state=permissions.initial_publication_state(request.user, organisation.pk),
                 citations=[(evidence, "", "") for evidence in data["evidence"]],
             )
         except ValidationError as error:

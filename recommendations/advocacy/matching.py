@@ -15,8 +15,8 @@ from recommendations.models import SEARCH_CONFIG, AskMatch, ProposedRecommendati
 
 # Candidates: the recommendations (not voluntary pledges) of the ask's own review that
 # share a lexeme with it, the best SHORTLIST of them by the summed rarity (idf within the
-# review) of the shared lexemes; only those get the costlier scoring (a review of 300
-# recommendations with 100 asks is 30,000 pairs, and one trigram similarity ~0.2 ms).
+# review) of the shared lexemes; only those get the costlier scoring: every pair of a review's
+# asks and recommendations is too many for a trigram similarity each (see bench/NOTES.md).
 # Score: TEXT_WEIGHT × full-text rank of the ask's lexemes as an OR-query (ts_rank_cd
 # normalised to 0..1 as rank/(rank+1)) + TRIGRAM_WEIGHT × trigram word similarity (0..1);
 # the best TOP whose text score reaches FLOOR are suggested. Shared themes add THEME_BOOST
@@ -99,7 +99,7 @@ scored AS MATERIALIZED (
     SELECT a.id AS proposal_id,
            r.id AS recommendation_id,
            %(text_weight)s * COALESCE(ts_rank_cd(r.search_vector, a.query, 32), 0)
-             -- How well the shorter text appears within the longer one (once: ~0.2 ms a call).
+             -- How well the shorter text appears within the longer one (computed once: it is costly).
              + %(trigram_weight)s * CASE WHEN length(a.text) <= length(r.text)
                                          THEN word_similarity(a.text, r.text)
                                          ELSE word_similarity(r.text, a.text) END
@@ -244,8 +244,8 @@ def run_suggestions(*, reviews: Iterable | None = None, proposals: Iterable | No
 
     Queries: one locking the asks (a concurrent run for the same asks waits,
     then sees this one's rows), then one statement per BATCH asks or so
-    (whole reviews per statement: ~0.7 s for a review of 300 recommendations
-    and 100 asks), so that no statement nears the statement timeout.
+    (whole reviews per statement), so that no statement nears the statement
+    timeout (bench/NOTES.md).
     """
     asks = ProposedRecommendation.objects.order_by("review_id", "pk").select_for_update()
     if reviews is not None:

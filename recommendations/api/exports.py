@@ -31,9 +31,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from core.api import FilterBackend, JSONRenderer
 from core.throttling import AnonThrottle, ExportThrottle, UserThrottle
+from recommendations.api.representations import streamed_representations
 from recommendations.api.schema import filterset_parameters
-from recommendations.api.serializers import RecommendationSerializer
-from recommendations.api.views import recommendations_with_related
 from recommendations.imports import export as exporting
 from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation
@@ -116,16 +115,18 @@ class JSONLinesExportView(ExportView):
 
     @_export_schema("application/jsonl", "One JSON object per line, as the recommendation detail.")
     def get(self, request: Request) -> StreamingHttpResponse:
-        queryset = self.filter_queryset(recommendations_with_related())
+        queryset = self.filter_queryset(self.get_queryset())
         self.refuse_above(queryset, self.anonymous_limit())
-        lines = exporting.batched(self.lines(queryset))
+        representations = streamed_representations(queryset, request, chunk_size=CHUNK_SIZE)
+        lines = exporting.batched(json_lines(representations))
         response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         return _attachment(response, "jsonl")
 
-    def lines(self, queryset: QuerySet) -> Iterator[str]:
-        serializer = RecommendationSerializer(context=self.get_serializer_context())
-        for recommendation in queryset.iterator(chunk_size=CHUNK_SIZE):
-            yield json.dumps(serializer.to_representation(recommendation), cls=JSONEncoder) + "\n"
+
+def json_lines(objects: Iterator[dict]) -> Iterator[str]:
+    # The representations hold only JSON's own types: the standard encoder writes them as DRF's would.
+    for obj in objects:
+        yield json.dumps(obj) + "\n"
 
 
 class XLSXExportView(ExportView):

@@ -1,5 +1,5 @@
-"""The API's own serializer fields: links reversed once per page, choices stored blank shown as null,
-related fields whose choices go through the policy (permissions.visible), and highlighted snippets."""
+"""The API's own serializer fields: links reversed once per page, related fields whose choices go through
+the policy (permissions.visible); and highlighted snippets."""
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -11,23 +11,13 @@ from recommendations import permissions
 from recommendations.search.text import MARK_START, MARK_STOP
 
 
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A choice stored as '' when unknown, shown as null."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return None if value in ("", None) else super().to_representation(value)
-
-
 @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
 class LinkField(serializers.Field):
     """An object's absolute API URL, like HyperlinkedIdentityField, but reversed once per serializer.
 
-    django.urls.reverse costs tens of microseconds; a page of 50 recommendations
-    with their reviews would reverse 100 times. The URL is reversed once with a
-    sentinel as the lookup value (the last path segment) and formatted per row.
+    django.urls.reverse is slow next to formatting a string, and a page of
+    objects would reverse once per object and link. The URL is reversed once with
+    a sentinel as the lookup value (the last path segment) and formatted per row.
     """
 
     def __init__(self, view_name: str, *, lookup_field: str = "pk", sentinel: str = "987654321", **kwargs) -> None:

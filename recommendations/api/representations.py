@@ -1,24 +1,22 @@
-"""Recommendations as the API shows them, built without serializer instances.
+"""A recommendation as the API shows it: the detail, each row of a list, each line of the JSON Lines export.
 
-A page of 50 recommendations through RecommendationSerializer cost five queries
-(the rows, then four prefetches), 50 model instances with their reviews, States
-and sessions, and a nested serializer call per field: about 30 ms of Python at
-a million rows. recommendation_representations() builds the very same
-dictionaries (the serializers remain the documented contract, the OpenAPI
-schema and the JSON Lines export; tests compare both outputs) from ONE query:
-each row with its review's report symbol and its lists as arrays of ids, read
-from the link tables' covering indexes. The names behind the ids (States,
-themes, affected groups, SDGs, sessions) come from the reference tables held in
-memory (lookups.py), in the order the models give them: joining them in the
-statement made a page of 50 cost 5 ms in PostgreSQL instead of 1 ms.
+The only implementation of that representation (serializers.RecommendationSerializer only declares its
+shape, for the OpenAPI schema). It is built from ONE query per batch of ids, without model instances
+or serializer fields, which per row cost more than the query itself: each row comes with its review's
+report symbol and its lists as arrays of ids, read from the link tables' covering indexes. The names
+behind the ids (States, themes, affected groups, SDGs, sessions) come from the reference tables held
+in memory (search/lookups.py), in the order the models give them: joining those tables in the
+statement cost more than the rows themselves. Figures in bench/NOTES.md.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import serializers
@@ -51,7 +49,7 @@ _ZERO = datetime.timedelta(0)
 def recommendation_representations(
     ids: Iterable[int], request: HttpRequest | None, *, search_text: str = "", snippets: bool = False
 ) -> dict[int, dict]:
-    """What RecommendationSerializer (with `snippets`, RecommendationListSerializer) gives for each id, by id.
+    """The representation of each id, by id: the detail's, or with `snippets` a list row's.
 
     One query whatever the number of ids (and the data version, when the request has not read it;
     the reference tables when they changed); ids that do not exist are left out. With `snippets`, a
@@ -60,18 +58,37 @@ def recommendation_representations(
     ids = list(ids)
     if not ids:
         return {}
-    reference = lookups.current()
+    return _representations(ids, _Links(request, lookups.current()), snippets, search_text if snippets else "")
+
+
+def streamed_representations(queryset: QuerySet, request: HttpRequest | None, *, chunk_size: int) -> Iterator[dict]:
+    """The detail's representation of every recommendation of `queryset`, in its order; memory stays flat.
+
+    The ids come through a server-side cursor, their representations one query per `chunk_size` ids.
+    The reference tables are read when this is called, within the request's reads (a streamed
+    response's rows come after the view has returned); the rows as they are consumed.
+    """
+    ids = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
+    return _in_chunks(ids, _Links(request, lookups.current()), chunk_size)
+
+
+def _in_chunks(ids: Iterator[int], links: _Links, chunk_size: int) -> Iterator[dict]:
+    while chunk := list(itertools.islice(ids, chunk_size)):
+        found = _representations(chunk, links, False, "")
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
+def _representations(ids: list[int], links: _Links, with_snippet: bool, search_text: str) -> dict[int, dict]:
     connection = connections[Recommendation.objects.db]
     params = {"ids": ids}
     snippet = _WITHOUT_SNIPPET
-    if snippets and search_text:
+    if search_text:
         snippet = _SNIPPET
         params.update(config=SEARCH_CONFIG, q=search_text, options=headline_options(connection))
     with connection.cursor() as cursor:
         cursor.execute(_SQL.format(snippet=snippet), params)
         rows = cursor.fetchall()
-    links = _Links(request, reference)
-    return {row[0]: _representation(row, links, snippets) for row in rows}
+    return {row[0]: _representation(row, links, with_snippet) for row in rows}
 
 
 class _Links:

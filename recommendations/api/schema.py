@@ -1,6 +1,6 @@
 """OpenAPI details drf-spectacular cannot infer: our filter parameters, the error responses and If-Match.
 
-Imported by api_urls.py so the extension is registered before the schema is built.
+Imported by RecommendationsConfig.ready(), so the extensions are registered before a schema is built.
 """
 
 from django import forms
@@ -33,7 +33,7 @@ _ERROR_DESCRIPTIONS = {
     "429": "Rate limit exceeded; see the Retry-After header.",
 }
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
-_VERSIONED_METHODS = {"put", "patch", "delete"}  # on one object: api_base.DetailMixin requires If-Match
+_VERSIONED_METHODS = {"put", "patch", "delete"}  # on one object: core.api.DetailMixin requires If-Match
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",

@@ -1,16 +1,13 @@
 """API representations. Fields are listed explicitly: adding one is a compatible change, removing or
 renaming one is a breaking change (docs/api.md)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recommendations.api.fields import (
-    BlankAsNullChoiceField,
     LinkField,
     VisiblePrimaryKeyField,
     VisibleSlugField,
     WritableOrganisationField,
-    marked_snippet,
 )
 from recommendations.models import (
     SDG,
@@ -137,22 +134,26 @@ class ReviewRefSerializer(serializers.ModelSerializer):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    """A recommendation with everything a partner needs; instances come from api.recommendations_with_related(),
-    whose prefetches land in plain lists (`*_list`): reading them costs no queryset clone per row."""
+    """A UPR recommendation, with its State under review, its recommending States, its review, its
+    classifications and its current position and implementation status."""
 
-    url = LinkField("api:recommendation-detail")
-    state_under_review = StateRefSerializer(source="review.state", read_only=True)
-    recommending_states = StateRefSerializer(source="recommending_states_list", many=True, read_only=True)
-    session = serializers.IntegerField(source="review.session.number", read_only=True)
-    cycle = serializers.IntegerField(source="review.session.cycle.number", read_only=True)
-    year = serializers.IntegerField(source="review.session.year", read_only=True)
+    # The shape of the representation, declared for the OpenAPI schema only: the API builds it in
+    # representations.py (one query per page or export chunk, no serializer instances), for the detail,
+    # the list rows and the JSON Lines export alike. tests/recommendations/test_api_representation.py
+    # keeps the two in step.
+    url = serializers.URLField(read_only=True)
+    state_under_review = StateRefSerializer(read_only=True)
+    recommending_states = StateRefSerializer(many=True, read_only=True)
+    session = serializers.IntegerField(read_only=True)
+    cycle = serializers.IntegerField(read_only=True)
+    year = serializers.IntegerField(read_only=True)
     review = ReviewRefSerializer(read_only=True)
-    response = BlankAsNullChoiceField(choices=Response.choices)
-    themes = ThemeRefSerializer(source="themes_list", many=True, read_only=True)
-    affected_groups = AffectedGroupRefSerializer(source="affected_groups_list", many=True, read_only=True)
-    sdgs = SDGRefSerializer(source="sdgs_list", many=True, read_only=True)
-    status = BlankAsNullChoiceField(source="current_status", choices=ImplementationStatus.choices)
-    status_date = serializers.DateField(source="current_status_date", read_only=True, allow_null=True)
+    response = serializers.ChoiceField(choices=Response.choices, read_only=True, allow_null=True)
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    affected_groups = AffectedGroupRefSerializer(many=True, read_only=True)
+    sdgs = SDGRefSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(choices=ImplementationStatus.choices, read_only=True, allow_null=True)
+    status_date = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Recommendation
@@ -183,21 +184,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class RecommendationListSerializer(RecommendationSerializer):
-    snippet = serializers.SerializerMethodField()
+    """A UPR recommendation in a list: as the detail, with the highlighted snippet of a text search."""
+
+    snippet = serializers.CharField(read_only=True, allow_null=True, help_text="HTML: the text around the matches of q")
 
     class Meta(RecommendationSerializer.Meta):
         fields = [*RecommendationSerializer.Meta.fields, "snippet"]
-
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="HTML: the text around the matches of q"))
-    def get_snippet(self, obj: Recommendation) -> str | None:
-        """The headline escaped as HTML, matches in <mark>; null without q."""
-        return marked_snippet(self.context.get("snippets", {}).get(obj.pk))
-
-
-class OrganisationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["slug", "name"]
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -325,11 +317,4 @@ class FacetValueSerializer(serializers.Serializer):
 class FacetsSerializer(serializers.Serializer):
     facets = serializers.DictField(
         child=FacetValueSerializer(many=True), help_text="Per requested facet, its values by count."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.JSONField()),
-        help_text="Messages by parameter or field name; 'detail' for errors about the whole request.",
     )

@@ -7,13 +7,10 @@ from rest_framework.routers import DefaultRouter
 from core.throttling import AnonThrottle, throttled
 from recommendations.api import exports as api_export
 from recommendations.api import feeds
-from recommendations.api import schema as api_schema
 from recommendations.api import tokens as api_tokens
 from recommendations.api import views as api
 from recommendations.api import writes as api_writes
 from states import api as states_api
-
-assert api_schema  # registers the OpenAPI extension for our filter backend
 
 app_name = "api"
 

@@ -1,14 +1,14 @@
 """Read-only API v1: recommendations (with facets), reviews, taxonomies, deletions.
 
-Writable resources (assessments, evidence sources) are in api_writes.py, exports
-in api_export.py, routing in api_urls.py. Each viewset's get_queryset does
+Writable resources (assessments, evidence sources) are in writes.py, exports in
+exports.py, routing in urls.py. Each viewset's get_queryset does
 all its select_related/prefetch_related, so a list costs a fixed number of
 queries whatever its page size.
 """
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -50,19 +50,6 @@ from recommendations.models import (
 from recommendations.search import facets as facet_module
 from recommendations.search.filters import RecommendationFilterSet
 from recommendations.search.list_filters import DeletionFilterSet, ReviewFilterSet, ThemeFilterSet
-from states.models import State
-
-MAX_FACETS = len(facet_module.FACETS)
-
-
-def recommendations_with_related() -> QuerySet:
-    """Everything RecommendationSerializer shows: 1 query plus 4 prefetches, whatever the number of rows."""
-    return Recommendation.objects.select_related("review__state", "review__session__cycle").prefetch_related(
-        Prefetch("recommending_states", queryset=State.objects.order_by("name"), to_attr="recommending_states_list"),
-        Prefetch("themes", queryset=Theme.objects.select_related("scheme"), to_attr="themes_list"),
-        Prefetch("affected_groups", queryset=AffectedGroup.objects.order_by("name"), to_attr="affected_groups_list"),
-        Prefetch("sdgs", queryset=SDG.objects.order_by("number"), to_attr="sdgs_list"),
-    )
 
 
 class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
@@ -85,7 +72,7 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
         return response_cache.serve(request, respond, throttles=[type(throttle) for throttle in self.get_throttles()])
 
     def get_serializer_class(self):
-        # The documented representation (OpenAPI schema); the views build the same dictionaries directly.
+        # The shape of the representation, for the OpenAPI schema: the views build it in representations.py.
         return RecommendationListSerializer if self.action == "list" else RecommendationSerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:

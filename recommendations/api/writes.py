@@ -4,9 +4,9 @@ Who may do what is decided in recommendations/permissions.py: members of an
 organisation write its assessments (as drafts; reviewers publish; an editor's
 change to a published one is a proposed revision, answered 202), anyone else
 with a token submits assessments for moderation. Every write goes through
-recommendations/services.py, so the current status is refreshed, history is
+recommendations/services/, so the current status is refreshed, history is
 recorded and deletions leave tombstones. Changes and deletions are guarded by the
-object's version (api_base.DetailMixin): `If-Match` with the ETag of a GET is
+object's version (core/api.py, DetailMixin): `If-Match` with the ETag of a GET is
 required (428 without), 412 when stale.
 """
 
@@ -24,7 +24,7 @@ from core.api_errors import Conflict, PreconditionFailed
 from recommendations import permissions as rules
 from recommendations import services
 from recommendations.api.serializers import AssessmentSerializer, EvidenceSourceSerializer
-from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation
+from recommendations.models import EvidenceSource, ImplementationAssessment, Organisation, Publication
 from recommendations.search.list_filters import AssessmentFilterSet, EvidenceSourceFilterSet
 
 ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "organisation", "assessor_kind")
@@ -126,15 +126,15 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         data = serializer.validated_data
         fields = {name: data[name] for name in ASSESSMENT_FIELDS if name in data}
         user, organisation = self.request.user, data["organisation"]
-        state = rules.initial_state(user, organisation.pk)
-        if state == ImplementationAssessment.State.DRAFT and data.get("state"):
-            require_move(self.request, organisation.pk, state, data["state"])  # a member starts it elsewhere
-            state = data["state"]
+        publication = rules.initial_publication_state(user, organisation.pk)
+        if publication == Publication.DRAFT and data.get("state"):
+            require_move(self.request, organisation.pk, publication, data["state"])  # a member starts it elsewhere
+            publication = data["state"]
         serializer.instance = call_service(
             services.record_assessment,
             recorded_by=user,
             citations=self._citations(data) or (),
-            state=state,
+            state=publication,
             **fields,
         )
 
@@ -161,7 +161,7 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
 
     def _proposes(self, assessment: ImplementationAssessment) -> bool:
         """An editor who may not publish changes a published assessment by proposing a revision."""
-        published = assessment.state == ImplementationAssessment.State.PUBLISHED
+        published = assessment.state == Publication.PUBLISHED
         return published and not rules.can_publish(self.request.user, assessment)
 
     def _propose(self, assessment, data: dict, fields: dict, version: int) -> ImplementationAssessment:

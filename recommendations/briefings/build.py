@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,21 +18,20 @@ from recommendations.followup import RepeatHistory, repeat_histories
 from recommendations.models import (
     AffectedGroup,
     Briefing,
-    Citation,
     Cycle,
     EvidenceSource,
     ImplementationAssessment,
     Organisation,
+    Publication,
     Recommendation,
     Response,
     Review,
     Theme,
     ordinal,
 )
-from recommendations.models.labels import RESPONSES
 from states.models import State
 
-PUBLISHED = ImplementationAssessment.State.PUBLISHED
+PUBLISHED = Publication.PUBLISHED
 
 
 @dataclass
@@ -141,7 +140,7 @@ def build_briefing(
     recommendation matching `theme` and `affected_group`, else the latest
     session. Queries: the review; the recommendations; their recommending
     States, themes, visible assessments and those assessments' citations (one
-    prefetch each); the introduction and conclusion; the proposals for the
+    prefetch each: Recommendation.objects.with_related); the introduction and conclusion; the proposals for the
     next review (advocacy.proposals_for_briefing's fixed count) — whatever the
     number of recommendations.
     """
@@ -183,26 +182,9 @@ def _last_review(state: State, filters: Filters) -> Review | None:
 
 
 def _recommendations(review: Review, filters: Filters, user) -> list[Recommendation]:
-    citations = Citation.objects.select_related("evidence").order_by("id")
-    assessments = (
-        permissions.visible(ImplementationAssessment.objects.all(), user)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("citations", queryset=citations))
-        .order_by("assessed_on", "id")
-    )
-    rows = (
-        Recommendation.objects.filter(_matching(filters), review=review)
-        .prefetch_related(
-            "recommending_states",
-            Prefetch("themes", queryset=Theme.objects.select_related("scheme")),
-            Prefetch("assessments", queryset=assessments, to_attr="visible_assessments"),
-        )
-        .order_by("id")
-    )
-    recommendations = list(rows)
-    for recommendation in recommendations:
-        recommendation.review = review  # already loaded: no query per row for templates and __str__
-    return sorted(recommendations, key=_paragraph_order)
+    oldest_first = permissions.visible(ImplementationAssessment.objects.all(), user).order_by("assessed_on", "id")
+    rows = Recommendation.objects.filter(_matching(filters), review=review).with_related(assessments=oldest_first)
+    return sorted(rows, key=_paragraph_order)
 
 
 def _paragraph_order(recommendation: Recommendation) -> tuple:
@@ -364,7 +346,7 @@ def opening_sentence(briefing: BriefingData) -> str:
 def other_responses_sentence(counts: dict[str, int]) -> str:
     """E.g. "Other responses: 2 noted, 1 without a recorded response."; "" when every one was supported."""
     parts = [
-        f"{counts[key]} {str(RESPONSES[key]).lower()}"
+        f"{counts[key]} {Response(key).label.lower()}"
         if key
         else _("%(count)d without a recorded response") % {"count": counts[key]}
         for key in [Response.NOTED, Response.PARTIALLY_SUPPORTED, Response.PENDING, ""]

@@ -24,7 +24,7 @@ prints a random sample of suggestions (fixed seed) to judge by hand again.
 Cost: the pairs are found by joining the recommendations' lexemes, so only
 pairs sharing a word are ever scored, and similarity() runs only for the few
 whose cosine passes COSINE_FLOOR. A run for one imported review reads its
-State's recommendations once (one to two seconds at the 1M-row benchmark).
+State's recommendations once (timings in bench/NOTES.md).
 """
 
 from recommendations.followup.decisions import check_pair, confirm_repeat, dismiss_repeat, link_repeat, may_decide

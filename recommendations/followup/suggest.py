@@ -34,9 +34,9 @@ COSINE_FLOOR = 0.25
 # death penalty") otherwise gathers every earlier one that mentions it.
 PER_REVIEW = 3
 # A lexeme in more of the State's recommendations than this ("right", "human", "ensure") is left out:
-# its weight is small anyway, and joining on it is what makes the number of pairs quadratic. At the
-# 1M-row benchmark's largest State (37,805 recommendations) this keeps the join at 8M rows, not 255M;
-# real States (a few hundred recommendations per review) keep nearly every word.
+# its weight is small anyway, and joining on it is what makes the number of pairs quadratic (for the
+# largest States of the benchmark, bench/NOTES.md). Real States (a few hundred recommendations per
+# review) keep nearly every word.
 STOP_DF = 200
 
 HISTORY_REASON = "suggest_repeats"

@@ -39,8 +39,8 @@ def _ids(through, column: str) -> ArraySubquery:
     """The row's linked ids: an index-only scan of the link table's unique (recommendation, id) index.
 
     Labelling and ordering them in the database joined the labels' table for every row, and the
-    planner chose to hash the whole States table each time (10 s for 167,000 rows instead of 6):
-    they are labelled from the reference tables in memory instead (_Labels).
+    planner chose to hash the whole States table each time, which made the export much slower
+    (bench/NOTES.md): they are labelled from the reference tables in memory instead (_Labels).
     """
     return ArraySubquery(through.objects.filter(recommendation_id=OuterRef("pk")).values(column))
 

@@ -63,8 +63,8 @@ REQUIRED_COLUMNS = [
 ]
 READ_OPTIONAL_COLUMNS = [RESPONSE_SOURCE, KIND]
 IGNORED_COLUMNS = ["id", "cycle", "status", "updated_at"]
-# The exporter's column order: the required columns, then the extras.
-COLUMNS = [*REQUIRED_COLUMNS, "id", "cycle", "status", "updated_at", RESPONSE_SOURCE, KIND]
+# The exporter's column order: the required columns, then the extras (those the importer ignores first).
+COLUMNS = [*REQUIRED_COLUMNS, *IGNORED_COLUMNS, *READ_OPTIONAL_COLUMNS]
 
 SCHEMES = ("upr-info", "ohchr")
 KINDS = {

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.recommendation import ImplementationStatus
@@ -18,14 +19,19 @@ def not_after_today(value) -> None:
         raise ValidationError("This date is after today.", code="future_date")
 
 
+# Each enumeration is defined before its model and named in it (Organisation.Kind …): Meta's constraints
+# can then name its values, which they cannot reach in a class nested in the model.
+class OrganisationKind(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    NHRI = "nhri", _("National human rights institution")
+    GOVERNMENT = "government", _("Government")
+    UN = "un", _("United Nations")
+
+
 class Organisation(models.Model):
     """An organisation whose staff record assessments (an NGO, an NHRI, a UN office …)."""
 
-    class Kind(models.TextChoices):
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        NHRI = "nhri", "National human rights institution"
-        GOVERNMENT = "government", "Government"
-        UN = "un", "United Nations"
+    Kind = OrganisationKind
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=220, unique=True)
@@ -39,7 +45,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["civil_society", "nhri", "government", "un"]),
+                condition=models.Q(kind__in=OrganisationKind.values),
                 name="organisation_kind_valid",
             ),
         ]
@@ -53,10 +59,13 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
 
+class MembershipRole(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    REVIEWER = "reviewer", _("Reviewer (may publish)")
+
+
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        EDITOR = "editor", "Editor"
-        REVIEWER = "reviewer", "Reviewer (may publish)"
+    Role = MembershipRole
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -67,25 +76,28 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
-            models.CheckConstraint(condition=models.Q(role__in=["editor", "reviewer"]), name="membership_role_valid"),
+            models.CheckConstraint(condition=models.Q(role__in=MembershipRole.values), name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
 
+class EvidenceKind(models.TextChoices):
+    NGO_REPORT = "ngo_report", _("NGO report")
+    UN_DOCUMENT = "un_document", _("UN document or statement")
+    NEWS = "news", _("News article")
+    LAW = "law", _("Law or regulation")
+    COURT_DECISION = "court_decision", _("Court decision")
+    GOVERNMENT_STATEMENT = "government_statement", _("Government statement or report")
+    NHRI_REPORT = "nhri_report", _("NHRI report")
+    OTHER = "other", _("Other")
+
+
 class EvidenceSource(models.Model):
     """A document that shows whether a recommendation was implemented."""
 
-    class Kind(models.TextChoices):
-        NGO_REPORT = "ngo_report", "NGO report"
-        UN_DOCUMENT = "un_document", "UN document or statement"
-        NEWS = "news", "News article"
-        LAW = "law", "Law or regulation"
-        COURT_DECISION = "court_decision", "Court decision"
-        GOVERNMENT_STATEMENT = "government_statement", "Government statement or report"
-        NHRI_REPORT = "nhri_report", "NHRI report"
-        OTHER = "other", "Other"
+    Kind = EvidenceKind
 
     organisation = models.ForeignKey(
         Organisation,
@@ -127,18 +139,7 @@ class EvidenceSource(models.Model):
         ordering = ["-published_on", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=[
-                        "ngo_report",
-                        "un_document",
-                        "news",
-                        "law",
-                        "court_decision",
-                        "government_statement",
-                        "nhri_report",
-                        "other",
-                    ]
-                ),
+                condition=models.Q(kind__in=EvidenceKind.values),
                 name="evidence_kind_valid",
             ),
             # One source per URL in each organisation's library; sources from the public form have none.
@@ -154,6 +155,22 @@ class EvidenceSource(models.Model):
         return ", ".join(p for p in parts if p)
 
 
+class Publication(models.TextChoices):
+    """An assessment's `state`: where it is in the publication workflow (nothing to do with a State, a country)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted (awaiting moderation)")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AssessorKind(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    GOVERNMENT = "government", _("Government")
+    NHRI = "nhri", _("National human rights institution")
+    UN = "un", _("United Nations")
+
+
 class ImplementationAssessment(models.Model):
     """How far a recommendation has been implemented, in one organisation's judgement at one date.
 
@@ -161,17 +178,8 @@ class ImplementationAssessment(models.Model):
     publicly; drafts, submissions and rejected ones stay inside the organisation.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted (awaiting moderation)"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-
-    class AssessorKind(models.TextChoices):
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        GOVERNMENT = "government", "Government"
-        NHRI = "nhri", "National human rights institution"
-        UN = "un", "United Nations"
+    Publication = Publication
+    AssessorKind = AssessorKind
 
     recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=30, choices=ImplementationStatus.choices)
@@ -190,8 +198,8 @@ class ImplementationAssessment(models.Model):
     state = models.CharField(
         "publication state",
         max_length=20,
-        choices=State.choices,
-        default=State.DRAFT,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
         help_text="Only published assessments appear publicly and count for the current status.",
     )
     submitter = models.CharField(
@@ -222,14 +230,12 @@ class ImplementationAssessment(models.Model):
     class Meta:
         ordering = ["recommendation", "-assessed_on", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=["draft", "submitted", "published", "rejected"]), name="assessment_state_valid"
-            ),
+            models.CheckConstraint(condition=Q(state__in=Publication.values), name="assessment_state_valid"),
             models.CheckConstraint(
                 condition=models.Q(status__in=ImplementationStatus.values), name="assessment_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(assessor_kind__in=["civil_society", "government", "nhri", "un"]),
+                condition=models.Q(assessor_kind__in=AssessorKind.values),
                 name="assessment_assessor_kind_valid",
             ),
             # A proposed change is published by merging it into the assessment it revises.

@@ -3,9 +3,11 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.review import Review
+from recommendations.models.taxonomy import Theme
 from states.models import State
 
 # Stemming for full-text search: recommendations are published in English.
@@ -18,16 +20,73 @@ TEXT_MAX_LENGTH = 10_000
 class Response(models.TextChoices):
     """The State under review's position on a recommendation."""
 
-    SUPPORTED = "supported", "Supported"
-    NOTED = "noted", "Noted"
-    PARTIALLY_SUPPORTED = "partially_supported", "Partially supported"
-    PENDING = "pending", "Pending"
+    SUPPORTED = "supported", _("Supported")
+    NOTED = "noted", _("Noted")
+    PARTIALLY_SUPPORTED = "partially_supported", _("Partially supported")
+    PENDING = "pending", _("Pending")
 
 
 class ImplementationStatus(models.TextChoices):
-    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
-    PARTIALLY_IMPLEMENTED = "partially_implemented", "Partially implemented"
-    FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    FULLY_IMPLEMENTED = "fully_implemented", _("Fully implemented")
+
+
+# The labels of every response and status, and the public site's words for none recorded yet (stored
+# blank, null in the API), in the order the site lists their counts.
+RESPONSE_LABELS = {**dict(Response.choices), "": _("No response recorded")}
+STATUS_LABELS = {**dict(ImplementationStatus.choices), "": _("Not assessed")}
+
+
+class RecommendationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    VOLUNTARY_PLEDGE = "voluntary_pledge", _("Voluntary pledge")
+
+
+class ActionCategory(models.IntegerChoices):
+    """UPR Info's scale of the action a recommendation asks for.
+
+    The labels are the editors' (the admin) and the API's (facets). The public site, for visitors who do
+    not know the scale, shows a shorter `public_label` with an `explanation` beside it.
+    """
+
+    MINIMAL = 1, _("1 — Minimal action (aimed at other States, or asking for help)")
+    CONTINUING = 2, _("2 — Continuing action (“continue …”)")
+    CONSIDERING = 3, _("3 — Considering action (“consider”, “explore”)")
+    GENERAL = 4, _("4 — General action")
+    SPECIFIC = 5, _("5 — Specific, measurable action")
+
+    @property
+    def public_label(self) -> str:
+        return _PUBLIC_ACTION_WORDS[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return _PUBLIC_ACTION_WORDS[self][1]
+
+
+_PUBLIC_ACTION_WORDS = {
+    ActionCategory.MINIMAL: (
+        _("1 — Minimal action"),
+        _("Aimed at States other than the one under review, or asking it to seek help."),
+    ),
+    ActionCategory.CONTINUING: (
+        _("2 — Continuing action"),
+        _("Asks the State to continue something it already does (“continue …”)."),
+    ),
+    ActionCategory.CONSIDERING: (
+        _("3 — Considering action"),
+        _("Asks the State to consider or explore a change (“consider”, “explore”)."),
+    ),
+    ActionCategory.GENERAL: (
+        _("4 — General action"),
+        _("Asks for action without saying exactly what (“take measures”, “ensure”)."),
+    ),
+    ActionCategory.SPECIFIC: (
+        _("5 — Specific action"),
+        _("Asks for a specific, measurable action (“ratify”, “adopt a law”, “abolish”)."),
+    ),
+}
 
 
 def _copy_state_under_review(recommendations: list) -> None:
@@ -46,6 +105,15 @@ def _review_cached(recommendation) -> bool:
     return Recommendation.review.is_cached(recommendation) and recommendation.review.pk == recommendation.review_id
 
 
+def _shown(assessments: models.QuerySet) -> models.QuerySet:
+    """Assessments with their organisation joined, and their citations, in citing order, with their evidence."""
+    # The Citation model through the relation: its module imports this one.
+    citations = assessments.model._meta.get_field("citations").related_model.objects
+    return assessments.select_related("organisation").prefetch_related(
+        models.Prefetch("citations", queryset=citations.select_related("evidence").order_by("id"))
+    )
+
+
 class RecommendationQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -59,33 +127,29 @@ class RecommendationQuerySet(models.QuerySet):
             fields = [*fields, "state_under_review"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    def for_state(self, state: State):
-        return self.filter(state_under_review=state)
+    def with_related(self, *, details: bool = False, assessments: models.QuerySet | None = None):
+        """The recommendations with what the pages about them show, in a fixed number of queries whatever
+        their number (the API builds its own representation: api/representations.py).
 
-    def supported(self):
-        return self.filter(response=Response.SUPPORTED)
-
-    def noted(self):
-        return self.filter(response=Response.NOTED)
-
-    def with_related(self):
-        """Everything a list shows, in a fixed number of queries whatever the page size."""
-        return self.select_related("review__state", "review__session__cycle").prefetch_related(
-            "recommending_states", "themes", "affected_groups", "sdgs"
-        )
+        Always the review with its State, session and cycle (joined), the recommending States and the
+        themes with their scheme, in the models' order (a query each). `details` adds the affected groups,
+        the SDGs and the positions (a query each): the recommendation's own page shows them. `assessments`
+        are the assessments to show, in the order to show them, as `visible_assessments`, each with its
+        organisation and its citations with their evidence (two queries): which ones a reader may see is
+        the policy's to say (permissions.public or permissions.visible), so the caller filters them.
+        """
+        related = ["recommending_states", models.Prefetch("themes", queryset=Theme.objects.select_related("scheme"))]
+        if details:
+            related += ["affected_groups", "sdgs", "positions"]
+        if assessments is not None:
+            related.append(models.Prefetch("assessments", queryset=_shown(assessments), to_attr="visible_assessments"))
+        return self.select_related("review__state", "review__session__cycle").prefetch_related(*related)
 
 
 class Recommendation(models.Model):
-    class Kind(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        VOLUNTARY_PLEDGE = "voluntary_pledge", "Voluntary pledge"
-
-    class ActionCategory(models.IntegerChoices):
-        MINIMAL = 1, "1 — Minimal action (aimed at other States, or asking for help)"
-        CONTINUING = 2, "2 — Continuing action (“continue …”)"
-        CONSIDERING = 3, "3 — Considering action (“consider”, “explore”)"
-        GENERAL = 4, "4 — General action"
-        SPECIFIC = 5, "5 — Specific, measurable action"
+    # Defined before the model, where Meta's constraints can name their values (models/implementation.py).
+    Kind = RecommendationKind
+    ActionCategory = ActionCategory
 
     review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
     # Copy of review.state_id, so "recommendations to one State" is an index range scan
@@ -172,7 +236,7 @@ class Recommendation(models.Model):
                 name="recommendation_action_category_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["recommendation", "voluntary_pledge"]), name="recommendation_kind_valid"
+                condition=models.Q(kind__in=RecommendationKind.values), name="recommendation_kind_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(response__in=[*Response.values, ""]), name="recommendation_response_valid"
@@ -194,13 +258,14 @@ class Recommendation(models.Model):
             models.Index(fields=["action_category"], name="recommendation_action_idx"),
             # GET /api/v1/recommendations/?state_under_review=KAZ (ordered by id, page of 50): one
             # index range in id order. Through review__state PostgreSQL walked the primary key and
-            # filtered by review_id, reading ~64k rows at 1M recommendations.
+            # filtered by review_id, reading many rows for each one shown (bench/NOTES.md).
             models.Index(fields=["state_under_review", "id"], name="recommendation_state_idx"),
             # ordering=session (the deep pages of the standard set): one index range from the cursor on.
             models.Index(fields=["session_number", "id"], name="recommendation_session_idx"),
             # A State's recommendations by session, the public search page's default (newest first). With
-            # the index above alone PostgreSQL walked every session backwards, filtering by State (560,000
-            # rows read for Kazakhstan's first page, 222 ms); with this one it reads the State's last session.
+            # the index above alone PostgreSQL walked every session backwards, filtering by State (most of
+            # the table read for a State's first page: bench/NOTES.md); with this one it reads the State's
+            # last session.
             models.Index(fields=["state_under_review", "session_number", "id"], name="recommendation_state_sess_idx"),
             # Incremental sync: updated_since=… ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="recommendation_updated_idx"),

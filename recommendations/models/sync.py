@@ -1,19 +1,23 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+
+class DeletedKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    ASSESSMENT = "assessment", _("Implementation assessment")
+    EVIDENCE_SOURCE = "evidence_source", _("Evidence source")
 
 
 class DeletedObject(models.Model):
     """A tombstone: a row that was deleted, so partners syncing a copy can delete it too.
 
-    Written by the delete functions in recommendations/services.py, never by
+    Written by the delete functions in recommendations/services/, never by
     signals; `deleted_at` comes from the database clock (the transaction's
     timestamp), the same clock as the `updated_at` that refreshes write.
     """
 
-    class Kind(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        ASSESSMENT = "assessment", "Implementation assessment"
-        EVIDENCE_SOURCE = "evidence_source", "Evidence source"
+    Kind = DeletedKind  # defined before the model, where Meta's constraint can name its values
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField(help_text="The id the object had in the API.")
@@ -24,7 +28,7 @@ class DeletedObject(models.Model):
         verbose_name = "deleted object"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["recommendation", "assessment", "evidence_source"]),
+                condition=models.Q(kind__in=DeletedKind.values),
                 name="deleted_object_kind_valid",
             ),
         ]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager, get_digest_token
 from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
@@ -48,12 +49,15 @@ class APITokenManager(AuthTokenManager):
         return token, key
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class APIToken(AbstractAuthToken):
     """A partner's or editor's key to the API (knox keeps only its digest)."""
 
-    class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+    Scope = TokenScope  # defined before the model, where Meta's constraint can name its values
 
     # Knox keys its table by the digest; an id keeps digests out of admin URLs, logs and history.
     id = models.BigAutoField(primary_key=True)
@@ -92,7 +96,7 @@ class APIToken(AbstractAuthToken):
     class Meta:
         verbose_name = "API token"
         constraints = [
-            models.CheckConstraint(condition=models.Q(scope__in=["read", "write"]), name="api_token_scope_valid"),
+            models.CheckConstraint(condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"),
             models.CheckConstraint(condition=models.Q(expiry__gt=models.F("created")), name="api_token_expires"),
         ]
 

@@ -131,7 +131,7 @@ class RecommendationFilterSet(FilterSet):
     # Cycles and years are read as the session numbers they span (lookups.py), compared with the
     # recommendation's own copy of its session number: through the review, session and cycle the
     # planner could not tell that cycle 1 is the first sessions, and walked the newest-first index
-    # from session 54 down, filtering 900,000 rows (380 ms for a region + cycle 1 search page).
+    # from the last session down, filtering most of the table (bench/NOTES.md).
     cycle = ValuesFilter(
         method="filter_cycle",
         field_class=ff.IntegersField,

@@ -1,10 +1,9 @@
 """The small reference tables (States, groups, blocs, themes, affected groups, SDGs, sessions), in memory.
 
 Nearly every request reads them: a filter turns ISO3 codes and slugs into ids,
-a recommendation's representation names its States and themes. At a million
-recommendations, joining them in each statement cost more than the
-recommendations themselves (a page of 50: 5 ms with the joins, 1 ms without).
-So they are read whole, in one statement, and kept in the process under their
+a recommendation's representation names its States and themes. Joining them
+in each statement cost more than reading the recommendations themselves
+(bench/NOTES.md). So they are read whole, in one statement, and kept in the process under their
 tables' data version (counts.kept): a write to any of them, by whatever path,
 moves the version and the next request reads them again. A few hundred rows.
 

@@ -29,7 +29,7 @@ def rank_expression(text: str):
     return rank + phrase
 
 
-# The API's snippets (serializers.recommendation_representations): up to two fragments of 15 to 35
+# The API's snippets (api/representations.py): up to two fragments of 15 to 35
 # words around the matches, computed for a page's rows only.
 HEADLINE = {
     "start_sel": MARK_START,

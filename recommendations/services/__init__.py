@@ -11,7 +11,7 @@ response, and the tombstones partners sync never drift from their history.
 """
 
 from recommendations.services.assessments import (
-    OPEN_STATES,
+    OPEN_PUBLICATION_STATES,
     REVISABLE_FIELDS,
     OpenRevision,
     delete_assessment,
@@ -39,7 +39,7 @@ from recommendations.services.recommendations import (
 )
 
 __all__ = [
-    "OPEN_STATES",
+    "OPEN_PUBLICATION_STATES",
     "REVISABLE_FIELDS",
     "EditConflict",
     "OpenRevision",

@@ -18,14 +18,15 @@ from recommendations.models import (
     EvidenceSource,
     ImplementationAssessment,
     Organisation,
+    Publication,
     Recommendation,
 )
 from recommendations.services.common import EditConflict, claim_version, write_tombstones
 from recommendations.services.evidence import adopt_submitted_evidence, check_citable
 from recommendations.services.recommendations import refresh_current_status
 
-PUBLISHED = ImplementationAssessment.State.PUBLISHED
-OPEN_STATES = (ImplementationAssessment.State.DRAFT, ImplementationAssessment.State.SUBMITTED)
+PUBLISHED = Publication.PUBLISHED
+OPEN_PUBLICATION_STATES = (Publication.DRAFT, Publication.SUBMITTED)
 # What a proposed change may change of a published assessment (its recommendation and organisation stay).
 REVISABLE_FIELDS = ("status", "assessed_on", "narrative", "assessor_kind")
 
@@ -49,13 +50,13 @@ def record_assessment(
     narrative: str = "",
     assessor_kind: str = ImplementationAssessment.AssessorKind.CIVIL_SOCIETY,
     citations: Sequence[tuple[EvidenceSource, str, str]] = (),
-    state: str = ImplementationAssessment.State.PUBLISHED,
+    state: str = Publication.PUBLISHED,
     submitter: str = "",
 ) -> ImplementationAssessment:
     """Record an assessment with its citations (evidence, excerpt, page) and refresh the current status.
 
     `state` defaults to published for trusted callers (commands, demo data);
-    the admin, the API and the public form pass permissions.initial_state(…).
+    the admin, the API and the public form pass permissions.initial_publication_state(…).
     """
     (assessment,) = record_assessments(
         recommendations=[recommendation],
@@ -178,7 +179,7 @@ def propose_revision(
     user: AbstractBaseUser | None = None,
     expected_version: int | None = None,
     citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
-    state: str = ImplementationAssessment.State.SUBMITTED,
+    state: str = Publication.SUBMITTED,
     **fields,
 ) -> ImplementationAssessment:
     """A proposed change to a published assessment, which stays public as it is until a reviewer publishes the
@@ -190,7 +191,7 @@ def propose_revision(
     fixed = {name for name in fields if name not in REVISABLE_FIELDS}
     if fixed:
         raise ValidationError({name: "A proposed change keeps this as it is published." for name in sorted(fixed)})
-    if (open_revision := current.revisions.filter(state__in=OPEN_STATES).first()) is not None:
+    if (open_revision := current.revisions.filter(state__in=OPEN_PUBLICATION_STATES).first()) is not None:
         raise OpenRevision(open_revision)
     revision = ImplementationAssessment(
         recommendation_id=current.recommendation_id,
@@ -235,7 +236,7 @@ def record_assessments(
     narrative: str = "",
     assessor_kind: str = ImplementationAssessment.AssessorKind.CIVIL_SOCIETY,
     citations: Sequence[tuple[EvidenceSource, str, str]] = (),
-    state: str = ImplementationAssessment.State.PUBLISHED,
+    state: str = Publication.PUBLISHED,
     submitter: str = "",
 ) -> list[ImplementationAssessment]:
     """The same assessment, with the same citations, for each recommendation: bulk writes, one transaction.

@@ -11,10 +11,11 @@ from recommendations.models import (
     DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
+    Publication,
 )
 from recommendations.services.common import claim_version, write_tombstones
 
-PUBLISHED = ImplementationAssessment.State.PUBLISHED
+PUBLISHED = Publication.PUBLISHED
 
 
 def check_citable(organisation_id: int, citations) -> None:

@@ -10,6 +10,7 @@ from recommendations.models import (
     DeletedObject,
     ImplementationAssessment,
     Position,
+    Publication,
     Recommendation,
 )
 from recommendations.services.common import write_tombstones
@@ -104,9 +105,7 @@ def delete_recommendations(recommendations) -> int:
     may back other assessments.
     """
     pks = [r.pk for r in recommendations]
-    assessments = ImplementationAssessment.objects.filter(
-        recommendation_id__in=pks, state=ImplementationAssessment.State.PUBLISHED
-    )
+    assessments = ImplementationAssessment.objects.filter(recommendation_id__in=pks, state=Publication.PUBLISHED)
     write_tombstones(DeletedObject.Kind.ASSESSMENT, assessments.values_list("pk", flat=True))
     write_tombstones(DeletedObject.Kind.RECOMMENDATION, pks)
     Citation.objects.filter(assessment__recommendation_id__in=pks).delete()

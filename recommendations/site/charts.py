@@ -7,7 +7,7 @@ description and a data table beside it for screen readers and print.
 
 from dataclasses import dataclass, field
 
-from recommendations.models.labels import RESPONSES, STATUSES
+from recommendations.models import RESPONSE_LABELS, STATUS_LABELS
 
 WIDTH = 400  # viewBox units; the CSS scales the SVG to its column
 LABEL_HEIGHT = 20
@@ -42,6 +42,7 @@ class BarChart:
     title: str
     bars: list[Bar] = field(default_factory=list)
     width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
 
     @property
     def height(self) -> int:
@@ -108,6 +109,7 @@ class StackedChart:
     keys: list[tuple[str, str]]  # (key, label) in drawing order, for the legend
     rows: list[StackedRow]
     width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
 
     @property
     def height(self) -> int:
@@ -151,7 +153,7 @@ def response_chart(chart_id: str, title: str, responses: dict[str, int], search_
     `search_url` is the search page URL with the page's own filters (it already contains "?").
     """
     rows = [
-        (str(RESPONSES[key]), count, f"{search_url}&response={key}" if key else "")
+        (str(RESPONSE_LABELS[key]), count, f"{search_url}&response={key}" if key else "")
         for key, count in responses.items()
         if count or key in ("supported", "noted")  # the two answers every review has; others only when used
     ]
@@ -159,5 +161,5 @@ def response_chart(chart_id: str, title: str, responses: dict[str, int], search_
 
 
 def status_chart(chart_id: str, title: str, statuses: dict[str, int], search_url: str) -> BarChart:
-    rows = [(str(STATUSES[key]), count, f"{search_url}&status={key or 'none'}") for key, count in statuses.items()]
+    rows = [(str(STATUS_LABELS[key]), count, f"{search_url}&status={key or 'none'}") for key, count in statuses.items()]
     return bar_chart(chart_id, title, rows)

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.response_cache import cached_view
-from recommendations.models import Recommendation
-from recommendations.models.labels import RESPONSES, STATUSES
+from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Recommendation
 from recommendations.site import charts, search, statistics
 from states.models import State
 
@@ -56,7 +55,7 @@ def state_profile(request, iso3: str):
 
 def _response_columns(responses: dict[str, int]) -> list[tuple[str, str]]:
     """Supported and noted always; the rarer answers only when this State gave them (narrower tables on phones)."""
-    return [(key, label) for key, label in RESPONSES.items() if key in ("supported", "noted") or responses[key]]
+    return [(key, label) for key, label in RESPONSE_LABELS.items() if key in ("supported", "noted") or responses[key]]
 
 
 def _with_response_cells(reviews, responses: dict[str, int]) -> list:
@@ -105,18 +104,18 @@ def _slots(chosen: list[State]) -> list[State | None]:
 def _comparison(chosen: list[State]) -> dict:
     counts = statistics.compare_counts(chosen)
     totals = [counts["totals"].get(state.pk, {}) for state in chosen]
-    responses = [{key: row.get(f"n_{key or 'none'}", 0) for key in RESPONSES} for row in totals]
-    statuses = [{key: row.get(f"s_{key or 'none'}", 0) for key in STATUSES} for row in totals]
+    responses = [{key: row.get(f"n_{key or 'none'}", 0) for key in RESPONSE_LABELS} for row in totals]
+    statuses = [{key: row.get(f"s_{key or 'none'}", 0) for key in STATUS_LABELS} for row in totals]
     columns = [{"state": state, "total": row.get("total", 0)} for state, row in zip(chosen, totals, strict=True)]
     return {
         "columns": columns,
-        "response_rows": _share_rows(RESPONSES, responses, columns),
-        "status_rows": _share_rows(STATUSES, statuses, columns),
+        "response_rows": _share_rows(RESPONSE_LABELS, responses, columns),
+        "status_rows": _share_rows(STATUS_LABELS, statuses, columns),
         "theme_rows": _theme_rows(counts["themes"], columns),
         "response_chart": charts.stacked_chart(
             "compare-responses",
             _("Share of recommendations received, by response"),
-            [(key or "none", label) for key, label in RESPONSES.items()],
+            [(key or "none", label) for key, label in RESPONSE_LABELS.items()],
             [
                 (column["state"].name, {key or "none": n for key, n in r.items()})
                 for column, r in zip(columns, responses, strict=True)

@@ -73,8 +73,8 @@ def _count_of(queryset: QuerySet, link: str) -> Coalesce:
     """The number of rows of `queryset` whose `link` is the outer row, as a correlated subquery.
 
     Unlike Count() over a join, it does not group every row of the outer query: PostgreSQL
-    evaluates it after ORDER BY … LIMIT, for the rows shown only (at a million recommendations,
-    the home page's counts took 1–3 s as joins and take milliseconds as subqueries).
+    evaluates it after ORDER BY … LIMIT, for the rows shown only (the home page's counts, as
+    joins, grouped the whole table: bench/NOTES.md).
     """
     counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -101,31 +101,6 @@ def recent_reviews(limit: int = 12) -> QuerySet:
 # Recommendation page ---------------------------------------------------------
 
 
-def recommendation_for_page(pk: int) -> QuerySet:
-    """One recommendation with everything its page shows: 8 queries (1 + 7 prefetches)."""
-    citations = Citation.objects.select_related("evidence").order_by("id")
-    assessments = (
-        permissions.public(ImplementationAssessment.objects.all())
-        .select_related("organisation")
-        .prefetch_related(Prefetch("citations", queryset=citations))
-        .order_by("-assessed_on", "-id")
-    )
-    return (
-        Recommendation.objects.filter(pk=pk)
-        .select_related("review__state", "review__session__cycle")
-        .prefetch_related(
-            "recommending_states",
-            Prefetch(
-                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
-            ),
-            "affected_groups",
-            "sdgs",
-            "positions",
-            Prefetch("assessments", queryset=assessments),
-        )
-    )
-
-
 def related_recommendations(recommendation: Recommendation, limit: int = 20) -> QuerySet:
     """Recommendations to the same State in other cycles sharing a theme with this one (one query)."""
     theme_ids = Recommendation.themes.through.objects.filter(recommendation=recommendation).values("theme_id")
@@ -148,11 +123,6 @@ def reviews_with_response_counts(state: State) -> QuerySet:
         .annotate(total=Count("recommendations"), **_response_counts("recommendations"))
         .order_by("session__number")
     )
-
-
-def status_counts(recommendations: QuerySet) -> dict[str, int]:
-    """{status: count} for a set of recommendations, zero-filled, in one aggregate."""
-    return split_counts(recommendations.aggregate(**_status_counts()), "s", STATUS_KEYS)
 
 
 def response_and_status_counts(recommendations: QuerySet) -> dict:

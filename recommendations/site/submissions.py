@@ -23,6 +23,7 @@ from recommendations.models import (
     ImplementationAssessment,
     ImplementationStatus,
     Organisation,
+    Publication,
     Recommendation,
 )
 from recommendations.models.implementation import not_after_today
@@ -92,7 +93,7 @@ def _store(recommendation, data: dict, user) -> ImplementationAssessment:
         organisation=data["organisation"],
         narrative=data["narrative"],
         recorded_by=user if user.is_authenticated else None,
-        state=ImplementationAssessment.State.SUBMITTED,
+        state=Publication.SUBMITTED,
         submitter=submitter[:300],
         citations=[(evidence, "", "")],
     )

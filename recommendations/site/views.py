@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.response_cache import cached_view
-from recommendations import followup
-from recommendations.models import Cycle, Theme
+from recommendations import followup, permissions
+from recommendations.models import Cycle, ImplementationAssessment, Recommendation, Theme
 from recommendations.site import charts, search, statistics
 
 
@@ -33,7 +33,10 @@ def recommendation_search(request):
 
 @cached_view  # anonymous visitors: published data only, the same for all of them
 def recommendation_detail(request, pk: int):
-    recommendation = get_object_or_404(statistics.recommendation_for_page(pk))
+    """8 queries for the recommendation (Recommendation.objects.with_related), then its related ones and repeats."""
+    newest_first = permissions.public(ImplementationAssessment.objects.all()).order_by("-assessed_on", "-id")
+    recommendations = Recommendation.objects.with_related(details=True, assessments=newest_first)
+    recommendation = get_object_or_404(recommendations, pk=pk)
     context = {
         "recommendation": recommendation,
         "review": recommendation.review,

@@ -1,44 +1,36 @@
-"""Template helpers for the public site: translated labels, highlighting, query strings."""
+"""Template helpers for the public site: labels of stored values, highlighting, query strings."""
 
 from django import template
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from recommendations.models import labels
+from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Recommendation
 from recommendations.search.text import MARK_START, MARK_STOP
 
 register = template.Library()
+ACTION_CATEGORIES = Recommendation.ActionCategory.values
 
 
 @register.filter
 def response_label(value: str | None) -> str:
-    return labels.RESPONSES.get(value or "", value)
+    return RESPONSE_LABELS.get(value or "", value)
 
 
 @register.filter
 def status_label(value: str | None) -> str:
-    return labels.STATUSES.get(value or "", value)
+    return STATUS_LABELS.get(value or "", value)
 
 
 @register.filter
 def action_label(value: int | None) -> str:
-    return labels.ACTION_CATEGORIES.get(value, "") if value else ""
+    """The public site's short name of an action category (Recommendation.ActionCategory.public_label)."""
+    return Recommendation.ActionCategory(value).public_label if value in ACTION_CATEGORIES else ""
 
 
 @register.filter
 def action_help(value: int | None) -> str:
-    return labels.ACTION_CATEGORY_HELP.get(value, "") if value else ""
-
-
-@register.filter
-def assessor_label(value: str) -> str:
-    return labels.ASSESSOR_KINDS.get(value, value)
-
-
-@register.filter
-def evidence_kind_label(value: str) -> str:
-    return labels.EVIDENCE_KINDS.get(value, value)
+    return Recommendation.ActionCategory(value).explanation if value in ACTION_CATEGORIES else ""
 
 
 @register.filter

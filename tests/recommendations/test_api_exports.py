@@ -64,6 +64,14 @@ def test_jsonl_export_has_one_api_object_per_line(api_client, rows):
     assert json.loads(lines[0]) == detail
 
 
+def test_jsonl_export_streams_every_row_as_its_detail_in_the_lists_order(api_client, rows):
+    # 4 rows in chunks of 2: the chunks follow each other in the asked order.
+    body = streamed(api_client.get(f"{BASE}.jsonl", {"state_under_review": "KAZ", "ordering": "-id"}))
+    details = [api_client.get(f"/api/v1/recommendations/{r.pk}/").content for r in reversed(rows[:4])]
+    # Byte for byte the detail's JSON, one object per line.
+    assert body == "".join(json.dumps(json.loads(detail)) + "\n" for detail in details)
+
+
 def test_xlsx_export_is_a_workbook_in_the_table_format(api_client, rows):
     response = api_client.get(f"{BASE}.xlsx", {"state_under_review": "KAZ"})
     assert response.status_code == 200

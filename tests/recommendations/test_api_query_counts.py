@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from recommendations import services
+from recommendations.api import exports as api_export
 from recommendations.models import AffectedGroup, EvidenceSource, Review, Session, Theme
 from states.models import State
 
@@ -131,3 +132,18 @@ def test_csv_export_query_count_does_not_depend_on_rows(api_client, data, django
         body = b"".join(response.streaming_content)
     assert response.status_code == 200
     assert body.count(b"\n") >= 2
+
+
+@pytest.mark.parametrize(("state", "rows", "queries"), [("KAZ", 3, 5), ("KAZ&state_under_review=FRA", 6, 6)])
+def test_jsonl_export_runs_one_query_per_chunk_of_rows(
+    api_client, data, django_assert_num_queries, monkeypatch, state, rows, queries
+):
+    monkeypatch.setattr(api_export, "CHUNK_SIZE", 5)
+    # Data version and reference tables (ISO3 codes, and the names of the lists, read once), the anonymous
+    # row limit (a COUNT of at most EXPORT_ANON_MAX_ROWS + 1 rows), the ids in order (server-side cursor),
+    # then while the rows stream 1 query per chunk of 5 ids for their representations: 1 for 3 rows, 2 for 6.
+    with django_assert_num_queries(queries):
+        response = api_client.get(f"/api/v1/recommendations/export.jsonl?state_under_review={state}")
+        body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert body.count(b"\n") == rows

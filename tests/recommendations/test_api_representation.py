@@ -1,20 +1,17 @@
-"""The API builds recommendations without serializer instances (representations.recommendation_representations):
-byte for byte what RecommendationSerializer and RecommendationListSerializer give."""
+"""The API's one representation of a recommendation (representations.py), compared whole: with every list
+filled, for a bare voluntary pledge, as a list row with its snippet, and streamed for the JSON Lines export;
+and the shape the OpenAPI schema declares for it (serializers.py)."""
 
 import datetime
 
 import pytest
-from django.contrib.postgres.search import SearchHeadline
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from recommendations import services
-from recommendations.api.representations import recommendation_representations
+from recommendations.api.representations import recommendation_representations, streamed_representations
 from recommendations.api.serializers import RecommendationListSerializer, RecommendationSerializer
-from recommendations.api.views import recommendations_with_related
-from recommendations.models import SDG, SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
-from recommendations.search.text import HEADLINE, search_query
+from recommendations.models import SDG, AffectedGroup, Recommendation, Theme
 from states.models import State
 
 pytestmark = pytest.mark.django_db
@@ -53,35 +50,126 @@ def bare(review_kaz_2010, make_recommendation):
     return make_recommendation(review_kaz_2010, "Hold free elections", kind="voluntary_pledge")
 
 
-def rendered(data) -> bytes:
-    return JSONRenderer().render(data)
+def iso(moment: datetime.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
-def test_detail_is_the_serializers_byte_for_byte(request_, full, bare):
+def theme(scheme: str, slug: str, code: str, name: str) -> dict:
+    pk = Theme.objects.get(scheme__slug=scheme, slug=slug).pk
+    return {"id": pk, "scheme": scheme, "code": code, "name": name, "slug": slug}
+
+
+def review_of(recommendation: Recommendation) -> dict:
+    pk = recommendation.review_id
+    return {"id": pk, "url": f"http://partner.example.org/api/v1/reviews/{pk}/", "report_symbol": "A/HRC/14/10"}
+
+
+def expected_full(full: Recommendation) -> dict:
+    """States and groups by name; themes by scheme name, then code, then name; SDGs by number; times in UTC."""
+    full = Recommendation.objects.get(pk=full.pk)  # recording a position and an assessment moved updated_at
+    return {
+        "id": full.pk,
+        "url": f"http://partner.example.org/api/v1/recommendations/{full.pk}/",
+        "paragraph": "97.45",
+        "text": 'Protect human rights defenders & journalists, and guarantee "freedom of assembly" for all',
+        "kind": "recommendation",
+        "state_under_review": {"iso3": "KAZ", "name": "Kazakhstan"},
+        "recommending_states": [
+            {"iso3": "BRA", "name": "Brazil"},
+            {"iso3": "CIV", "name": "Côte d'Ivoire"},
+            {"iso3": "FRA", "name": "France"},
+            {"iso3": "NOR", "name": "Norway"},
+        ],
+        "session": 7,
+        "cycle": 1,
+        "year": 2010,
+        "review": review_of(full),
+        "response": "supported",
+        "response_source": "A/HRC/14/10/Add.1",
+        "action_category": 5,
+        "themes": [
+            theme("ohchr", "d-civil-political-rights", "D", "Civil & political rights"),
+            theme("ohchr", "g6-internally-displaced-persons", "G6", "Internally displaced persons"),
+            theme("ohchr", "h1-human-rights-defenders", "H1", "Human rights defenders"),
+            theme("upr-info", "human-rights-defenders", "", "Human rights defenders"),
+        ],
+        "affected_groups": [
+            {"slug": "children", "name": "Children"},
+            {"slug": "girls", "name": "Girls"},
+            {"slug": "women", "name": "Women"},
+        ],
+        "sdgs": [
+            {"number": 5, "name": "Gender Equality"},
+            {"number": 10, "name": "Reduced Inequalities"},
+            {"number": 16, "name": "Peace, Justice and Strong Institutions"},
+        ],
+        "status": "partially_implemented",
+        "status_date": "2014-01-21",
+        "created_at": iso(full.created_at),
+        "updated_at": iso(full.updated_at),
+    }
+
+
+def expected_bare(bare: Recommendation) -> dict:
+    """Empty lists, and null for what is stored blank or not recorded."""
+    return {
+        "id": bare.pk,
+        "url": f"http://partner.example.org/api/v1/recommendations/{bare.pk}/",
+        "paragraph": "",
+        "text": "Hold free elections",
+        "kind": "voluntary_pledge",
+        "state_under_review": {"iso3": "KAZ", "name": "Kazakhstan"},
+        "recommending_states": [],
+        "session": 7,
+        "cycle": 1,
+        "year": 2010,
+        "review": review_of(bare),
+        "response": None,
+        "response_source": "",
+        "action_category": None,
+        "themes": [],
+        "affected_groups": [],
+        "sdgs": [],
+        "status": None,
+        "status_date": None,
+        "created_at": iso(bare.created_at),
+        "updated_at": iso(bare.updated_at),
+    }
+
+
+def test_details_are_whole_and_unknown_ids_left_out(request_, full, bare):
     found = recommendation_representations([full.pk, bare.pk, 999_999_999], request_)
-    assert set(found) == {full.pk, bare.pk}
-    for recommendation in recommendations_with_related().filter(pk__in=[full.pk, bare.pk]):
-        expected = RecommendationSerializer(recommendation, context={"request": request_}).data
-        assert rendered(found[recommendation.pk]) == rendered(expected)
-    assert found[full.pk]["url"] == f"http://partner.example.org/api/v1/recommendations/{full.pk}/"
-    assert [state["iso3"] for state in found[full.pk]["recommending_states"]] == ["BRA", "CIV", "FRA", "NOR"]
+    assert found == {full.pk: expected_full(full), bare.pk: expected_bare(bare)}
 
 
-def test_list_rows_with_snippets_are_the_serializers_byte_for_byte(request_, full, bare):
-    text = "freedom assembly"
-    headline = SearchHeadline("text", search_query(text), config=SEARCH_CONFIG, **HEADLINE)
-    snippets = dict(Recommendation.objects.annotate(snippet=headline).values_list("pk", "snippet"))
-    found = recommendation_representations([full.pk, bare.pk], request_, search_text=text, snippets=True)
-    context = {"request": request_, "snippets": snippets}
-    for recommendation in recommendations_with_related().filter(pk__in=[full.pk, bare.pk]):
-        expected = RecommendationListSerializer(recommendation, context=context).data
-        assert rendered(found[recommendation.pk]) == rendered(expected)
-    assert "<mark>freedom</mark>" in found[full.pk]["snippet"]
+def test_list_rows_add_the_text_around_the_matches(request_, full, bare):
+    found = recommendation_representations([full.pk, bare.pk], request_, search_text="freedom assembly", snippets=True)
+    assert found == {
+        full.pk: {
+            **expected_full(full),
+            "snippet": (
+                "Protect human rights defenders &amp; journalists, and guarantee &quot;<mark>freedom</mark> of "
+                "<mark>assembly</mark>"
+            ),
+        },
+        # Without a match, PostgreSQL's headline is the start of the text.
+        bare.pk: {**expected_bare(bare), "snippet": "Hold free elections"},
+    }
 
 
 def test_list_rows_without_words_have_a_null_snippet(request_, full):
     found = recommendation_representations([full.pk], request_, snippets=True)
-    recommendation = recommendations_with_related().get(pk=full.pk)
-    expected = RecommendationListSerializer(recommendation, context={"request": request_}).data
-    assert rendered(found[full.pk]) == rendered(expected)
-    assert found[full.pk]["snippet"] is None
+    assert found == {full.pk: {**expected_full(full), "snippet": None}}
+
+
+def test_streamed_representations_are_the_details_in_the_querysets_order(request_, full, bare):
+    streamed = streamed_representations(Recommendation.objects.order_by("-id"), request_, chunk_size=1)
+    assert list(streamed) == [expected_bare(bare), expected_full(full)]
+
+
+def test_the_schema_declares_the_fields_of_the_representation_in_order(request_, full):
+    """The serializers only declare the representation's shape, for the OpenAPI schema: the same fields."""
+    detail = recommendation_representations([full.pk], request_)[full.pk]
+    row = recommendation_representations([full.pk], request_, snippets=True)[full.pk]
+    assert list(RecommendationSerializer().fields) == list(detail)
+    assert list(RecommendationListSerializer().fields) == list(row)

@@ -347,7 +347,7 @@ def test_a_token_of_a_does_not_write_for_the_users_other_organisation(
     token_a = token_client(editor_a_and_c, org_a)
     # C's drafts are not seen, a change is refused naming A alone, and a new assessment for C is only submitted.
     assert token_a.get(f"{ASSESSMENTS}{theirs.pk}/").status_code == 404
-    theirs.state = ImplementationAssessment.State.PUBLISHED
+    theirs.state = ImplementationAssessment.Publication.PUBLISHED
     theirs.save()
     response = token_a.patch(f"{ASSESSMENTS}{theirs.pk}/", {"narrative": "x"}, format="json", **if_match(theirs))
     assert response.status_code == 403
@@ -373,7 +373,7 @@ def test_a_token_of_a_does_not_write_for_the_users_other_organisation(
 def test_a_staff_administrators_token_does_not_act_as_one(token_client, staff_admin, org_a, recommendation):
     draft = draft_of(recommendation, org_a)
     published = draft_of(recommendation, org_a)
-    published.state = ImplementationAssessment.State.PUBLISHED
+    published.state = ImplementationAssessment.Publication.PUBLISHED
     published.save()
     token = token_client(staff_admin)
     assert token.get(f"{ASSESSMENTS}{draft.pk}/").status_code == 404
@@ -388,7 +388,7 @@ def test_a_staff_administrators_token_does_not_act_as_one(token_client, staff_ad
 
 def test_a_token_without_organisation_reads_and_only_submits(token_client, partner_a, org_a, recommendation):
     published = draft_of(recommendation, org_a)
-    published.state = ImplementationAssessment.State.PUBLISHED
+    published.state = ImplementationAssessment.Publication.PUBLISHED
     published.save()
     draft = draft_of(recommendation, org_a)
     client = token_client(partner_a)  # partner A is a member of A, but this token acts for no organisation

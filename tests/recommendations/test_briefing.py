@@ -222,7 +222,7 @@ def draft_world(org_a):
     draft = assess(
         made, "not_implemented", D(2014, 2, 1), by=org_a, narrative="Draft finding.", cites=[(private, "", "")]
     )
-    draft.state = ImplementationAssessment.State.DRAFT
+    draft.state = ImplementationAssessment.Publication.DRAFT
     draft.save()
     return made
 
@@ -457,8 +457,9 @@ def test_the_page_runs_a_fixed_number_of_queries_for_anonymous_visitors(client, 
     demo_advocacy.add_demo_asks()
     for extra in (0, 5):
         more_hrd_recommendations(extra)
-        # State; affected group; cycle; last review; recommendations; their recommending States, themes,
-        # visible assessments, and those assessments' citations with evidence; the introduction and
+        # State; affected group; cycle; last review; recommendations with their review joined; their
+        # recommending States, themes, visible assessments, and those assessments' citations with evidence
+        # (Recommendation.objects.with_related); the introduction and
         # conclusion; the next review, its asks, their confirmed matches, those recommendations' States,
         # the lobbied States and the asks' themes; the recommendations' confirmed repeat histories.
         with django_assert_num_queries(17):

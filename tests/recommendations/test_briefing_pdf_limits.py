@@ -109,7 +109,7 @@ def test_a_changed_recommendation_is_in_the_next_pdf(client, defenders, renders)
 @committed
 def test_a_members_render_shows_their_drafts_and_is_never_shared(client, defenders, editor_a, org_a, renders):
     draft = assess(defenders, "partially_implemented", D(2014, 2, 1), by=org_a, narrative="Draft finding.")
-    ImplementationAssessment.objects.filter(pk=draft.pk).update(state=ImplementationAssessment.State.DRAFT)
+    ImplementationAssessment.objects.filter(pk=draft.pk).update(state=ImplementationAssessment.Publication.DRAFT)
     pdf(client)
     client.force_login(editor_a)
     pdf(client)

@@ -12,13 +12,12 @@ from recommendations.models import (
     DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
+    Publication,
     Recommendation,
 )
 from tests.recommendations.editor_helpers import form_inputs, submission_form_data
 
 pytestmark = pytest.mark.django_db
-
-State = ImplementationAssessment.State
 
 
 @pytest.fixture
@@ -76,13 +75,17 @@ def test_an_editor_saving_a_published_assessment_in_the_admin_proposes_a_revisio
     )
     assert "submitted for review" in [str(m) for m in response.context["messages"]][0]
     assert (revision.state, revision.narrative, revision.recorded_by) == (
-        State.SUBMITTED,
+        Publication.SUBMITTED,
         "Two defenders were released.",
         editor_a,
     )
     assert list(revision.citations.values_list("evidence__title", "page")) == [("World Report 2014", "12")]
     published.refresh_from_db()
-    assert (published.narrative, published.state, published.version) == ("Defenders were jailed.", State.PUBLISHED, 1)
+    assert (published.narrative, published.state, published.version) == (
+        "Defenders were jailed.",
+        Publication.PUBLISHED,
+        1,
+    )
     assert current_status(published) == ("not_implemented", datetime.date(2013, 1, 1))
 
 
@@ -158,7 +161,7 @@ def test_an_editor_may_not_delete_a_published_assessment(client, editor_a, publi
 
 
 def test_unpublishing_tells_partners_the_assessment_is_gone(reviewer_a, published):
-    services.set_assessment_state(assessment=published, state=State.DRAFT, user=reviewer_a)
+    services.set_assessment_state(assessment=published, state=Publication.DRAFT, user=reviewer_a)
     assert list(DeletedObject.objects.values_list("kind", "object_id")) == [("assessment", published.pk)]
 
 
@@ -166,10 +169,10 @@ def test_a_published_submission_gives_its_evidence_to_the_organisation(client, r
     url = reverse("recommendations:submit-assessment", args=[published.recommendation_id])
     client.post(url, submission_form_data(org_a, evidence_url="https://kibhr.example.org/new-report"))
     client.post(url, submission_form_data(org_a, evidence_url="https://www.hrw.org/wr2014", name="Second"))
-    submitted = list(ImplementationAssessment.objects.filter(state=State.SUBMITTED).order_by("pk"))
+    submitted = list(ImplementationAssessment.objects.filter(state=Publication.SUBMITTED).order_by("pk"))
     assert [a.citations.get().evidence.organisation_id for a in submitted] == [None, None]
     for submission in submitted:
-        services.set_assessment_state(assessment=submission, state=State.PUBLISHED, user=reviewer_a)
+        services.set_assessment_state(assessment=submission, state=Publication.PUBLISHED, user=reviewer_a)
     # A new URL becomes the organisation's source; a URL it holds already is cited from its own source.
     new, known = (a.citations.get().evidence for a in submitted)
     assert (new.organisation_id, new.url) == (org_a.pk, "https://kibhr.example.org/new-report")

@@ -8,10 +8,10 @@ from recommendations.models import ImplementationAssessment
 pytestmark = pytest.mark.django_db
 
 DRAFT, SUBMITTED, PUBLISHED, REJECTED = (
-    ImplementationAssessment.State.DRAFT,
-    ImplementationAssessment.State.SUBMITTED,
-    ImplementationAssessment.State.PUBLISHED,
-    ImplementationAssessment.State.REJECTED,
+    ImplementationAssessment.Publication.DRAFT,
+    ImplementationAssessment.Publication.SUBMITTED,
+    ImplementationAssessment.Publication.PUBLISHED,
+    ImplementationAssessment.Publication.REJECTED,
 )
 MOVES = [(a, b) for a in (DRAFT, SUBMITTED, PUBLISHED, REJECTED) for b in (DRAFT, SUBMITTED, PUBLISHED, REJECTED)]
 

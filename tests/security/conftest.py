@@ -20,6 +20,7 @@ from recommendations.models import (
     Membership,
     Organisation,
     ProposedRecommendation,
+    Publication,
     RepeatLink,
     Review,
     Session,
@@ -27,7 +28,6 @@ from recommendations.models import (
 
 D = datetime.date
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-State = ImplementationAssessment.State
 
 
 A_MEMBERS = frozenset({"editor_a", "reviewer_a", "staff_admin"})
@@ -121,10 +121,10 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
             citations=citations,
         )
 
-    published = assessment(State.PUBLISHED, "Published narrative", [(public_evidence, "Public excerpt", "1")])
-    draft = assessment(State.DRAFT, "MARKER-draft-narrative", [(private_evidence, "MARKER-draft-excerpt", "2")])
-    submitted = assessment(State.SUBMITTED, "MARKER-submitted-narrative")
-    rejected = assessment(State.REJECTED, "MARKER-rejected-narrative")
+    published = assessment(Publication.PUBLISHED, "Published narrative", [(public_evidence, "Public excerpt", "1")])
+    draft = assessment(Publication.DRAFT, "MARKER-draft-narrative", [(private_evidence, "MARKER-draft-excerpt", "2")])
+    submitted = assessment(Publication.SUBMITTED, "MARKER-submitted-narrative")
+    rejected = assessment(Publication.REJECTED, "MARKER-rejected-narrative")
     next_review = Review.objects.create(state=kazakhstan, session=Session.objects.get(number=48))
     ask = ProposedRecommendation.objects.create(
         organisation=org_a, review=next_review, text="MARKER-ask-text", notes="MARKER-ask-notes"
@@ -145,7 +145,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         assessed_on=D(2015, 1, 1),
         organisation=org_b,
         narrative="MARKER-b-draft",
-        state=State.DRAFT,
+        state=Publication.DRAFT,
     )
     outsider_submission = services.record_assessment(
         recommendation=recommendation,
@@ -154,7 +154,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         organisation=org_a,
         narrative="MARKER-outsider-submission",
         recorded_by=cast.users["outsider"],
-        state=State.SUBMITTED,
+        state=Publication.SUBMITTED,
     )
     token, _key = APIToken.objects.issue(user=cast.users["editor_a"], organisation=org_a, scope="write", name="Sync")
     tombstone = DeletedObject.objects.create(kind=DeletedObject.Kind.RECOMMENDATION, object_id=999_999)

@@ -285,7 +285,7 @@ def cast_objects(cast, model) -> list[tuple[str | None, object]]:
     concrete = model._meta.concrete_model
     found = [(key, obj) for key, obj in cast.objects.items() if type(obj)._meta.concrete_model is concrete]
     if model._meta.proxy and concrete is ImplementationAssessment:
-        found = [(key, obj) for key, obj in found if obj.state == ImplementationAssessment.State.SUBMITTED]
+        found = [(key, obj) for key, obj in found if obj.state == ImplementationAssessment.Publication.SUBMITTED]
     users = {f"user:{actor}": user for actor, user in cast.users.items() if user is not None}
     if concrete is type(cast.users["staff_admin"]):
         return list(users.items())

@@ -21,12 +21,12 @@ from recommendations.models import (
     ImplementationAssessment,
     Membership,
     Organisation,
+    Publication,
 )
 from tests.recommendations.editor_helpers import submission_form_data
 
 pytestmark = pytest.mark.django_db
 
-State = ImplementationAssessment.State
 TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
 
 
@@ -176,7 +176,7 @@ def test_admin_citation_and_bulk_forms_refuse_another_organisations_evidence(cas
         status="not_implemented",
         assessed_on=datetime.date(2014, 1, 1),
         organisation=cast.objects["org_b"],
-        state=State.DRAFT,
+        state=Publication.DRAFT,
     )
     client = site(cast, "editor_b")
     client.post(reverse("admin:recommendations_citation_add"), {"assessment": b_assessment.pk, "evidence": private.pk})
@@ -255,12 +255,12 @@ def test_an_editors_change_to_a_published_assessment_waits_for_a_reviewer(cast):
     assert response.status_code == 202
     revision = ImplementationAssessment.objects.get(pk=response.json()["id"])
     assert (revision.state, revision.revision_of_id, revision.status) == (
-        State.SUBMITTED,
+        Publication.SUBMITTED,
         published.pk,
         "fully_implemented",
     )
     published.refresh_from_db()
-    assert (published.status, published.state) == ("not_implemented", State.PUBLISHED)
+    assert (published.status, published.state) == ("not_implemented", Publication.PUBLISHED)
     assert api(cast, "anonymous").get(f"/api/v1/recommendations/{published.recommendation_id}/").json()["status"] == (
         "not_implemented"
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from core.counts import DataVersion
-from recommendations.models import ImplementationStatus, Response, labels
+from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, ImplementationStatus, Recommendation, Response
 from recommendations.search.facets import facet_counts
 from recommendations.search.filters import STATUS_NONE, RecommendationFilterSet
 from recommendations.search.params import PARAM_LABELS
@@ -92,11 +92,13 @@ def facets_for(filterset: RecommendationFilterSet, *, version: DataVersion | Non
 def _option_label(name: str, item: dict) -> str:
     value = item["value"]
     if name == "response":
-        return str(labels.RESPONSES.get(value, item["label"]))
+        return str(RESPONSE_LABELS.get(value, item["label"]))
     if name == "status":
-        return str(labels.STATUSES.get("" if value == STATUS_NONE else value, item["label"]))
-    if name == "action_category" and _is_number(value):
-        return str(labels.ACTION_CATEGORIES.get(int(value), item["label"]))
+        return str(STATUS_LABELS.get("" if value == STATUS_NONE else value, item["label"]))
+    if name == "action_category" and _is_number(value) and int(value) in Recommendation.ActionCategory.values:
+        return str(Recommendation.ActionCategory(int(value)).public_label)
+    if name == "kind" and value in Recommendation.Kind.values:
+        return str(Recommendation.Kind(value).label)
     if name == "cycle":
         return _("Cycle %(number)s") % {"number": value}
     return str(item["label"])

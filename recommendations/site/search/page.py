@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import counts
 from recommendations.imports.export import XLSX_MAX_ROWS
-from recommendations.models import Recommendation, Theme
+from recommendations.models import Recommendation
 from recommendations.search.filters import Q_MAX_LENGTH, RecommendationFilterSet
 from recommendations.search.params import PAGE_PARAM, PARAM_LABELS
 from recommendations.site.search.facets import FACET_ORDER, Facet, facets_for
@@ -241,16 +240,7 @@ def _page(queryset, number: int, version: counts.DataVersion) -> Page:
     The search vector is left out: nothing shows it, and it is the widest column, which an ordering that
     sorts a whole session's rows (newest session first, no filter) carried through the sort.
     """
-    rows = (
-        queryset.defer("search_vector")
-        .select_related("review__state", "review__session__cycle")
-        .prefetch_related(
-            "recommending_states",
-            Prefetch(
-                "themes", queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "code", "name")
-            ),
-        )
-    )
+    rows = queryset.defer("search_vector").with_related()
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts.cached_total(queryset, version)
     try:
@@ -283,7 +273,7 @@ def _hints(filterset: RecommendationFilterSet, active: list[ActiveFilter], versi
     """For each active parameter, how many recommendations match without it: one COUNT each, cached.
 
     Each is counted under the other filters directly. Counted as `id IN (filtered ids)` inside one
-    aggregate, dropping the only filter meant hashing every id of a million rows (over 4 s).
+    aggregate, dropping the only filter meant hashing every id of the table (bench/NOTES.md).
     """
     names = list(dict.fromkeys(item.name for item in active))
     base = Recommendation.objects.all()
