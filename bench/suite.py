@@ -272,9 +272,9 @@ import json, sys, time
 import django
 django.setup()
 from django.http import QueryDict
-from recommendations.counts import UNCACHEABLE
-from recommendations.facets import facet_counts
-from recommendations.filters import RecommendationFilterSet
+from core.counts import UNCACHEABLE
+from recommendations.search.facets import facet_counts
+from recommendations.search.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
 out = []
 for query, names in json.loads(sys.argv[1]):

@@ -11,7 +11,9 @@ key made of
   0010, so every write path moves them, whichever code or tool makes the
   write). Reading them all is one small query. A count that reads only some
   tables is keyed on their counters alone (facets.py: the facet of themes over
-  every recommendation survives the recording of an assessment);
+  every recommendation survives the recording of an assessment). Which tables
+  need the trigger is not a list to keep by hand: tests/core/test_cache_coverage.py
+  records what every cached answer reads and fails on a table without it;
 - the filters, normalised (sorted names, sorted values), so equivalent
   queries share an entry.
 
@@ -20,9 +22,9 @@ sees: its reads are neither cached nor served from the cache (data_version()
 answers UNCACHEABLE). Entries also expire after COUNT_CACHE_SECONDS, which
 bounds the memory they hold.
 
-Response caching (core/response_cache.py) reads the version once
-per request and pins it (`pinned`), so the counts computed for that response
-use the same version without another query.
+Each GET reads the version once and pins it (`pinned`, OneDataVersionMiddleware
+in core/middleware.py; a cached view may reuse a recent one, core/response_cache.py),
+so the counts computed for that response use the same version without another query.
 """
 
 from __future__ import annotations
@@ -138,13 +140,16 @@ def pinned(version: DataVersion | None = None) -> Iterator[None]:
         _reading.reset(token)
 
 
-def kept(name: str, tables: Iterable[str], compute: Callable[[], object]) -> object:
-    """compute(), kept in this process while `tables` keep their version: for small reference data
-    that nearly every request reads. Under an uncacheable version (a transaction that wrote) it is
-    kept for the pinned block only, or computed on each call outside one."""
+def kept(name: str, compute: Callable[[], object]) -> object:
+    """compute(), kept in this process until the data version moves: for small reference data that nearly
+    every request reads. Under an uncacheable version (a transaction that wrote) it is kept for the pinned
+    block only, or computed on each call outside one.
+
+    Keyed on the whole version, not on the tables it reads: reading the reference tables again costs
+    a few ms after a write (bench/NOTES.md), where per-table keys needed a list of them."""
     version = data_version()
     if version.cacheable:
-        key = version.key(tables)
+        key = version.key()
         held = _kept.get(name)
         if held is not None and held[0] == key:
             return held[1]

@@ -1,4 +1,5 @@
-"""Content-Security-Policy with the few exceptions the third-party UIs need; statement timeouts as 503."""
+"""Content-Security-Policy with the few exceptions the third-party UIs need; one data version per read;
+statement timeouts as 503."""
 
 import logging
 
@@ -8,7 +9,7 @@ from django.db import OperationalError
 from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
-from core import errors
+from core import counts, errors
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,22 @@ class SiteCSPMiddleware(CSPMiddleware):
             # Redoc searches in a web worker it builds from a blob.
             parts.update = {**(parts.update or {}), "worker-src": [SELF, "blob:"]}
         return parts
+
+
+class OneDataVersionMiddleware:
+    """Every GET and HEAD is answered under one data version (counts.pinned): read when the answer first
+    needs it (a cached view may reuse a recent one, core/response_cache.py), then not again for the counts
+    and the reference tables (recommendations/search/lookups.py) the answer reads. GET and HEAD views write
+    no data the version follows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with counts.pinned():
+            return self.get_response(request)
 
 
 class QueryTimeoutMiddleware:

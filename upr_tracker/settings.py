@@ -66,9 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET/HEAD answer with a body, and 304 for If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Stored answers for anonymous readers of the recommendations API and search page, before sessions,
-    # authentication and DRF run (core/response_cache.py; RESPONSE_CACHE_SECONDS).
-    "core.response_cache.ResponseCacheMiddleware",
+    # One data version for all the counts and reference tables a GET reads (core/counts.py).
+    "core.middleware.OneDataVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -394,7 +393,7 @@ else:
     }
 # Facet counts and result totals are cached until the data changes, and at most this many seconds (0 = off).
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 300, minimum=0)
-# Whole answers to anonymous GETs of the recommendations API and the search page
+# Whole answers to anonymous GETs of the recommendations API and the public pages
 # (core/response_cache.py): kept until the data changes, at most this many seconds (0 = off),
 # bodies up to RESPONSE_CACHE_MAX_BYTES.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 600, minimum=0)
@@ -403,6 +402,10 @@ RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 524_288, minimum=
 # (milliseconds; 0 = read it for every request). Anonymous readers may then see a write that much later;
 # writers, who read with their credentials, never. Off in development, so a change shows at once.
 RESPONSE_CACHE_VERSION_MS = env_int("RESPONSE_CACHE_VERSION_MS", 0 if DEBUG else 200, minimum=0)
+# How long browsers and proxies may keep those anonymous answers (Cache-Control: public, max-age; seconds).
+# Anonymous readers may then see a write this much later; answers to signed-in users and tokens are never
+# marked public (Vary: Authorization, Cookie). Off in development, so a change shows at once.
+RESPONSE_CACHE_MAX_AGE = env_int("RESPONSE_CACHE_MAX_AGE", 0 if DEBUG else 5, minimum=0)
 
 LOGGING = {
     "version": 1,

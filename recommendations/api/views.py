@@ -10,6 +10,7 @@ import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,8 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core import response_cache
 from core.api import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
+from core.response_cache import cached_view
 from recommendations.api.representations import recommendation_representations
 from recommendations.api.schema import filterset_parameters
 from recommendations.api.serializers import (
@@ -51,11 +52,15 @@ from recommendations.search import facets as facet_module
 from recommendations.search.filters import RecommendationFilterSet
 from recommendations.search.list_filters import DeletionFilterSet, ReviewFilterSet, ThemeFilterSet
 
+# The response cache on a viewset's action: it runs inside DRF's dispatch, after authentication, permissions
+# and throttles (core/response_cache.py).
+cached = method_decorator(cached_view)
+
 
 class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     """UPR recommendations. Lists take the filters of docs/api.md; `q` adds a highlighted `snippet`.
 
-    Reads are answered from the response cache when the data has not changed
+    Anonymous reads are answered from the response cache when the data has not changed
     (core/response_cache.py), and otherwise built without
     serializer instances (representations.py): a page
     costs one narrow query for the page's ids and one for their representations.
@@ -64,22 +69,19 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [FilterBackend]
     filterset_class = RecommendationFilterSet
     lookup_value_regex = ID_REGEX
-    response_cache_actions = frozenset({"list", "retrieve", "facets"})  # read by ResponseCacheMiddleware
     queryset = Recommendation.objects.all()
-
-    def cached(self, request: Request, respond) -> Response:
-        """The stored answer, or respond()'s; stored answers come back only through this view's throttles."""
-        return response_cache.serve(request, respond, throttles=[type(throttle) for throttle in self.get_throttles()])
 
     def get_serializer_class(self):
         # The shape of the representation, for the OpenAPI schema: the views build it in representations.py.
         return RecommendationListSerializer if self.action == "list" else RecommendationSerializer
 
+    @cached  # DRF has authenticated and throttled the request by now
     def list(self, request: Request, *args, **kwargs) -> Response:
-        return self.cached(request, lambda: self._page(request))
+        return self._page(request)
 
+    @cached
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return self.cached(request, lambda: self._one(request, int(kwargs[self.lookup_field or "pk"])))
+        return self._one(request, int(kwargs[self.lookup_field or "pk"]))
 
     def _page(self, request: Request) -> Response:
         page = self.paginator.paginate_keys(self.filter_queryset(self.get_queryset()), request, view=self)
@@ -111,11 +113,9 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
         responses=FacetsSerializer,
     )
     @action(detail=False, pagination_class=None)
+    @cached
     def facets(self, request: Request) -> Response:
         """Counts per value of each requested facet, under every filter except the facet's own."""
-        return self.cached(request, lambda: self._facets(request))
-
-    def _facets(self, request: Request) -> Response:
         names = list(dict.fromkeys(name.strip() for name in request.query_params.getlist("facet")))
         errors = {}
         if not names:

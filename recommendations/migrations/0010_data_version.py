@@ -25,7 +25,8 @@ million rows pays nothing measurable. TRUNCATE is covered too.
 from django.db import migrations
 
 # Every table that cached answers and counts read (response_cache.py, counts.py, facets.py): a table
-# read by them but missing here would let them go stale. A later migration adds its trigger to a new one.
+# read by them but missing here would let them go stale. A later migration adds its trigger to a new one;
+# tests/core/test_cache_coverage.py names any table a cached answer reads without it.
 TABLES = [
     "recommendations_recommendation",
     "recommendations_recommendation_recommending_states",

@@ -10,6 +10,8 @@ afterwards. Values are exactly what the filter of the same name accepts.
 Shared by the API and the public search page; no DRF here.
 """
 
+import functools
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
@@ -18,14 +20,10 @@ from django.utils import translation
 
 from core import counts
 from recommendations.models import (
-    SDG,
     STATUS_LABELS,
-    AffectedGroup,
     ImplementationStatus,
     Recommendation,
     Response,
-    Theme,
-    ThemeScheme,
     ordinal,
 )
 from recommendations.search.filters import (
@@ -36,7 +34,6 @@ from recommendations.search.filters import (
     ThemeThrough,
     Through,
 )
-from states.models import Bloc, BlocMembership, RegionalGroup, State
 
 Facet = dict[str, object]
 # A facet's SQL: given the name of the filtered recommendations' relation (None: every recommendation),
@@ -274,23 +271,29 @@ def facet_counts(
     return {name: found[name] for name in names}
 
 
-# What a facet reads when no other filter applies, i.e. over every recommendation: its counts
-# stay valid until one of these tables changes (recording an assessment or a position changes
-# recommendations, not their themes or recommending States). Under filters, a facet reads
-# what the filters read too, and is keyed on the whole data version.
-_STATES = (State._meta.db_table,)
-_READS_UNFILTERED = {
-    "recommending_state": (Through._meta.db_table, *_STATES),
-    "recommending_regional_group": (Through._meta.db_table, *_STATES, RegionalGroup._meta.db_table),
-    "bloc": (Through._meta.db_table, *_STATES, Bloc._meta.db_table, BlocMembership._meta.db_table),
-    "theme": (ThemeThrough._meta.db_table, Theme._meta.db_table, ThemeScheme._meta.db_table),
-    "affected_group": (GroupThrough._meta.db_table, AffectedGroup._meta.db_table),
-    "sdg": (SdgThrough._meta.db_table, SDG._meta.db_table),
-}
+def unfiltered_reads(name: str) -> frozenset[str]:
+    """The tables a facet reads when no other filter applies, i.e. over every recommendation: its counts stay
+    valid until one of them changes (recording an assessment changes recommendations, not their themes or
+    recommending States, so the costly facets per bloc and regional group survive it). Under filters, a
+    facet reads what the filters read too, and is keyed on the whole data version.
+
+    Read from the facet's own SQL, so it cannot drift from what runs; tests/core/test_cache_coverage.py
+    compares it with the relations PostgreSQL's plan of that SQL reads.
+    """
+    return _named_tables(FACETS[name][0](None))
+
+
+# A table name after FROM or JOIN; not a subquery "(SELECT", nor a column as in extract(year FROM se.start_date).
+_TABLE_NAME = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?!\.)")
+
+
+@functools.cache
+def _named_tables(sql: str) -> frozenset[str]:
+    return frozenset(_TABLE_NAME.findall(sql))
 
 
 def _version(name: str, cleaned: dict, version: counts.DataVersion) -> str | None:
     if not version.cacheable:
         return None
     filtered = any(value not in (None, "", [], ()) for key, value in cleaned.items() if key not in ("ordering", name))
-    return version.key(None if filtered else _READS_UNFILTERED.get(name))
+    return version.key(None if filtered else unfiltered_reads(name))

@@ -3,9 +3,12 @@
 Nearly every request reads them: a filter turns ISO3 codes and slugs into ids,
 a recommendation's representation names its States and themes. Joining them
 in each statement cost more than reading the recommendations themselves
-(bench/NOTES.md). So they are read whole, in one statement, and kept in the process under their
-tables' data version (counts.kept): a write to any of them, by whatever path,
-moves the version and the next request reads them again. A few hundred rows.
+(bench/NOTES.md). So they are read whole, in one statement, and kept in the
+process under the data version (counts.kept): any write, by whatever path,
+moves the version and the next request reads them again. A few hundred rows,
+read again in a few milliseconds (bench/NOTES.md); keyed on the tables they
+come from, they survived writes to the others but needed a hand-kept list of
+those tables, which could fall behind.
 
 Lists are ordered as the models order them, by the database's collation: each
 row carries its position in that order.
@@ -21,18 +24,6 @@ from django.db import connections
 
 from core import counts
 from recommendations.models import Recommendation
-
-TABLES = (
-    "states_state",
-    "states_regionalgroup",
-    "states_bloc",
-    "recommendations_themescheme",
-    "recommendations_theme",
-    "recommendations_affectedgroup",
-    "recommendations_sdg",
-    "recommendations_session",
-    "recommendations_cycle",
-)
 
 _SQL = """
 SELECT
@@ -75,8 +66,8 @@ class Lookups:
 
 
 def current() -> Lookups:
-    """The reference tables as of the data version this request reads (read again after any write to them)."""
-    return counts.kept("lookups", TABLES, _load)
+    """The reference tables as of the data version this request reads (read again after any write)."""
+    return counts.kept("lookups", _load)
 
 
 def _load() -> Lookups:

@@ -71,7 +71,7 @@ def test_a_view_outside_the_response_cache_reads_the_version_once(
 ):
     url = "/api/v1/recommendations/export.csv?state_under_review=KAZ&theme=womens-rights"
     b"".join(api_client.get(url).streaming_content)
-    # The data version once for the whole request (ResponseCacheMiddleware pins it): the ISO3 code, the
+    # The data version once for the whole request (OneDataVersionMiddleware pins it): the ISO3 code, the
     # theme and the lists' labels come from the reference tables held; then the anonymous row limit (a
     # COUNT) and, while the rows stream, their one query.
     with django_assert_num_queries(3):

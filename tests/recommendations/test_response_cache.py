@@ -214,11 +214,25 @@ def test_a_stored_answer_carries_the_headers_of_a_computed_one(api_client, recom
     settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.org"]
     origin = {"HTTP_ORIGIN": "https://partner.example.org"}
     first = api_client.get(LIST, **origin)
-    again = api_client.get(LIST, **origin)  # answered by ResponseCacheMiddleware, before sessions and DRF
+    again = api_client.get(LIST, **origin)  # answered from the store, the middleware adding their headers again
     assert dict(again.items()) == dict(first.items())
     assert again["Access-Control-Allow-Origin"] == "https://partner.example.org"
     assert again["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in again
+
+
+def test_anonymous_answers_may_be_kept_by_browsers_and_proxies_for_a_short_while(api_client, recommendation, settings):
+    settings.RESPONSE_CACHE_MAX_AGE = 5
+    computed, stored = api_client.get(LIST), api_client.get(LIST)
+    for response in (computed, stored):
+        assert response["Cache-Control"] == "public, max-age=5"
+        # Accept is in the key; with a token or a session the answer is the client's own.
+        assert {"Accept", "Authorization", "Cookie"} <= {name.strip() for name in response["Vary"].split(",")}
+
+
+def test_answers_to_a_token_or_an_error_are_not_marked_public(token_client_a, api_client, recommendation):
+    assert "public" not in token_client_a.get(LIST).get("Cache-Control", "")
+    assert "public" not in api_client.get("/api/v1/recommendations/?state_under_review=XYZ").get("Cache-Control", "")
 
 
 def test_an_anonymous_visitor_with_a_session_cookie_is_answered_from_the_cache_by_the_view(
