@@ -146,7 +146,8 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
     def _move(self, request, queryset, publication: str, verb: str) -> None:
         moved = refused = 0
         with transaction.atomic():
-            for assessment in queryset.select_related("organisation"):
+            # Those already where they are asked to go are left alone: no write, no history row.
+            for assessment in queryset.exclude(state=publication).select_related("organisation"):
                 if not permissions.can_move(request.user, assessment, publication):
                     refused += 1
                     continue
