@@ -82,7 +82,8 @@ class Existing:
 
 HISTORY_REASON = "import"
 
-# The columns an import sets on a new recommendation (the others take the model's defaults).
+# The columns an import sets on a new recommendation (the others take the database's defaults; triggers
+# copy the State under review and the session number from the review: migration 0020).
 RECOMMENDATION_COLUMNS = (
     "id",
     "review_id",
@@ -93,7 +94,6 @@ RECOMMENDATION_COLUMNS = (
     "action_category",
     "response",
     "response_source",
-    "state_under_review_id",
 )
 
 
@@ -109,7 +109,6 @@ def recommendation_values(item: Prepared) -> tuple:
         # The row's position is the new recommendation's only one, so it is its current response:
         # what services.refresh_response would write, without a second UPDATE of every new row.
         *(item.response or ("", "")),
-        item.review_key[0],  # the review's State: state_under_review is a copy of it
     )
 
 

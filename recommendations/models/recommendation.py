@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations.models.review import Review
 from recommendations.models.taxonomy import Theme
 from states.models import State
 
@@ -89,22 +88,6 @@ _PUBLIC_ACTION_WORDS = {
 }
 
 
-def _copy_state_under_review(recommendations: list) -> None:
-    """Set state_under_review from each review, as save() does; one query for reviews not loaded."""
-    missing = {r.review_id for r in recommendations if r.review_id is not None and not _review_cached(r)}
-    states = dict(Review.objects.filter(pk__in=missing).values_list("pk", "state_id")) if missing else {}
-    for recommendation in recommendations:
-        if recommendation.review_id is not None:
-            cached = _review_cached(recommendation)
-            recommendation.state_under_review_id = (
-                recommendation.review.state_id if cached else states[recommendation.review_id]
-            )
-
-
-def _review_cached(recommendation) -> bool:
-    return Recommendation.review.is_cached(recommendation) and recommendation.review.pk == recommendation.review_id
-
-
 def _shown(assessments: models.QuerySet) -> models.QuerySet:
     """Assessments with their organisation joined, and their citations, in citing order, with their evidence."""
     # The Citation model through the relation: its module imports this one.
@@ -115,18 +98,6 @@ def _shown(assessments: models.QuerySet) -> models.QuerySet:
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        _copy_state_under_review(objs)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        if {"review", "review_id"} & set(fields):
-            objs = list(objs)
-            _copy_state_under_review(objs)
-            fields = [*fields, "state_under_review"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
     def with_related(self, *, details: bool = False, assessments: models.QuerySet | None = None):
         """The recommendations with what the pages about them show, in a fixed number of queries whatever
         their number (the API builds its own representation: api/representations.py).
@@ -152,25 +123,25 @@ class Recommendation(models.Model):
     ActionCategory = ActionCategory
 
     review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
-    # Copy of review.state_id, so "recommendations to one State" is an index range scan
-    # (see the index below) instead of a join through the review. Kept equal by save()
-    # (set from the review), Review.save() (a State change moves its recommendations),
-    # the COPY importer (imports/rows.py) and the synthetic generator; checked by
-    # tests/test_state_under_review.py. No CHECK constraint can span the two tables.
+    # Copies of the review's State and session number, so "recommendations to one State" and a page by
+    # session are index ranges (see the indexes below) instead of joins through the review. Kept by
+    # database triggers (migrations 0013 and 0020) whatever writes the rows: the ORM, bulk writes, the COPY
+    # importer, the synthetic generator, queryset updates and raw SQL. db_default=None leaves them out of
+    # an INSERT, so the trigger fills them and RETURNING hands them to the new instance; checked by
+    # tests/recommendations/test_state_under_review.py.
     state_under_review = models.ForeignKey(
         State,
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,  # the (state_under_review, id) index below serves the foreign key as well
+        db_default=None,
         editable=False,
-        blank=True,  # filled in by save(), so full_clean() before save() must not require it
+        blank=True,
         verbose_name="State under review",
     )
-    # Copy of the review's session number, so ordering=session pages through an index range (see the
-    # index below) instead of joining every recommendation to its review and session. Kept by triggers
-    # (migration 0013) whatever writes the row: an insert or a change of review sets it, a review moved
-    # to another session or a renumbered session moves it. The instance holds None until read back.
-    session_number = models.PositiveSmallIntegerField(editable=False, blank=True, verbose_name="session number")
+    session_number = models.PositiveSmallIntegerField(
+        db_default=None, editable=False, blank=True, verbose_name="session number"
+    )
     paragraph = models.CharField(
         max_length=20, blank=True, help_text="Paragraph number in the Working Group report, e.g. 89.12, when known."
     )
@@ -274,16 +245,6 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         label = self.paragraph or f"#{self.pk}"
         return f"{self.review} — {label}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The review is usually cached (set as an object by forms, serializers and the demo);
-        # otherwise this reads it once.
-        if self.review_id is not None:
-            self.state_under_review_id = self.review.state_id
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"review", "review_id"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "state_under_review"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[self.pk])

@@ -1,4 +1,4 @@
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -110,23 +110,5 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.state.name} — {self.session}"
 
-    def save(self, *args, **kwargs) -> None:
-        """Save; a changed State moves its recommendations' state_under_review copy in the same transaction."""
-        if self.pk is None or getattr(self, "_loaded_state_id", None) == self.state_id:
-            super().save(*args, **kwargs)
-        else:
-            with transaction.atomic():
-                super().save(*args, **kwargs)
-                self.recommendations.exclude(state_under_review_id=self.state_id).update(
-                    state_under_review_id=self.state_id
-                )
-        self._loaded_state_id = self.state_id
-
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_review_change", args=[self.pk])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        review = super().from_db(db, field_names, values)
-        review._loaded_state_id = review.__dict__.get("state_id")
-        return review

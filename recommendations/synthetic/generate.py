@@ -261,7 +261,6 @@ class _Generator:
             (
                 pk,
                 review.pk,
-                review.state_id,
                 paragraph,
                 self.text(),
                 "voluntary_pledge" if pledge else "recommendation",
@@ -277,7 +276,7 @@ class _Generator:
             )
         )
         if response:
-            chunk.tables[Position].append((pk, response, chunk.recommendations[-1][8], review.adoption_date))
+            chunk.tables[Position].append((pk, response, chunk.recommendations[-1][7], review.adoption_date))
         if not pledge:
             for state_id in dict.fromkeys(self.states(rng, self.state_numbers.one(rng))):
                 if state_id != review.state_id:
@@ -335,7 +334,6 @@ COLUMNS = {
     Recommendation: [
         "id",
         "review_id",
-        "state_under_review_id",
         "paragraph",
         "text",
         "kind",

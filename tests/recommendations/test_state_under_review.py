@@ -4,13 +4,15 @@ review.session.number: every write path keeps them equal.
 No CHECK constraint can compare two tables, so these tests stand in for one.
 The list filter, the facets and ordering read the copies (one index range for
 "recommendations to one State" or a page by session instead of a join through
-the review). The session number is kept by triggers (migration 0013).
+the review). Both are kept by triggers (migrations 0013 and 0020), so a write
+that no Python code sees (a queryset update, raw SQL) keeps them too.
 """
 
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 
 from recommendations import demo
@@ -32,6 +34,35 @@ def test_save_sets_it_from_the_review(review_kaz_2010, make_recommendation, kaza
     recommendation = make_recommendation(review_kaz_2010)
     recommendation.refresh_from_db()
     assert recommendation.state_under_review_id == kazakhstan.pk
+    assert_copies_match()
+
+
+def test_a_new_instance_holds_the_copies_without_reading_back(review_kaz_2010, kazakhstan):
+    recommendation = Recommendation.objects.create(review=review_kaz_2010, text="Protect journalists")
+    assert (recommendation.state_under_review_id, recommendation.session_number) == (kazakhstan.pk, 7)
+    created = Recommendation.objects.bulk_create([Recommendation(review_id=review_kaz_2010.pk, text="Ratify")])
+    assert (created[0].state_under_review_id, created[0].session_number) == (kazakhstan.pk, 7)
+
+
+def test_a_queryset_update_of_a_reviews_state_moves_its_recommendations(review_kaz_2010, make_recommendation, norway):
+    make_recommendation(review_kaz_2010)
+    Review.objects.filter(pk=review_kaz_2010.pk).update(state=norway)
+    assert set(Recommendation.objects.values_list("state_under_review_id", flat=True)) == {norway.pk}
+    assert_copies_match()
+
+
+def test_raw_sql_can_neither_omit_nor_change_the_copy(review_kaz_2010, make_recommendation, kazakhstan, norway):
+    make_recommendation(review_kaz_2010)
+    table = Recommendation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET state_under_review_id = %s", [norway.pk])
+        cursor.execute(
+            f"INSERT INTO {table} (review_id, paragraph, import_key, text, kind, response, response_source,"
+            " current_status, created_at, updated_at)"
+            " VALUES (%s, '89.99', '', 'Raw', 'recommendation', '', '', '', now(), now())",
+            [review_kaz_2010.pk],
+        )
+    assert set(Recommendation.objects.values_list("state_under_review_id", flat=True)) == {kazakhstan.pk}
     assert_copies_match()
 
 
