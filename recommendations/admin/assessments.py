@@ -130,10 +130,6 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
         # A proposed change copies the citations; Django's change message reads these.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.refresh_current_status([form.instance.recommendation_id])
-
     def delete_model(self, request, obj):
         services.delete_assessment(assessment=obj)
 

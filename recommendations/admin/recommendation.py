@@ -225,12 +225,6 @@ class RecommendationAdmin(ReferenceDataAdmin):
             citations=[(evidence, "", "") for evidence in data.get("evidence_sources") or ()],
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Inline edits to positions go through the same refresh as every other write path.
-        services.refresh_response([form.instance.pk])
-        services.refresh_current_status([form.instance.pk])
-
     @admin.action(description="Record an assessment for the selected recommendations")
     def record_assessment_action(self, request, queryset):
         if not permissions.is_editor(request.user):

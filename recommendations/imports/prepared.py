@@ -75,7 +75,7 @@ class Existing:
     themes: set[int] = field(default_factory=set)
     groups: set[int] = field(default_factory=set)
     sdgs: set[int] = field(default_factory=set)
-    # The current position (latest of its history), as services.refresh_response keeps it.
+    # The current position (latest of its history), as the database keeps it (migration 0021).
     response: tuple[str, str] = ("", "")
     response_date: datetime.date | None = None
 
@@ -107,7 +107,7 @@ def recommendation_values(item: Prepared) -> tuple:
         item.kind,
         item.action_category,
         # The row's position is the new recommendation's only one, so it is its current response:
-        # what services.refresh_response would write, without a second UPDATE of every new row.
+        # what the trigger would write, so it finds nothing to change instead of updating every new row.
         *(item.response or ("", "")),
     )
 

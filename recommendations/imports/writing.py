@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core.bulk import array, copy_rows, next_ids, write_history
-from recommendations import services
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     KIND,
@@ -71,7 +70,6 @@ class ChunkWriter:
             for pk, item in with_position
         )
         write_history(Position, "id", [p.pk for p in positions], "+", self.user_id, HISTORY_REASON)
-        services.refresh_response(pk for pk, _ in with_position)
         changed_ids = [current.id for _, current, _ in changed]
         write_history(Recommendation, "id", changed_ids, "~", self.user_id, HISTORY_REASON)
         for item, current, diff in changed:

@@ -160,13 +160,13 @@ class Recommendation(models.Model):
     affected_groups = models.ManyToManyField("AffectedGroup", related_name="recommendations", blank=True)
     sdgs = models.ManyToManyField("SDG", related_name="recommendations", blank=True, verbose_name="SDGs")
 
-    # Current position, kept equal to the latest Position by services.record_position.
+    # Current position, kept equal to the latest Position by database triggers (migration 0021).
     response = models.CharField(max_length=20, choices=Response.choices, blank=True, editable=False)
     response_source = models.CharField(max_length=200, blank=True, editable=False)
     response_date = models.DateField(null=True, blank=True, editable=False)
 
-    # Current implementation status, kept equal to the latest assessment by
-    # services.refresh_current_status so lists filter on it without subqueries.
+    # Current implementation status, kept equal to the latest published assessment by database triggers
+    # (migration 0021), so lists filter on it without subqueries.
     current_status = models.CharField(max_length=30, choices=ImplementationStatus.choices, blank=True, editable=False)
     current_status_date = models.DateField(null=True, blank=True, editable=False)
 

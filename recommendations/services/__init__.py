@@ -34,8 +34,6 @@ from recommendations.services.evidence import (
 from recommendations.services.recommendations import (
     delete_recommendations,
     record_position,
-    refresh_current_status,
-    refresh_response,
 )
 
 __all__ = [
@@ -54,8 +52,6 @@ __all__ = [
     "record_assessment",
     "record_assessments",
     "record_position",
-    "refresh_current_status",
-    "refresh_response",
     "save_assessment",
     "save_citation",
     "save_evidence_source",

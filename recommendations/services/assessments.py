@@ -23,7 +23,6 @@ from recommendations.models import (
 )
 from recommendations.services.common import EditConflict, claim_version, write_tombstones
 from recommendations.services.evidence import adopt_submitted_evidence, check_citable
-from recommendations.services.recommendations import refresh_current_status
 
 PUBLISHED = Publication.PUBLISHED
 OPEN_PUBLICATION_STATES = (Publication.DRAFT, Publication.SUBMITTED)
@@ -88,14 +87,12 @@ def _add_citations(assessments: list[ImplementationAssessment], citations, user)
 
 @transaction.atomic
 def delete_assessments(assessments) -> int:
-    """Delete assessments (a queryset or list), leave tombstones and refresh their recommendations' status."""
-    ids = {a.recommendation_id for a in assessments}
+    """Delete assessments (a queryset or list) and leave tombstones; their recommendations' status follows."""
     pks = [a.pk for a in assessments]
     # Only what partners could have copied: an unpublished one left the feed when it was unpublished.
     public = ImplementationAssessment.objects.filter(pk__in=pks, state=PUBLISHED).values_list("pk", flat=True)
     write_tombstones(DeletedObject.Kind.ASSESSMENT, public)
     deleted, _ = ImplementationAssessment.objects.filter(pk__in=pks).delete()
-    refresh_current_status(ids)
     return deleted
 
 
@@ -116,13 +113,12 @@ def update_assessment(
     user: AbstractBaseUser | None = None,
     **fields,
 ) -> ImplementationAssessment:
-    """Change an assessment (and replace its citations when given), then refresh the current status.
+    """Change an assessment (and replace its citations when given).
 
     `fields` are model fields (status, assessed_on, narrative, organisation,
-    assessor_kind, recommendation, state); when the recommendation changes,
-    both the old and the new one are refreshed.
+    assessor_kind, recommendation, state). The current status of its recommendation (both, when it moves)
+    follows by trigger (migration 0021).
     """
-    previous_recommendation_id = assessment.recommendation_id
     for name, value in fields.items():
         setattr(assessment, name, value)
     return save_assessment(
@@ -130,7 +126,6 @@ def update_assessment(
         user=user,
         expected_version=expected_version,
         citations=citations,
-        refresh_also=previous_recommendation_id,
     )
 
 
@@ -141,14 +136,12 @@ def save_assessment(
     user: AbstractBaseUser | None = None,
     expected_version: int | None = None,
     citations: Sequence[tuple[EvidenceSource, str, str]] | None = None,
-    refresh_also: int | None = None,
 ) -> ImplementationAssessment:
     """Save an assessment already changed in memory (the admin's form did it), new or existing.
 
     An existing one is saved only if the stored version is `expected_version`
     (by default the version the instance was read at): otherwise EditConflict,
-    so a colleague's edit is never silently overwritten. The recommendation's
-    current status (and `refresh_also`'s, when the assessment moved) follows.
+    so a colleague's edit is never silently overwritten.
     """
     if assessment.revision_of_id and assessment.state == PUBLISHED:
         return _publish_revision(assessment, user=user, expected_version=expected_version, citations=citations)
@@ -168,7 +161,6 @@ def save_assessment(
         write_tombstones(DeletedObject.Kind.ASSESSMENT, [assessment.pk])
     if assessment.state == PUBLISHED:
         adopt_submitted_evidence([assessment])
-    refresh_current_status({assessment.recommendation_id, refresh_also or assessment.recommendation_id})
     return assessment
 
 
@@ -263,7 +255,6 @@ def record_assessments(
     _add_citations(assessments, citations, recorded_by)
     if state == PUBLISHED:
         adopt_submitted_evidence(assessments)
-    refresh_current_status(a.recommendation_id for a in assessments)
     return assessments
 
 

@@ -4,7 +4,8 @@ Everything the recommendation pages read is generated: reviews (each State
 once per cycle), recommendations with their recommending States, themes,
 affected groups and SDGs, the position each response comes from, and for
 about a tenth of them published assessments citing evidence, with the
-denormalised response/current_status columns equal to the latest of each.
+denormalised response/current_status columns equal to the latest of each
+(written here: the triggers that keep them are off while the rows go in).
 
 Speed: one transaction; the existing recommendations, reviews, assessments
 and evidence are TRUNCATEd; indexes not backing a constraint and foreign
@@ -39,6 +40,7 @@ from recommendations.models import (
     Recommendation,
     Review,
 )
+from recommendations.synthetic import tables as loaded_tables
 from recommendations.synthetic.profile import Profile
 
 MARKER_SLUG = "synthetic-data"
@@ -103,15 +105,15 @@ def generate(profile: Profile, count: int, *, seed: int = 0, force: bool = False
             cursor.execute("SET LOCAL statement_timeout = 0")
             # Deferred foreign key checks still pending would forbid the TRUNCATE (in a caller's transaction).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        _truncate()
+        loaded_tables.truncate(CLEARED)
         marker = Organisation.objects.update_or_create(slug=MARKER_SLUG, defaults={"name": MARKER_NAME})[0]
-        dropped = _drop_indexes_and_foreign_keys()
+        dropped = loaded_tables.drop_indexes_and_foreign_keys(LOADED) + loaded_tables.disable_refresh_triggers(LOADED)
         reviews = _create_reviews(profile, rng)
         evidence = _create_evidence(max(20, count // 500))
         generator = _Generator(profile, rng, marker.pk, evidence)
         totals = _load(generator, _allocate(reviews, count, rng, profile), progress)
-        _restore(dropped)
-        _reset_sequences()
+        loaded_tables.restore(dropped)
+        loaded_tables.reset_sequences(CLEARED)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with connection.cursor() as cursor:
@@ -119,56 +121,6 @@ def generate(profile: Profile, count: int, *, seed: int = 0, force: bool = False
     # Every table, not only the loaded ones: the planner needs the reference tables' statistics too.
     statistics_upkeep.analyze_all()
     return {"reviews": len(reviews), "evidence_sources": len(evidence), **totals}
-
-
-def _truncate() -> None:
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in CLEARED)
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-
-
-def _drop_indexes_and_foreign_keys() -> list[str]:
-    """Drop what slows COPY down; returns the statements that rebuild it (indexes first)."""
-    tables = [model._meta.db_table for model in LOADED]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-                 FROM pg_index i
-                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        cursor.execute(
-            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
-                 FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'""",
-            [tables],
-        )
-        foreign_keys = cursor.fetchall()
-        for table, name, _definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in indexes] + [
-        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in foreign_keys
-    ]
-
-
-def _restore(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def _reset_sequences() -> None:
-    with connection.cursor() as cursor:
-        for model in CLEARED:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(max(id), 0) + 1, false) FROM {table}",
-                [table],
-            )
 
 
 def _create_reviews(profile: Profile, rng: random.Random) -> list[tuple[Review, float]]:

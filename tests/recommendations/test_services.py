@@ -76,12 +76,12 @@ def test_position_history_is_kept_and_the_latest_is_current(recommendation):
     assert list(recommendation.positions.values_list("response", flat=True)) == ["noted", "supported"]
 
 
-def test_refreshing_an_unchanged_status_keeps_updated_at(recommendation, org_a):
-    services.record_assessment(
+def test_an_edit_that_leaves_the_status_keeps_updated_at(recommendation, org_a):
+    assessment = services.record_assessment(
         recommendation=recommendation, status="not_implemented", assessed_on=D(2014, 1, 1), organisation=org_a
     )
     before = Recommendation.objects.get(pk=recommendation.pk).updated_at
-    assert services.refresh_current_status([recommendation.pk]) == 0
+    services.update_assessment(assessment=assessment, narrative="Still nothing done.")
     assert Recommendation.objects.get(pk=recommendation.pk).updated_at == before
 
 
