@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from core.client import client_ip
@@ -34,25 +35,30 @@ SUBMISSIONS_PER_HOUR = 10
 class SubmissionForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=permissions.public(Organisation.objects.all()),
-        help_text="The organisation whose reviewers should consider it.",
+        label=_("Organisation"),
+        help_text=_("The organisation whose reviewers should consider it."),
     )
-    status = forms.ChoiceField(choices=ImplementationStatus.choices, label="Implementation status")
+    status = forms.ChoiceField(choices=ImplementationStatus.choices, label=_("Implementation status"))
     assessed_on = forms.DateField(
-        label="Date the assessment describes", help_text="YYYY-MM-DD, today or earlier", validators=[not_after_today]
+        label=_("Date the assessment describes"),
+        help_text=_("YYYY-MM-DD, today or earlier"),
+        validators=[not_after_today],
     )
-    narrative = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 6}), label="What happened")
-    evidence_title = forms.CharField(max_length=500, label="Evidence: title")
-    evidence_url = forms.URLField(max_length=1000, label="Evidence: link", assume_scheme="https")
-    evidence_publisher = forms.CharField(max_length=300, required=False, label="Evidence: publisher")
-    name = forms.CharField(max_length=120, label="Your name")
-    contact = forms.EmailField(max_length=150, label="Your e-mail")
-    your_organisation = forms.CharField(max_length=150, required=False, label="Your organisation")
+    narrative = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 6}), label=_("What happened"))
+    evidence_title = forms.CharField(max_length=500, label=_("Evidence: title"))
+    evidence_url = forms.URLField(max_length=1000, label=_("Evidence: link"), assume_scheme="https")
+    evidence_publisher = forms.CharField(max_length=300, required=False, label=_("Evidence: publisher"))
+    name = forms.CharField(max_length=120, label=_("Your name"))
+    contact = forms.EmailField(max_length=150, label=_("Your e-mail"))
+    your_organisation = forms.CharField(max_length=150, required=False, label=_("Your organisation"))
     # The honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(required=False, label="Leave this empty", widget=forms.TextInput(attrs={"tabindex": -1}))
+    website = forms.CharField(
+        required=False, label=_("Leave this empty"), widget=forms.TextInput(attrs={"tabindex": -1})
+    )
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:
-            raise forms.ValidationError("This field must stay empty.")
+            raise forms.ValidationError(_("This field must stay empty."))
         return ""
 
 

@@ -1,0 +1,125 @@
+"""Every public page passes axe-core's WCAG 2.1 A and AA rules, at desktop and at phone width.
+
+The pages are read from the URL resolver, not listed by hand: a new public page fails
+`test_every_public_page_is_audited` until this module says how to build its address. axe-core comes
+with axe-playwright-python (its own copy of axe.min.js, injected by Playwright: nothing from the
+network, the app's Content-Security-Policy stays on).
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from recommendations import demo
+from recommendations.demo.advocacy import add_demo_asks
+from recommendations.demo.briefing import add_demo_briefing
+from recommendations.demo.followup import add_demo_repeats
+from recommendations.models import Organisation, Recommendation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 320, "height": 640}}
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# Public namespaces; the admin and the API are not pages (the editors' screens have their own audit).
+PUBLIC = ("recommendations", "states")
+# Answers that are not HTML pages, or pages only editors reach.
+NOT_PAGES = {
+    "recommendations:evidence-document": "a file download",
+    "states:briefing-pdf": "a PDF",
+    "states:briefing-edit": "an editors' form (signed in)",
+}
+
+PAGES: dict[str, Callable[[dict], str]] = {
+    "recommendations:home": lambda d: "/",
+    "recommendations:search": lambda d: "/recommendations/?q=defenders&state_under_review=KAZ",
+    "recommendations:detail": lambda d: f"/recommendations/{d['assessed']}/",
+    "recommendations:submit-assessment": lambda d: f"/recommendations/{d['assessed']}/submit-assessment/",
+    "recommendations:themes": lambda d: "/themes/",
+    "recommendations:theme": lambda d: f"/themes/{d['theme']}/",
+    "recommendations:advocacy": lambda d: f"/advocacy/{d['organisation']}/",
+    "states:index": lambda d: "/states/",
+    "states:profile": lambda d: "/states/KAZ/",
+    "states:briefing": lambda d: "/states/KAZ/briefing/",
+    "states:compare": lambda d: "/compare/?state=KAZ&state=UZB",
+    "embed-recommendations": lambda d: "/embed/recommendations/?state_under_review=KAZ",
+}
+
+
+def public_url_names(patterns=None, namespace: str = "") -> list[str]:
+    names = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+            if entry.namespace in PUBLIC or (inner or "").startswith(PUBLIC):
+                names += public_url_names(entry.url_patterns, inner or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if namespace or entry.name.startswith("embed"):
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+@pytest.fixture
+def demo_site() -> dict:
+    demo.load_demo()
+    add_demo_repeats()
+    add_demo_asks()
+    add_demo_briefing()
+    assessed = Recommendation.objects.filter(assessments__state="published", assessments__citations__isnull=False)
+    recommendation = assessed.first()
+    theme = recommendation.themes.select_related("scheme").first()
+    return {
+        "assessed": recommendation.pk,
+        "theme": f"{theme.scheme.slug}/{theme.slug}",
+        "organisation": Organisation.objects.get(name=demo.ORGANISATION["name"]).slug,
+    }
+
+
+def test_every_public_page_is_audited():
+    names = set(public_url_names())
+    assert names - set(PAGES) - set(NOT_PAGES) == set(), "Add these pages to PAGES (or NOT_PAGES with a reason)"
+    assert set(PAGES) <= names
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} — {[node['target'] for node in rule['nodes'][:4]]}"
+        for rule in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_public_pages_pass_wcag_21_aa(live_server, new_page, demo_site, width):
+    page = new_page(viewport=WIDTHS[width])
+    found = {}
+    for build in PAGES.values():
+        url = build(demo_site)
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        problems = violations(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:  # WCAG 1.4.10 Reflow: no sideways scrolling at 320 CSS pixels
+            problems.append(f"the page scrolls sideways by {overflow} px")
+        if problems:
+            found[url] = problems
+    assert found == {}
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_the_public_form_with_errors_passes_wcag_21_aa(live_server, new_page, screenshot, demo_site, width):
+    page = new_page(viewport=WIDTHS[width])
+    page.goto(live_server.url + PAGES["recommendations:submit-assessment"](demo_site))
+    page.get_by_label("Date the assessment describes").fill("2999-01-01")
+    page.get_by_role("button", name="Send for review").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary[role=alert]")
+    assert summary.count() == 1, "the form showed no error summary"
+    # Each message in the summary links to its field, which names the message as its description.
+    date = page.get_by_label("Date the assessment describes")
+    assert date.get_attribute("aria-invalid") == "true"
+    assert "today" in page.locator(f"#{date.get_attribute('aria-describedby').split()[-1]}").inner_text()
+    screenshot(page, f"submit-assessment-errors-{width}")
+    assert violations(page) == []
