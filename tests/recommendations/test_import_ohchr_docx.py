@@ -125,7 +125,7 @@ def test_unknown_state_where_the_states_belong_is_an_error_with_suggestions(impo
     rows = [[f"100.1 Ratify it (France); Report on it (Slovakai);\n{SOURCE}", "Supported", "- Right to health", ""]]
     result = import_list(import_file, rows)
     assert [(p.row, p.column, p.message) for p in result.errors] == [
-        ("100.1", "Recommendation", "Unknown recommending State 'Slovakai'. Did you mean Slovakia or Slovenia?")
+        ("100.1", "Recommendation", "Unknown recommending State 'Slovakai'. Did you mean Slovakia?")
     ]
     assert Recommendation.objects.count() == 0
 
