@@ -289,6 +289,7 @@ def test_real_sessions_01_05_export(import_file, samples_dir):
         "unchanged": 0,
         "skipped": 0,
         "duplicates": 0,
+        "merged": 0,
     }
     assert result.errors == []
     assert len(result.warnings) == 9
@@ -308,6 +309,7 @@ def test_real_sessions_01_05_export(import_file, samples_dir):
         "unchanged": 6094,
         "skipped": 0,
         "duplicates": 0,
+        "merged": 0,
     }
     assert list(Recommendation.objects.order_by("id").values_list("id", "updated_at")) == before
 
