@@ -16,7 +16,6 @@ from recommendations.imports.detect import (
     read_csv_header,
 )
 
-
 # What a file whose name ends so must be: a ZIP archive (Office Open XML).
 DOCUMENT_EXTENSIONS = {".docx": "a valid Word (.docx) document", ".xlsx": "a valid Excel (.xlsx) workbook"}
 
