@@ -307,6 +307,14 @@ def test_real_slovenia_list(import_file, samples_dir):
     assert "United Kingdom" not in recommendation("121.3").text
     # OHCHR reworded one theme since the reference data was written: it is added, and said so.
     assert result.created_themes == ["ohchr: Rights related to name, identity & nationality"]
-    assert again.counts() == {"rows": 215, "created": 0, "updated": 0, "unchanged": 215, "skipped": 0, "duplicates": 0, "merged": 0}
+    assert again.counts() == {
+        "rows": 215,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 215,
+        "skipped": 0,
+        "duplicates": 0,
+        "merged": 0,
+    }
     assert list(Recommendation.objects.order_by("id").values_list("id", "updated_at")) == before
     assert AffectedGroup.objects.filter(recommendations__review__state__iso3="SVN").distinct().count() > 10

@@ -322,6 +322,14 @@ def test_real_export_reimports_without_any_change(import_file, samples_dir):
         before = list(Recommendation.objects.order_by("id").values_list("id", "updated_at"))
         second = import_file(file)
     assert (first.created, first.errors) == (327, [])
-    assert second.counts() == {"rows": 327, "created": 0, "updated": 0, "unchanged": 327, "skipped": 0, "duplicates": 0}
+    assert second.counts() == {
+        "rows": 327,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 327,
+        "skipped": 0,
+        "duplicates": 0,
+        "merged": 0,
+    }
     assert list(Recommendation.objects.order_by("id").values_list("id", "updated_at")) == before
     assert Position.objects.count() == 327
