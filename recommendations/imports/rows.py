@@ -66,6 +66,9 @@ class Run(ChunkWriter):
         # Every recommendation this run created or matched, with the row that did: a later row
         # with the same identity is a repeat (a duplicate, or a conflict when it differs).
         self.seen: dict[int, str] = {}
+        # Existing recommendations whose row would only take themes, groups or SDGs away: a later chunk
+        # may repeat them with those (merged into the row), so they are compared at the end (finish()).
+        self.held: dict[int, tuple[Prepared, Existing]] = {}
 
     def import_chunk(self, rows: list[ParsedRow]) -> None:
         prepared = []
@@ -87,6 +90,10 @@ class Run(ChunkWriter):
             current = self._match(item, existing)
             if current is None:
                 new.append(item)
+            elif current.id in self.held:
+                first = self.held[current.id][0]
+                if self._repeat(item, first.row.row, diff_rows(first, item, self.provides)):
+                    merge_rows(first, item)
             elif current.id in self.seen:
                 # An earlier chunk's row imported it: a later row's themes are added to what it wrote.
                 if self._repeat(item, self.seen[current.id], self._diff(item, current)):
@@ -94,13 +101,32 @@ class Run(ChunkWriter):
             else:
                 self.seen[current.id] = item.row.row
                 diff = self._diff(item, current)
-                if diff:
+                if diff and self._only_takes_away(item, current, diff):
+                    self.held[current.id] = (item, current)
+                elif diff:
                     changed.append((item, current, diff))
                 else:
                     self.result.unchanged += 1
         self._create(new)
         self._update(changed)
         self._add_merged(merged)
+
+    def finish(self) -> None:
+        """Compare the held rows, now with the themes of their repeats in later chunks, and update them."""
+        changed = []
+        for item, current in self.held.values():
+            diff = self._classification_diff(item, current)
+            if diff:
+                changed.append((item, current, diff))
+            else:
+                self.result.unchanged += 1
+        self.held = {}
+        self._update(changed)
+
+    def _only_takes_away(self, item: Prepared, current: Existing, diff: list[str]) -> bool:
+        return set(diff) <= MERGEABLE and all(
+            getattr(item, attribute) <= getattr(current, attribute) for _, _, _, attribute in RELATIONS
+        )
 
     # Problems and repeats -----------------------------------------------------------------------------
 
@@ -326,11 +352,16 @@ class Run(ChunkWriter):
             changed.append(RECOMMENDING_STATES)
         if RESPONSE in provides and self._new_position(item, current):
             changed.append(RESPONSE)
-        if THEMES in provides and item.themes != current.themes & self.lookups.owned_themes:
+        return changed + self._classification_diff(item, current)
+
+    def _classification_diff(self, item: Prepared, current: Existing) -> list[str]:
+        """The themes, affected groups and SDGs the row would change (what two rows may merge)."""
+        changed = []
+        if THEMES in self.provides and item.themes != current.themes & self.lookups.owned_themes:
             changed.append(THEMES)
-        if AFFECTED_GROUPS in provides and item.groups != current.groups:
+        if AFFECTED_GROUPS in self.provides and item.groups != current.groups:
             changed.append(AFFECTED_GROUPS)
-        if SDGS in provides and item.sdgs != current.sdgs:
+        if SDGS in self.provides and item.sdgs != current.sdgs:
             changed.append(SDGS)
         return changed
 

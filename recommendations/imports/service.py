@@ -74,6 +74,7 @@ def import_recommendations(
             run.import_chunk(chunk)
             if progress:
                 progress(len(chunk))
+        run.finish()
         result.written = not dry_run and (skip_invalid or not result.errors)
         if not result.written:
             transaction.set_rollback(True)

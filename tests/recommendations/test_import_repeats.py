@@ -62,8 +62,9 @@ def test_a_repeat_with_other_issues_is_imported_once_with_the_union(import_file,
         (export_rows(), 1),
         # The first row has fewer themes than the second: the union is what is compared with the database.
         ([export_rows()[index] for index in (0, 3, 2, 1)], 2000),
+        ([export_rows()[index] for index in (0, 3, 2, 1)], 1),
     ],
-    ids=["one chunk", "a chunk per row", "fewer themes first"],
+    ids=["one chunk", "a chunk per row", "fewer themes first", "fewer themes first, a chunk per row"],
 )
 def test_importing_the_file_again_changes_nothing(import_file, rows, chunk_size):
     file = upr_info_csv(rows, encoding="mac_roman", newline="\r")
@@ -75,6 +76,16 @@ def test_importing_the_file_again_changes_nothing(import_file, rows, chunk_size)
     assert (again.created, again.updated, again.unchanged, again.merged, again.changes) == (0, 0, 3, 1, [])
     recommendation.refresh_from_db()
     assert (recommendation.updated_at, recommendation.history.count(), themes_of(TRAFFICKING)) == before
+
+
+@pytest.mark.parametrize("chunk_size", [2000, 1])
+def test_a_corrected_file_with_fewer_themes_still_takes_them_away(import_file, chunk_size):
+    import_file(upr_info_csv(export_rows()), chunk_size=chunk_size)
+    corrected = export_rows()[:3]
+    corrected[1] = upr_info_row(TRAFFICKING, source="Belarus", action="2", issues="Trafficking")
+    result = import_file(upr_info_csv(corrected), chunk_size=chunk_size)
+    assert (result.updated, result.unchanged, [change.fields for change in result.changes]) == (1, 2, [("themes",)])
+    assert themes_of(TRAFFICKING) == ["Trafficking"]
 
 
 @pytest.mark.parametrize(
