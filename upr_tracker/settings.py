@@ -5,6 +5,7 @@ See README.md ("Configuration") and .env.example for the variables.
 
 import datetime
 import re
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -407,6 +408,12 @@ RESPONSE_CACHE_VERSION_MS = env_int("RESPONSE_CACHE_VERSION_MS", 0 if DEBUG else
 # marked public (Vary: Authorization, Cookie). Off in development, so a change shows at once.
 RESPONSE_CACHE_MAX_AGE = env_int("RESPONSE_CACHE_MAX_AGE", 0 if DEBUG else 5, minimum=0)
 
+# django-axes says "AXES: BEGIN version …" at INFO whenever Django starts: in a server's log it tells that
+# lockouts are on; at the top of every management command's output (an import report) it is noise. Only that
+# start-up line (logger axes.apps) is quietened, and only for commands other than runserver: failed logins
+# and lockouts are logged by axes.handlers, which keep their level.
+_MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -417,5 +424,6 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        **({"axes.apps": {"level": "WARNING"}} if _MANAGEMENT_COMMAND else {}),
     },
 }

@@ -164,7 +164,12 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
 def _run(upload: dict, **options) -> importing.ImportResult:
     with (imports_dir() / f"{upload['token']}.upload").open("rb") as file:
         return importing.import_recommendations(
-            file=file, format=upload["format"], state=upload["state"], session=upload["session"], **options
+            file=file,
+            name=upload["name"],
+            format=upload["format"],
+            state=upload["state"],
+            session=upload["session"],
+            **options,
         )
 
 

@@ -1,5 +1,6 @@
 """Which parser reads a file: the format judged from its content (the parsers own their column lists)."""
 
+from pathlib import PurePath
 from typing import BinaryIO
 
 from recommendations.imports import table, upr_info
@@ -14,6 +15,25 @@ from recommendations.imports.detect import (
     peek,
     read_csv_header,
 )
+
+# What a file whose name ends so must be: a ZIP archive (Office Open XML).
+DOCUMENT_EXTENSIONS = {".docx": "a valid Word (.docx) document", ".xlsx": "a valid Excel (.xlsx) workbook"}
+
+
+def check_extension(stream: BinaryIO, name: str) -> None:
+    """ImportFileError when a file named .docx or .xlsx is not a ZIP archive at all.
+
+    Its content would otherwise be read as a CSV file and reported as binary
+    text, which says nothing to someone who uploaded a damaged Word document.
+    A legacy .doc/.xls saved under the new extension gets detect_format's message.
+    """
+    what = DOCUMENT_EXTENSIONS.get(PurePath(name).suffix.casefold())
+    head = peek(stream, 8)
+    if what and not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raise ImportFileError(
+            f"The file is not {what}: its content is not an Office document "
+            "(the file may be damaged, or renamed from another format). Save it again from Word or Excel."
+        )
 
 
 def detect_format(stream: BinaryIO) -> str:

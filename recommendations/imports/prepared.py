@@ -22,6 +22,9 @@ from recommendations.imports.base import (
 )
 from recommendations.models import Recommendation
 
+# The fields in which two rows of one file for the same recommendation may differ: the recommendation is
+# imported once with the union of both rows' values (a UPR Info export may list it twice with other issues).
+MERGEABLE = frozenset({THEMES, AFFECTED_GROUPS, SDGS})
 # The order in which changed fields are reported.
 FIELD_ORDER = (PARAGRAPH, TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES, AFFECTED_GROUPS, SDGS)
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
@@ -125,3 +128,10 @@ def diff_rows(first: Prepared, other: Prepared, provides: frozenset[str]) -> lis
         SDGS: (first.sdgs, other.sdgs),
     }
     return [name for name, (a, b) in pairs.items() if name in provides and a != b]
+
+
+def merge_rows(first: Prepared, other: Prepared) -> None:
+    """Give the first row of a recommendation the themes, groups and SDGs of a later row as well."""
+    first.themes |= other.themes
+    first.groups |= other.groups
+    first.sdgs |= other.sdgs

@@ -28,6 +28,7 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0  # invalid rows, left out
     duplicates: int = 0  # rows that repeat an earlier row exactly, imported once
+    merged: int = 0  # rows that repeat an earlier row with other themes, groups or SDGs: imported once, with both
     written: bool = False
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -54,12 +55,37 @@ class ImportResult:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "duplicates": self.duplicates,
+            "merged": self.merged,
         }
 
     def summary(self) -> str:
+        """What the import did ("2 rows: 2 created, …") or, when it wrote nothing, what it would have done."""
+        if not self.written:
+            return f"{self.rows} rows: would " + ", ".join(
+                (
+                    f"create {self.created}",
+                    f"update {self.updated}",
+                    f"leave {self.unchanged} unchanged",
+                    f"skip {_rows(self.skipped, 'invalid row')}",
+                    f"import {_rows(self.duplicates, 'exact duplicate')} once",
+                    f"merge {_rows(self.merged, 'repeat')} with other themes into an earlier row",
+                )
+            )
         counts = self.counts()
         rows = counts.pop("rows")
         return f"{rows} rows: " + ", ".join(f"{value} {name}" for name, value in counts.items())
+
+    def outcome(self) -> str:
+        """What was done: "Imported." or why nothing was."""
+        if self.written:
+            return "Imported."
+        if self.dry_run:
+            return "Dry run: nothing was imported."
+        return f"{_rows(self.skipped, 'invalid row').capitalize()}: nothing was imported."
+
+
+def _rows(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def write_report(result: ImportResult, handle: TextIO) -> None:

@@ -32,11 +32,13 @@ from recommendations.imports.base import (
 )
 from recommendations.imports.lookups import Lookups
 from recommendations.imports.prepared import (
+    MERGEABLE,
     RELATIONS,
     Existing,
     Prepared,
     diff_rows,
     import_key,
+    merge_rows,
 )
 from recommendations.imports.result import ImportResult
 from recommendations.imports.writing import ChunkWriter
@@ -64,6 +66,9 @@ class Run(ChunkWriter):
         # Every recommendation this run created or matched, with the row that did: a later row
         # with the same identity is a repeat (a duplicate, or a conflict when it differs).
         self.seen: dict[int, str] = {}
+        # Existing recommendations whose row would only take themes, groups or SDGs away: a later chunk
+        # may repeat them with those (merged into the row), so they are compared at the end (finish()).
+        self.held: dict[int, tuple[Prepared, Existing]] = {}
 
     def import_chunk(self, rows: list[ParsedRow]) -> None:
         prepared = []
@@ -80,22 +85,48 @@ class Run(ChunkWriter):
             item.review_id = self.lookups.reviews[item.review_key]
         unique = self._drop_repeats(prepared)
         existing = self._load_existing(unique)
-        new, changed = [], []
+        new, changed, merged = [], [], []
         for item in unique:
             current = self._match(item, existing)
             if current is None:
                 new.append(item)
+            elif current.id in self.held:
+                first = self.held[current.id][0]
+                if self._repeat(item, first.row.row, diff_rows(first, item, self.provides)):
+                    merge_rows(first, item)
             elif current.id in self.seen:
-                self._repeat(item, self.seen[current.id], self._diff(item, current))
+                # An earlier chunk's row imported it: a later row's themes are added to what it wrote.
+                if self._repeat(item, self.seen[current.id], self._diff(item, current)):
+                    merged.append((item, current))
             else:
                 self.seen[current.id] = item.row.row
                 diff = self._diff(item, current)
-                if diff:
+                if diff and self._only_takes_away(item, current, diff):
+                    self.held[current.id] = (item, current)
+                elif diff:
                     changed.append((item, current, diff))
                 else:
                     self.result.unchanged += 1
         self._create(new)
         self._update(changed)
+        self._add_merged(merged)
+
+    def finish(self) -> None:
+        """Compare the held rows, now with the themes of their repeats in later chunks, and update them."""
+        changed = []
+        for item, current in self.held.values():
+            diff = self._classification_diff(item, current)
+            if diff:
+                changed.append((item, current, diff))
+            else:
+                self.result.unchanged += 1
+        self.held = {}
+        self._update(changed)
+
+    def _only_takes_away(self, item: Prepared, current: Existing, diff: list[str]) -> bool:
+        return set(diff) <= MERGEABLE and all(
+            getattr(item, attribute) <= getattr(current, attribute) for _, _, _, attribute in RELATIONS
+        )
 
     # Problems and repeats -----------------------------------------------------------------------------
 
@@ -107,8 +138,21 @@ class Run(ChunkWriter):
         column = self.parsed.columns.get(problem.column, problem.column)
         return Problem(problem.row, column, problem.message, problem.level)
 
-    def _repeat(self, item: Prepared, first_row: str, diff: list[str]) -> None:
-        """A row whose recommendation an earlier row of the file already imported."""
+    def _repeat(self, item: Prepared, first_row: str, diff: list[str]) -> bool:
+        """A row whose recommendation an earlier row of the file already imported.
+
+        True when the row differs only in themes, affected groups or SDGs: the
+        recommendation then takes those of both rows (the caller merges them).
+        """
+        if diff and set(diff) <= MERGEABLE:
+            self.result.merged += 1
+            names = " and ".join(name.replace("_", " ").replace("sdgs", "SDGs") for name in diff)
+            message = (
+                f"Same recommendation as row {first_row} but with other {names}: imported once, "
+                f"with the {names} of rows {first_row} and {item.row.row} together."
+            )
+            self.result.problems.append(Problem(item.row.row, self._column(diff[0]), message, WARNING))
+            return True
         if diff:
             self.result.skipped += 1
             message = f"Same recommendation as row {first_row} but a different {', '.join(diff)}: skipped."
@@ -117,6 +161,7 @@ class Run(ChunkWriter):
             self.result.duplicates += 1
             message = f"Exact duplicate of row {first_row}: imported once."
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message, WARNING))
+        return False
 
     def _identity_column(self, item: Prepared) -> str:
         return self.parsed.columns.get(PARAGRAPH if item.paragraph else TEXT, TEXT)
@@ -128,7 +173,8 @@ class Run(ChunkWriter):
         for item in prepared:
             identity = (item.review_id, item.paragraph or item.import_key)
             if identity in first:
-                self._repeat(item, first[identity].row.row, diff_rows(first[identity], item, self.provides))
+                if self._repeat(item, first[identity].row.row, diff_rows(first[identity], item, self.provides)):
+                    merge_rows(first[identity], item)
             else:
                 first[identity] = item
                 unique.append(item)
@@ -306,11 +352,16 @@ class Run(ChunkWriter):
             changed.append(RECOMMENDING_STATES)
         if RESPONSE in provides and self._new_position(item, current):
             changed.append(RESPONSE)
-        if THEMES in provides and item.themes != current.themes & self.lookups.owned_themes:
+        return changed + self._classification_diff(item, current)
+
+    def _classification_diff(self, item: Prepared, current: Existing) -> list[str]:
+        """The themes, affected groups and SDGs the row would change (what two rows may merge)."""
+        changed = []
+        if THEMES in self.provides and item.themes != current.themes & self.lookups.owned_themes:
             changed.append(THEMES)
-        if AFFECTED_GROUPS in provides and item.groups != current.groups:
+        if AFFECTED_GROUPS in self.provides and item.groups != current.groups:
             changed.append(AFFECTED_GROUPS)
-        if SDGS in provides and item.sdgs != current.sdgs:
+        if SDGS in self.provides and item.sdgs != current.sdgs:
             changed.append(SDGS)
         return changed
 

@@ -29,6 +29,7 @@ FORMATS = ("auto", *detect.FORMATS)
 def import_recommendations(
     *,
     file: BinaryIO,
+    name: str = "",
     format: str = "auto",
     state: str | None = None,
     session: int | None = None,
@@ -42,6 +43,8 @@ def import_recommendations(
 ) -> ImportResult:
     """Import a seekable binary file; raises ImportFileError when the file as a whole is unusable.
 
+    `name` is the file's name as the user gave it: its extension chooses the
+    message for content that is not what it claims (random bytes in a ".docx").
     `state` (ISO3 or name) and `session` name the review of an OHCHR list, and
     fill blank cells of a table. `progress` is called with the number of rows
     done after each chunk. `max_rows` refuses larger files before writing.
@@ -54,6 +57,7 @@ def import_recommendations(
     if format not in FORMATS:
         raise ImportFileError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
     resolver = StateResolver()
+    formats.check_extension(file, name)
     file_format = formats.detect_format(file) if format == "auto" else format
     defaults = _review_defaults(file_format, state, session, resolver)
     if max_rows is not None and count_rows(file, file_format, resolver, max_rows) > max_rows:
@@ -70,6 +74,7 @@ def import_recommendations(
             run.import_chunk(chunk)
             if progress:
                 progress(len(chunk))
+        run.finish()
         result.written = not dry_run and (skip_invalid or not result.errors)
         if not result.written:
             transaction.set_rollback(True)

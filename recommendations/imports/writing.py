@@ -15,6 +15,7 @@ from recommendations.imports.base import (
 from recommendations.imports.prepared import (
     FIELD_ORDER,
     HISTORY_REASON,
+    MERGEABLE,
     RECOMMENDATION_COLUMNS,
     RELATIONS,
     Existing,
@@ -77,6 +78,21 @@ class ChunkWriter:
             label = f"{self.lookups.review_labels[current.review_id]}, {paragraph}"
             self.result.changes.append(Change(item.row.row, label, tuple(f for f in FIELD_ORDER if f in diff)))
         self.result.updated += len(changed)
+
+    def _add_merged(self, merged: list[tuple[Prepared, Existing]]) -> None:
+        """Add the themes, groups and SDGs of later rows to what an earlier chunk's row wrote (a union)."""
+        touched = set()
+        for name, through, column, attribute in RELATIONS:
+            if name not in MERGEABLE:
+                continue
+            rows = {
+                (current.id, related)
+                for item, current in merged
+                for related in getattr(item, attribute) - getattr(current, attribute)
+            }
+            copy_rows(through, ("recommendation_id", column), sorted(rows))
+            touched.update(pk for pk, _ in rows)
+        write_history(Recommendation, "id", sorted(touched), "~", self.user_id, HISTORY_REASON)
 
     def _replace_relations(self, changed: list[tuple[Prepared, Existing, list[str]]]) -> None:
         """Delete and re-add the related rows of the relations that changed: one DELETE and one INSERT each."""

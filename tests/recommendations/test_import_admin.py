@@ -193,3 +193,38 @@ def test_blank_templates_download(importer_client, tmp_path):
         importer_client.get(reverse("admin:recommendations_recommendation_import_template", args=["pdf"])).status_code
         == 404
     )
+
+
+def test_the_preview_says_what_would_be_done_and_that_nothing_is_imported_yet(importer_client):
+    rows = [upr_info_row("Protect defenders"), upr_info_row("Free the press", source="Norwey")]
+    page = upload(importer_client, rows).content.decode()
+    assert "Nothing has been imported yet: this is a preview." in page
+    assert "2 rows: would create 1, update 0, leave 0 unchanged, skip 1 invalid row," in page
+
+
+def test_a_refused_confirm_says_what_would_have_been_done_and_that_nothing_was(importer_client):
+    rows = [upr_info_row("Protect defenders"), upr_info_row("Free the press", source="Norwey")]
+    token = upload(importer_client, rows).context["upload"]["token"]
+    response = importer_client.post(IMPORT_URL, {"token": token, "confirm": "1"})
+    page = response.content.decode()
+    assert "1 invalid row: nothing was imported." in page
+    assert "2 rows: would create 1, update 0, leave 0 unchanged, skip 1 invalid row," in page
+    assert " created" not in page
+    assert Recommendation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("list.docx", "The file is not a valid Word (.docx) document"),
+        ("LIST.DOCX", "The file is not a valid Word (.docx) document"),
+        ("table.xlsx", "The file is not a valid Excel (.xlsx) workbook"),
+    ],
+)
+def test_random_bytes_named_as_an_office_document_are_reported_as_not_one(importer_client, tmp_path, name, message):
+    data = bytes(range(256)) * 8
+    response = importer_client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data), "format": "auto"})
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith(message)
+    assert "CSV" not in error
+    assert stored_files(tmp_path) == []

@@ -38,15 +38,16 @@ def run(*args):
 
 def test_imports_a_file_and_prints_the_summary(tmp_path):
     out, err = run(export_file(tmp_path))
-    assert "upr-info: 2 rows: 2 created, 0 updated, 0 unchanged, 0 skipped, 0 duplicates in " in out
+    assert "upr-info: 2 rows: 2 created, 0 updated, 0 unchanged, 0 skipped, 0 duplicates, 0 merged in " in out
     assert out.endswith("Imported.\n")
     assert (err, Recommendation.objects.count()) == ("", 2)
 
 
 def test_a_dry_run_writes_nothing_but_counts_exactly(tmp_path):
     out, _ = run(export_file(tmp_path), "--dry-run")
-    assert "2 rows: 2 created" in out
-    assert out.endswith("Dry run: nothing was written.\n")
+    assert "2 rows: would create 2, update 0, leave 0 unchanged, skip 0 invalid rows, " in out
+    assert " created" not in out
+    assert out.endswith("Dry run: nothing was imported.\n")
     assert Recommendation.objects.count() == 0
 
 
@@ -83,6 +84,18 @@ def test_a_file_with_a_bad_row_writes_nothing(tmp_path):
     ):
         run(export_file(tmp_path, rows))
     assert Recommendation.objects.count() == 0
+
+
+def test_a_refused_file_says_what_would_have_been_done_and_that_nothing_was(tmp_path):
+    rows = [*ROWS, upr_info_row("Abolish torture", source="Frnace"), ROWS[0]]
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"^1 invalid row: nothing was imported"):
+        call_command("import_recommendations", str(export_file(tmp_path, rows)), stdout=out, stderr=io.StringIO())
+    assert (
+        "upr-info: 4 rows: would create 2, update 0, leave 0 unchanged, skip 1 invalid row, "
+        "import 1 exact duplicate once, merge 0 repeats with other themes into an earlier row in "
+    ) in out.getvalue()
+    assert "created" not in out.getvalue()
 
 
 def test_skip_invalid_imports_the_valid_rows(tmp_path):
@@ -250,3 +263,25 @@ def test_a_zip_bomb_is_refused_by_the_command_before_it_is_read(tmp_path):
     with pytest.raises(CommandError, match=r"^list\.docx: The file would unpack to 201 MB, more than the 100 MB"):
         run(path, "--state", "SVN", "--session", "34")
     assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("list.docx", "auto", "list.docx: The file is not a valid Word (.docx) document"),
+        ("list.docx", "ohchr-docx", "list.docx: The file is not a valid Word (.docx) document"),
+        ("table.xlsx", "auto", "table.xlsx: The file is not a valid Excel (.xlsx) workbook"),
+    ],
+)
+def test_random_bytes_named_as_an_office_document_are_reported_as_not_one(tmp_path, name, fmt, message):
+    path = write(tmp_path, name, bytes(range(256)) * 8)
+    extra = ["--state", "SVN", "--session", "34"] if fmt == "ohchr-docx" else []
+    with pytest.raises(CommandError) as raised:
+        run(path, "--format", fmt, *extra)
+    assert str(raised.value).startswith(message)
+    assert "CSV" not in str(raised.value)
+
+
+def test_random_bytes_named_csv_are_still_not_a_csv_text_file(tmp_path):
+    with pytest.raises(CommandError, match=r"^export.csv: The file is binary, not a CSV text file\.$"):
+        run(write(tmp_path, "export.csv", bytes(range(256)) * 8))

@@ -53,10 +53,10 @@ class Command(BaseCommand):
                 f"For editors to confirm in the admin: {result.suggested_repeats} new likely repeats across cycles, "
                 f"{result.suggested_matches} new matches for advocacy asks."
             )
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was written.")
+        if result.written:
+            self.stdout.write(self.style.SUCCESS(result.outcome()))
         else:
-            self.stdout.write(self.style.SUCCESS("Imported."))
+            self.stdout.write(result.outcome())
 
     def _import(self, options) -> importing.ImportResult:
         path: Path = options["file"]
@@ -65,6 +65,7 @@ class Command(BaseCommand):
             with path.open("rb") as file:
                 return importing.import_recommendations(
                     file=file,
+                    name=path.name,
                     format=options["format"],
                     state=options["state"],
                     session=options["session"],
