@@ -10,9 +10,9 @@ The command (import_assessments, export_assessments) and the admin (assessments 
 preview and confirm) call these.
 """
 
-from recommendations.imports.assessments.export import ExportError, sheet_rows
+from recommendations.imports.assessments.export import ExportError, selected_rows, sheet_rows
 from recommendations.imports.assessments.result import SheetResult
 from recommendations.imports.assessments.service import import_assessments
 from recommendations.imports.assessments.sheet import COLUMNS
 
-__all__ = ["COLUMNS", "ExportError", "SheetResult", "import_assessments", "sheet_rows"]
+__all__ = ["COLUMNS", "ExportError", "SheetResult", "import_assessments", "selected_rows", "sheet_rows"]

@@ -36,14 +36,13 @@ class ExportError(ImportFileError):
     """The export cannot be made as asked (an invalid search)."""
 
 
-def assessments(organisation: Organisation, user) -> QuerySet[ImplementationAssessment]:
-    """The organisation's assessments the user may see, with what a row shows."""
+def assessments(queryset: QuerySet[ImplementationAssessment], user) -> QuerySet[ImplementationAssessment]:
+    """The assessments of `queryset` the user may see, with what a row shows (only sources they may see)."""
     evidence = permissions.visible(EvidenceSource.objects.all(), user)
     citations = Citation.objects.filter(evidence__in=evidence).select_related("evidence").order_by("id")
-    queryset = ImplementationAssessment.objects.filter(organisation=organisation)
     return (
         permissions.visible(queryset, user)
-        .select_related(*_RECOMMENDATION)
+        .select_related("organisation", *_RECOMMENDATION)
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by(*_ORDER)
     )
@@ -66,13 +65,20 @@ def sheet_rows(
 
     The search is checked now (ExportError), before any row is produced."""
     blanks = unassessed(organisation, query) if query is not None else None
-    return _rows(organisation, assessments(organisation, user), blanks)
+    theirs = ImplementationAssessment.objects.filter(organisation=organisation)
+    return _rows(organisation, assessments(theirs, user), blanks)
+
+
+def selected_rows(queryset: QuerySet[ImplementationAssessment], user) -> Iterator[list[object]]:
+    """The header and the assessments of `queryset` the user may see (of any organisation: the import refuses
+    the rows of another organisation than the one it imports for)."""
+    return _rows(None, assessments(queryset, user), None)
 
 
 def _rows(organisation, assessed: QuerySet, blanks: QuerySet | None) -> Iterator[list[object]]:
     yield list(COLUMNS)
     for assessment in assessed.iterator(chunk_size=CHUNK_SIZE):
-        yield _assessment_row(organisation, assessment)
+        yield _assessment_row(assessment)
     if blanks is not None:
         for recommendation in blanks.iterator(chunk_size=CHUNK_SIZE):
             yield _blank_row(organisation, recommendation)
@@ -90,10 +96,10 @@ def _context(organisation: Organisation, recommendation: Recommendation) -> dict
     }
 
 
-def _assessment_row(organisation: Organisation, assessment: ImplementationAssessment) -> list[object]:
+def _assessment_row(assessment: ImplementationAssessment) -> list[object]:
     cited = list(dict.fromkeys(c.evidence for c in assessment.citations.all() if c.evidence.url))
     values = {
-        **_context(organisation, assessment.recommendation),
+        **_context(assessment.organisation, assessment.recommendation),
         "assessment_id": assessment.pk,
         "status": assessment.status,
         "assessed_on": assessment.assessed_on.isoformat(),
