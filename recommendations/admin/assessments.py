@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 
 from recommendations import permissions, services
+from recommendations.admin import assessment_sheets
 from recommendations.admin.base import (
     OrganisationDataAdmin,
     PolicyInline,
@@ -72,7 +74,32 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
         ("state", "revision_of", "recorded_by", "created_at", "updated_at"),
     ]
     inlines = [CitationInline]
-    actions = ["publish", "reject", "unpublish", "submit_for_review"]
+    actions = ["publish", "reject", "unpublish", "submit_for_review", "export_xlsx", "export_csv"]
+
+    def get_urls(self):
+        if self.model is not ImplementationAssessment:  # the moderation queue, a proxy, has no sheets of its own
+            return super().get_urls()
+        # Before the default URLs, whose "<object_id>/" would swallow them.
+        view = self.admin_site.admin_view
+        return [
+            path("export/", view(self.export_view), name="recommendations_implementationassessment_export"),
+            path("import/", view(self.import_view), name="recommendations_implementationassessment_import"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        return assessment_sheets.export_view(self, request)
+
+    def import_view(self, request):
+        return assessment_sheets.import_view(self, request)
+
+    @admin.action(description=gettext_lazy("Export the selected assessments (XLSX sheet to edit and import)"))
+    def export_xlsx(self, request, queryset):
+        return assessment_sheets.export_selected(self, request, queryset, "xlsx")
+
+    @admin.action(description=gettext_lazy("Export the selected assessments (CSV sheet to edit and import)"))
+    def export_csv(self, request, queryset):
+        return assessment_sheets.export_selected(self, request, queryset, "csv")
 
     def get_fields(self, request, obj=None):
         # The hidden version travels with the form; it is listed so the admin renders it.

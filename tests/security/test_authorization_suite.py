@@ -113,6 +113,19 @@ ADMIN_EXTRAS: dict[str, Callable] = {
     "admin:recommendations_recommendation_import_problems": lambda cast: [
         reverse("admin:recommendations_recommendation_import_problems", args=["0" * 32])
     ],
+    # Organisation A's sheet asked by everyone (B's members get the form back, refused), and the import form.
+    "admin:recommendations_implementationassessment_export": lambda cast: [
+        reverse("admin:recommendations_implementationassessment_export"),
+        *(
+            reverse("admin:recommendations_implementationassessment_export")
+            + f"?organisation={cast.objects[org].pk}&format={file_format}&search=state_under_review%3DKAZ"
+            for org in ("org_a", "org_b")
+            for file_format in ("csv", "xlsx")
+        ),
+    ],
+    "admin:recommendations_implementationassessment_import": lambda cast: [
+        reverse("admin:recommendations_implementationassessment_import")
+    ],
     "admin:otp_totp_totpdevice_config": lambda cast: ["/admin/otp_totp/totpdevice/1/config/"],
     "admin:otp_totp_totpdevice_qrcode": lambda cast: ["/admin/otp_totp/totpdevice/1/qrcode/"],
     "admin:auth_user_password_change": lambda cast: [
