@@ -32,6 +32,7 @@ from recommendations.models import (
     AskMatch,
     Briefing,
     Citation,
+    CorrectionProposal,
     DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
@@ -171,6 +172,8 @@ RULES: dict[type[Model], Rule] = {
     DeletedObject: Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see"),
     # A token is its user's to see and revoke; staff administrators issue them.
     APIToken: Rule(see=_own, change=_own, revert=False),
+    # A correction is seen by the proposing organisation; staff administrators alone decide it (may_decide).
+    CorrectionProposal: Rule(see=_mine, change=lambda user: NOTHING, revert=False),
 }
 REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
 
@@ -240,6 +243,41 @@ def can_read_history(user, obj: Model) -> bool:
 
 def may_revert(user, obj: Model) -> bool:
     return rule_for(type(obj)).revert and can_change(user, obj)
+
+
+# Recommendations: official data and classification --------------------------------------------------------
+
+# The UN's record of a recommendation: changed by staff administrators only; editors propose corrections.
+OFFICIAL_FIELDS = frozenset(
+    {"review", "paragraph", "text", "kind", "recommending_states", "response", "response_source", "response_date"}
+    | {"positions", "import_key"}
+)
+# Editorial classification, which organisations' editors keep (every change is in the history).
+CLASSIFICATION_FIELDS = frozenset({"themes", "affected_groups", "sdgs", "action_category"})
+
+
+def recommendation_fields_changeable(user) -> frozenset[str]:
+    """The fields of a recommendation the user may change: every one for staff administrators, the classification
+    for members of an organisation, none for anyone else (a model permission granted in the admin adds nothing)."""
+    if is_staff_admin(user):
+        return OFFICIAL_FIELDS | CLASSIFICATION_FIELDS
+    if _roles(user):
+        return CLASSIFICATION_FIELDS
+    return frozenset()
+
+
+def may_change_recommendation_field(user, field: str) -> bool:
+    return field in recommendation_fields_changeable(user)
+
+
+def may_propose_correction(user) -> bool:
+    """Members of an organisation propose corrections to official data (staff administrators just change it)."""
+    return bool(_roles(user))
+
+
+def may_decide_correction(user, proposal: CorrectionProposal) -> bool:
+    """Staff administrators alone accept or reject a proposed correction, and only while it is pending."""
+    return is_staff_admin(user) and proposal.state == CorrectionProposal.State.PENDING
 
 
 # Assessments ----------------------------------------------------------------------------------------------

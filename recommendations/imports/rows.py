@@ -32,6 +32,7 @@ from recommendations.imports.base import (
 )
 from recommendations.imports.lookups import Lookups
 from recommendations.imports.prepared import (
+    FIELD_ORDER,
     RELATIONS,
     Existing,
     Prepared,
@@ -54,9 +55,12 @@ class Run(ChunkWriter):
         defaults: tuple[str, str],
         result: ImportResult,
         user_id: int | None = None,
+        protected: frozenset[str] = frozenset(),
     ) -> None:
         self.parsed = parsed
         self.user_id = user_id
+        # Fields of existing recommendations the importing user may not change (permissions.py: official data).
+        self.protected = protected
         self.provides = parsed.provides
         self.lookups = lookups
         self.default_state, self.default_session = defaults
@@ -90,7 +94,9 @@ class Run(ChunkWriter):
             else:
                 self.seen[current.id] = item.row.row
                 diff = self._diff(item, current)
-                if diff:
+                if self._refused(item, diff):
+                    self.result.skipped += 1
+                elif diff:
                     changed.append((item, current, diff))
                 else:
                     self.result.unchanged += 1
@@ -117,6 +123,17 @@ class Run(ChunkWriter):
             self.result.duplicates += 1
             message = f"Exact duplicate of row {first_row}: imported once."
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message, WARNING))
+
+    def _refused(self, item: Prepared, diff: list[str]) -> bool:
+        """A row that would change official data the user may not change is an error (nothing of it is written)."""
+        refused = [name for name in FIELD_ORDER if name in diff and name in self.protected]
+        if refused:
+            message = (
+                f"This row would change the official {', '.join(refused)} of an existing recommendation: only staff "
+                "administrators change official data. Propose a correction from the recommendation's admin page."
+            )
+            self.result.problems.append(Problem(item.row.row, self._column(refused[0]), message))
+        return bool(refused)
 
     def _identity_column(self, item: Prepared) -> str:
         return self.parsed.columns.get(PARAGRAPH if item.paragraph else TEXT, TEXT)
