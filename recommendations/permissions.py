@@ -272,7 +272,7 @@ def may_change_recommendation_field(user, field: str) -> bool:
 
 def may_propose_correction(user) -> bool:
     """Members of an organisation propose corrections to official data (staff administrators just change it)."""
-    return bool(_roles(user))
+    return not is_staff_admin(user) and bool(_roles(user))
 
 
 def may_decide_correction(user, proposal: CorrectionProposal) -> bool:

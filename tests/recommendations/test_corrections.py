@@ -378,3 +378,11 @@ def test_the_proposer_sees_their_proposal_but_does_not_decide_it(client, proposa
     assert proposal.state == "pending"
     with pytest.raises(PermissionDenied):
         services.accept_correction(proposal=proposal, user=editor_a)
+
+
+def test_the_public_page_offers_signed_in_editors_a_correction(client, recommendation, editor_a):
+    url = reverse("recommendations:detail", args=[recommendation.pk])
+    link = f"{ADD_URL}?recommendation={recommendation.pk}"
+    assert link not in client.get(url).content.decode()
+    client.force_login(editor_a)
+    assert link in client.get(url).content.decode()
