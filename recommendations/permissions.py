@@ -9,7 +9,11 @@ Roles:
   assessment becomes a proposed revision that a reviewer publishes (`can_revise`).
 - Reviewers also publish, unpublish and reject their organisation's assessments.
 - Staff administrators (superusers, or staff in the "Staff administrators" group) see and change
-  everything, and alone change memberships (roles), organisations and reference data.
+  everything, and alone change memberships (roles), organisations, reference data and a recommendation's
+  official data (its text, paragraph, review, kind, recommending States, the State's positions).
+- Members of an organisation classify recommendations (themes, affected groups, SDGs, action category:
+  `recommendation_fields_changeable`) and propose corrections of official data, which their organisation
+  sees and staff administrators alone accept or reject (`may_decide_correction`).
 - Anyone else who writes (an account with no organisation, the public form) only submits: the
   assessment waits as `submitted` for a reviewer; its author sees it, not the evidence it cites.
 

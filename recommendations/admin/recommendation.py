@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
 from recommendations.admin import imports as admin_import
@@ -208,7 +209,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
         extra = ["propose_correction"] if obj is not None and permissions.may_propose_correction(request.user) else []
         return [*self.readonly_fields, *locked, *extra]
 
-    @admin.display(description="Official data")
+    @admin.display(description=_("Official data"))
     def propose_correction(self, obj: Recommendation) -> str:
         return propose_link(obj)
 

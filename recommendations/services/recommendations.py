@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from recommendations import permissions
 from recommendations.models import (
@@ -43,7 +44,8 @@ def classify_recommendation(*, recommendation: Recommendation, user, **classific
     when nothing changed, else one history row naming the user and the fields."""
     refused = [name for name in classification if not permissions.may_change_recommendation_field(user, name)]
     if refused:
-        raise PermissionDenied(f"You may not change the {', '.join(refused)} of recommendations.")
+        message = _("You may not change the %(fields)s of recommendations.")
+        raise PermissionDenied(message % {"fields": ", ".join(refused)})
     changed = []
     for name, value in classification.items():
         if name in CLASSIFICATION_RELATIONS:
