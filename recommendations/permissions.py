@@ -9,7 +9,11 @@ Roles:
   assessment becomes a proposed revision that a reviewer publishes (`can_revise`).
 - Reviewers also publish, unpublish and reject their organisation's assessments.
 - Staff administrators (superusers, or staff in the "Staff administrators" group) see and change
-  everything, and alone change memberships (roles), organisations and reference data.
+  everything, and alone change memberships (roles), organisations, reference data and a recommendation's
+  official data (its text, paragraph, review, kind, recommending States, the State's positions).
+- Members of an organisation classify recommendations (themes, affected groups, SDGs, action category:
+  `recommendation_fields_changeable`) and propose corrections of official data, which their organisation
+  sees and staff administrators alone accept or reject (`may_decide_correction`).
 - Anyone else who writes (an account with no organisation, the public form) only submits: the
   assessment waits as `submitted` for a reviewer; its author sees it, not the evidence it cites.
 
@@ -32,6 +36,7 @@ from recommendations.models import (
     AskMatch,
     Briefing,
     Citation,
+    CorrectionProposal,
     DeletedObject,
     EvidenceSource,
     ImplementationAssessment,
@@ -171,6 +176,8 @@ RULES: dict[type[Model], Rule] = {
     DeletedObject: Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see"),
     # A token is its user's to see and revoke; staff administrators issue them.
     APIToken: Rule(see=_own, change=_own, revert=False),
+    # A correction is seen by the proposing organisation; staff administrators alone decide it (may_decide).
+    CorrectionProposal: Rule(see=_mine, change=lambda user: NOTHING, revert=False),
 }
 REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
 
@@ -240,6 +247,41 @@ def can_read_history(user, obj: Model) -> bool:
 
 def may_revert(user, obj: Model) -> bool:
     return rule_for(type(obj)).revert and can_change(user, obj)
+
+
+# Recommendations: official data and classification --------------------------------------------------------
+
+# The UN's record of a recommendation: changed by staff administrators only; editors propose corrections.
+OFFICIAL_FIELDS = frozenset(
+    {"review", "paragraph", "text", "kind", "recommending_states", "response", "response_source", "response_date"}
+    | {"positions", "import_key"}
+)
+# Editorial classification, which organisations' editors keep (every change is in the history).
+CLASSIFICATION_FIELDS = frozenset({"themes", "affected_groups", "sdgs", "action_category"})
+
+
+def recommendation_fields_changeable(user) -> frozenset[str]:
+    """The fields of a recommendation the user may change: every one for staff administrators, the classification
+    for members of an organisation, none for anyone else (a model permission granted in the admin adds nothing)."""
+    if is_staff_admin(user):
+        return OFFICIAL_FIELDS | CLASSIFICATION_FIELDS
+    if _roles(user):
+        return CLASSIFICATION_FIELDS
+    return frozenset()
+
+
+def may_change_recommendation_field(user, field: str) -> bool:
+    return field in recommendation_fields_changeable(user)
+
+
+def may_propose_correction(user) -> bool:
+    """Members of an organisation propose corrections to official data (staff administrators just change it)."""
+    return not is_staff_admin(user) and bool(_roles(user))
+
+
+def may_decide_correction(user, proposal: CorrectionProposal) -> bool:
+    """Staff administrators alone accept or reject a proposed correction, and only while it is pending."""
+    return is_staff_admin(user) and proposal.state == CorrectionProposal.State.PENDING
 
 
 # Assessments ----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from recommendations.admin import (  # noqa: F401
     advocacy,
     assessments,
     briefing,
+    corrections,
     followup,
     recommendation,
     reference,

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
 from recommendations.admin import imports as admin_import
@@ -19,6 +20,7 @@ from recommendations.admin.base import (
     StaffAdminInline,
     is_staff,
 )
+from recommendations.admin.corrections import CorrectionInline, propose_link
 from recommendations.admin.followup import REPEAT_INLINES
 from recommendations.admin.forms import (
     AssessmentEntryForm,
@@ -34,6 +36,8 @@ from recommendations.models.recommendation import SEARCH_CONFIG
 
 
 class PositionInline(StaffAdminInline, admin.TabularInline):
+    """The State's responses: official data, changed by staff administrators only (editors propose corrections)."""
+
     model = Position
     extra = 0
 
@@ -158,7 +162,20 @@ class RecommendationAdmin(ReferenceDataAdmin):
     search_help_text = 'Full-text search of the recommendation text (websearch syntax: "exact phrase", -word, or).'
     autocomplete_fields = ["review", "recommending_states", "themes", "affected_groups", "sdgs"]
     readonly_fields = ["response", "response_source", "response_date", "current_status", "current_status_date"]
-    inlines = [PositionInline, AssessmentTimelineInline, AssessmentEntryInline, *REPEAT_INLINES]
+    # The form's own fields; which of them a user may change is permissions.recommendation_fields_changeable's.
+    FORM_FIELDS = [
+        "review",
+        "paragraph",
+        "text",
+        "kind",
+        "recommending_states",
+        "action_category",
+        "themes",
+        "affected_groups",
+        "sdgs",
+        "import_key",
+    ]
+    inlines = [PositionInline, CorrectionInline, AssessmentTimelineInline, AssessmentEntryInline, *REPEAT_INLINES]
     actions = ["record_assessment_action"]
 
     @admin.display(description="Text")
@@ -174,32 +191,47 @@ class RecommendationAdmin(ReferenceDataAdmin):
         return queryset.filter(search_vector=query) | queryset.filter(paragraph=term), False
 
     def may_edit_recommendations(self, request) -> bool:
-        return super().has_change_permission(request)
+        """Whether the user changes everything (staff administrators); model permissions no longer suffice."""
+        return is_staff(request) and permissions.may_change_recommendation_field(request.user, "text")
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Editors "change" a recommendation only to add assessments inline; its fields stay read-only for them.
-        return (is_staff(request) and permissions.is_editor(request.user)) or self.may_edit_recommendations(request)
+        # Editors "change" a recommendation to classify it and add assessments inline; its official data stays
+        # read-only for them (permissions.recommendation_fields_changeable).
+        return (is_staff(request) and permissions.is_editor(request.user)) or super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a recommendation deletes official data: staff administrators only, whatever model permissions.
+        return self.may_edit_recommendations(request)
 
     def get_readonly_fields(self, request, obj=None):
-        if self.may_edit_recommendations(request):
-            return self.readonly_fields
-        return [
-            *self.readonly_fields,
-            "review",
-            "paragraph",
-            "text",
-            "kind",
-            "recommending_states",
-            "action_category",
-            "themes",
-            "affected_groups",
-            "sdgs",
-            "import_key",
-        ]
+        changeable = permissions.recommendation_fields_changeable(request.user)
+        locked = [name for name in self.FORM_FIELDS if name not in changeable]
+        extra = ["propose_correction"] if obj is not None and permissions.may_propose_correction(request.user) else []
+        return [*self.readonly_fields, *locked, *extra]
+
+    @admin.display(description=_("Official data"))
+    def propose_correction(self, obj: Recommendation) -> str:
+        return propose_link(obj)
 
     def save_model(self, request, obj, form, change):
         if self.may_edit_recommendations(request):
             super().save_model(request, obj, form, change)
+        elif change:
+            self._classify(request, obj, form.cleaned_data)
+
+    def _classify(self, request, obj: Recommendation, data: dict) -> None:
+        changeable = permissions.recommendation_fields_changeable(request.user)
+        classification = {name: data[name] for name in self.FORM_FIELDS if name in changeable and name in data}
+        # The stored recommendation, not the form's instance (which holds the posted values already).
+        stored = Recommendation.objects.get(pk=obj.pk)
+        services.classify_recommendation(recommendation=stored, user=request.user, **classification)
+
+    def save_related(self, request, form, formsets, change):
+        if self.may_edit_recommendations(request):
+            return super().save_related(request, form, formsets, change)
+        for formset in formsets:  # the classification was saved by _classify, through the service
+            self.save_formset(request, form, formset, change=change)
+        return None
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ImplementationAssessment:

@@ -26,8 +26,8 @@ transaction (service.py). export.py writes the generic table format back.
   chunks of 2,000, each with a fixed number of queries.
 """
 
+from recommendations.imports.prepared import import_key
 from recommendations.imports.result import Change, ImportResult, write_report
-from recommendations.imports.rows import import_key
 from recommendations.imports.service import FORMATS, count_rows, import_recommendations
 
 __all__ = ["FORMATS", "Change", "ImportResult", "count_rows", "import_key", "import_recommendations", "write_report"]

@@ -8,42 +8,32 @@ from core.bulk import array
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
-    ERROR,
     KIND,
-    MAX_GROUP_NAME,
-    MAX_PARAGRAPH,
-    MAX_RESPONSE_SOURCE,
-    MAX_TEXT,
-    MAX_THEME_CODE,
-    MAX_THEME_NAME,
     PARAGRAPH,
     RECOMMENDING_STATES,
     RESPONSE,
     SDGS,
-    SESSION,
-    STATE_UNDER_REVIEW,
     TEXT,
     THEMES,
     WARNING,
     ParsedFile,
     ParsedRow,
     Problem,
-    ThemeRef,
 )
 from recommendations.imports.lookups import Lookups
 from recommendations.imports.prepared import (
+    FIELD_ORDER,
     MERGEABLE,
     RELATIONS,
     Existing,
     Prepared,
     diff_rows,
-    import_key,
     merge_rows,
 )
+from recommendations.imports.resolving import RowResolver
 from recommendations.imports.result import ImportResult
 from recommendations.imports.writing import ChunkWriter
 from recommendations.models import Recommendation
-from states.models import State
 
 
 class Run(ChunkWriter):
@@ -56,12 +46,15 @@ class Run(ChunkWriter):
         defaults: tuple[str, str],
         result: ImportResult,
         user_id: int | None = None,
+        protected: frozenset[str] = frozenset(),
     ) -> None:
         self.parsed = parsed
         self.user_id = user_id
+        # Fields of existing recommendations the importing user may not change (permissions.py: official data).
+        self.protected = protected
         self.provides = parsed.provides
         self.lookups = lookups
-        self.default_state, self.default_session = defaults
+        self.resolver = RowResolver(parsed, lookups, defaults)
         self.result = result
         # Every recommendation this run created or matched, with the row that did: a later row
         # with the same identity is a repeat (a duplicate, or a conflict when it differs).
@@ -74,7 +67,7 @@ class Run(ChunkWriter):
         prepared = []
         for row in rows:
             self.result.rows += 1
-            item = self._prepare(row)
+            item = self.resolver.prepare(row)
             self.result.problems.extend(self._in_source_terms(problem) for problem in row.problems)
             if item is None:
                 self.result.skipped += 1
@@ -101,7 +94,9 @@ class Run(ChunkWriter):
             else:
                 self.seen[current.id] = item.row.row
                 diff = self._diff(item, current)
-                if diff and self._only_takes_away(item, current, diff):
+                if self._refused(item, diff):
+                    self.result.skipped += 1
+                elif diff and self._only_takes_away(item, current, diff):
                     self.held[current.id] = (item, current)
                 elif diff:
                     changed.append((item, current, diff))
@@ -129,9 +124,6 @@ class Run(ChunkWriter):
         )
 
     # Problems and repeats -----------------------------------------------------------------------------
-
-    def _problem(self, row: ParsedRow, field_name: str, message: str) -> None:
-        row.problems.append(Problem(row.row, field_name, message, ERROR))
 
     def _in_source_terms(self, problem: Problem) -> Problem:
         """Name the column as the file does ("From", "Recommendation") rather than by the row's field."""
@@ -163,6 +155,17 @@ class Run(ChunkWriter):
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message, WARNING))
         return False
 
+    def _refused(self, item: Prepared, diff: list[str]) -> bool:
+        """A row that would change official data the user may not change is an error (nothing of it is written)."""
+        refused = [name for name in FIELD_ORDER if name in diff and name in self.protected]
+        if refused:
+            message = (
+                f"This row would change the official {', '.join(refused)} of an existing recommendation: only staff "
+                "administrators change official data. Propose a correction from the recommendation's admin page."
+            )
+            self.result.problems.append(Problem(item.row.row, self._column(refused[0]), message))
+        return bool(refused)
+
     def _identity_column(self, item: Prepared) -> str:
         return self.parsed.columns.get(PARAGRAPH if item.paragraph else TEXT, TEXT)
 
@@ -179,114 +182,6 @@ class Run(ChunkWriter):
                 first[identity] = item
                 unique.append(item)
         return unique
-
-    # Rows ---------------------------------------------------------------------------------------------
-
-    def _prepare(self, row: ParsedRow) -> Prepared | None:
-        """Resolve every name of a row; None (with problems on the row) when it is invalid."""
-        if any(problem.column == "" for problem in row.problems):
-            return None  # the row as a whole is unreadable: its cells would only add noise
-        review_state = self._state_under_review(row)
-        session_id = self._session(row)
-        states = self._recommending_states(row)
-        themes = self._themes(row)
-        groups = self._groups(row)
-        sdgs = self._sdgs(row)
-        self._check_lengths(row)
-        if row.has_errors or review_state is None or session_id is None:
-            return None
-        return Prepared(
-            row=row,
-            review_key=(review_state.pk, session_id),
-            paragraph=row.paragraph,
-            import_key=import_key(row.text, (state.iso3 for state in states)),
-            text=row.text,
-            kind=row.kind,
-            action_category=row.action_category,
-            states=frozenset(state.pk for state in states),
-            # Only now, with the row known to be valid, are missing themes and groups created.
-            themes=frozenset(self.lookups.create_themes(themes)),
-            groups=frozenset(self.lookups.create_groups(groups)),
-            sdgs=frozenset(sdgs),
-            response=(row.response, row.response_source) if row.response else None,
-        )
-
-    def _state_under_review(self, row: ParsedRow) -> State | None:
-        name = row.state_under_review or self.default_state
-        if not name:
-            self._problem(row, STATE_UNDER_REVIEW, "No State under review.")
-            return None
-        state = self.lookups.state(name)
-        if state is None:
-            self._problem(row, STATE_UNDER_REVIEW, self.lookups.unknown_state(name))
-        return state
-
-    def _session(self, row: ParsedRow) -> int | None:
-        sessions = self.lookups.sessions
-        wording = row.session or self.default_session
-        number = int(wording) if wording.isdigit() else None
-        if number not in sessions:
-            self._problem(row, SESSION, f"Unknown session {wording!r} (sessions are numbered 1 to {max(sessions)}).")
-            return None
-        return sessions[number]
-
-    def _recommending_states(self, row: ParsedRow) -> list[State]:
-        states = []
-        for name in row.recommending_states:
-            state = self.lookups.state(name)
-            if state is None:
-                self._problem(row, RECOMMENDING_STATES, self.lookups.unknown_state(name))
-            elif state not in states:
-                states.append(state)
-        return states
-
-    def _themes(self, row: ParsedRow) -> list[int | ThemeRef]:
-        """Theme ids; ThemeRefs still to create when the format may add themes."""
-        found: list[int | ThemeRef] = []
-        for ref in row.themes:
-            match = self.lookups.theme(ref)
-            if isinstance(match, int):
-                found.append(match)
-            elif self.lookups.may_create_theme(ref):
-                found.append(ref)
-            else:
-                self._problem(row, THEMES, match)
-        return found
-
-    def _groups(self, row: ParsedRow) -> list[int | str]:
-        found: list[int | str] = []
-        for name in row.affected_groups:
-            pk = self.lookups.group(name)
-            if pk:
-                found.append(pk)
-            elif self.parsed.creates_taxonomy:
-                found.append(name)
-            else:
-                self._problem(row, AFFECTED_GROUPS, f"Unknown affected group {name!r}.")
-        return found
-
-    def _sdgs(self, row: ParsedRow) -> list[int]:
-        sdgs = self.lookups.sdgs
-        missing = [number for number in row.sdgs if number not in sdgs]
-        if missing:
-            self._problem(row, SDGS, f"SDG {missing[0]} is not in the reference data.")
-        return [sdgs[number] for number in row.sdgs if number in sdgs]
-
-    def _check_lengths(self, row: ParsedRow) -> None:
-        if not row.text.strip():
-            self._problem(row, TEXT, "No recommendation text.")
-        elif len(row.text) > MAX_TEXT:
-            self._problem(row, TEXT, f"Recommendation text longer than {MAX_TEXT:,} characters.")
-        if len(row.paragraph) > MAX_PARAGRAPH:
-            self._problem(row, PARAGRAPH, f"Paragraph number longer than {MAX_PARAGRAPH} characters.")
-        if len(row.response_source) > MAX_RESPONSE_SOURCE:
-            self._problem(row, RESPONSE, f"Source of position longer than {MAX_RESPONSE_SOURCE} characters.")
-        for ref in row.themes:
-            if len(ref.name) > MAX_THEME_NAME or len(ref.code) > MAX_THEME_CODE:
-                self._problem(row, THEMES, f"Theme {ref.name[:40]!r}… is too long.")
-        for name in row.affected_groups:
-            if len(name) > MAX_GROUP_NAME:
-                self._problem(row, AFFECTED_GROUPS, f"Affected group {name[:40]!r}… is too long.")
 
     # Existing recommendations ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from core import planner as statistics_upkeep
-from recommendations import advocacy, followup
+from recommendations import advocacy, followup, permissions
 from recommendations.imports import detect, formats, ohchr_docx, table, upr_info
 from recommendations.imports.base import ImportFileError, ParsedFile, ParsedRow, Problem
 from recommendations.imports.lookups import Lookups, unknown_state
@@ -69,7 +69,8 @@ def import_recommendations(
     result = ImportResult(format=file_format, dry_run=dry_run)
     with transaction.atomic():
         _lock_imports()
-        run = Run(parsed, Lookups(resolver, parsed, result), defaults, result, user.pk if user else None)
+        lookups = Lookups(resolver, parsed, result)
+        run = Run(parsed, lookups, defaults, result, user.pk if user else None, protected=_protected(user))
         for chunk in _chunks(parsed.rows, chunk_size):
             run.import_chunk(chunk)
             if progress:
@@ -84,6 +85,14 @@ def import_recommendations(
     if suggest and result.written and (result.created or result.updated):
         _suggest_links(sorted(run.lookups.reviews.values()), result)
     return result
+
+
+def _protected(user: AbstractBaseUser | None) -> frozenset[str]:
+    """What the user may not change of existing recommendations (nothing for commands: run by the operator)."""
+    if user is None:
+        return frozenset()
+    everything = permissions.OFFICIAL_FIELDS | permissions.CLASSIFICATION_FIELDS
+    return everything - permissions.recommendation_fields_changeable(user)
 
 
 def _suggest_links(review_ids: list[int], result: ImportResult) -> None:

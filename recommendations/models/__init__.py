@@ -1,5 +1,6 @@
 from recommendations.models.advocacy import AskMatch, ProposedRecommendation
 from recommendations.models.briefing import Briefing
+from recommendations.models.corrections import CorrectionProposal
 from recommendations.models.followup import RepeatLink, SuggestionStatus
 from recommendations.models.implementation import (
     Citation,
@@ -35,6 +36,7 @@ __all__ = [
     "SEARCH_CONFIG",
     "AffectedGroup",
     "Citation",
+    "CorrectionProposal",
     "Cycle",
     "DeletedObject",
     "EvidenceSource",

@@ -7,6 +7,7 @@ response, and the tombstones partners sync never drift from their history.
 - `assessments`: record, change, publish, propose a revision of, delete assessments;
 - `evidence`: evidence sources and citations (who may cite what);
 - `recommendations`: current status and response, positions, deleting recommendations;
+- `corrections`: editors' proposed corrections of official data, accepted or rejected by administrators;
 - `common`: the version guard (EditConflict) and tombstones.
 """
 
@@ -24,6 +25,14 @@ from recommendations.services.assessments import (
     update_assessment,
 )
 from recommendations.services.common import EditConflict, claim_version, write_tombstones
+from recommendations.services.corrections import (
+    CorrectionConflict,
+    accept_correction,
+    normalised_value,
+    official_value,
+    propose_correction,
+    reject_correction,
+)
 from recommendations.services.evidence import (
     adopt_submitted_evidence,
     check_citable,
@@ -32,6 +41,7 @@ from recommendations.services.evidence import (
     save_evidence_source,
 )
 from recommendations.services.recommendations import (
+    classify_recommendation,
     delete_recommendations,
     record_position,
 )
@@ -39,19 +49,26 @@ from recommendations.services.recommendations import (
 __all__ = [
     "OPEN_PUBLICATION_STATES",
     "REVISABLE_FIELDS",
+    "CorrectionConflict",
     "EditConflict",
     "OpenRevision",
+    "accept_correction",
     "adopt_submitted_evidence",
     "check_citable",
     "claim_version",
+    "classify_recommendation",
     "delete_assessment",
     "delete_assessments",
     "delete_evidence_source",
     "delete_recommendations",
+    "normalised_value",
+    "official_value",
+    "propose_correction",
     "propose_revision",
     "record_assessment",
     "record_assessments",
     "record_position",
+    "reject_correction",
     "save_assessment",
     "save_citation",
     "save_evidence_source",

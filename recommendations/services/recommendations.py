@@ -1,9 +1,13 @@
-"""Recommendations: positions (their current response follows by trigger, migration 0021), deletion."""
+"""Recommendations: positions (their current response follows by trigger, migration 0021), classification,
+deletion."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from recommendations import permissions
 from recommendations.models import (
     Citation,
     DeletedObject,
@@ -28,6 +32,36 @@ def record_position(
     position.full_clean(exclude=["recommendation"])
     position.save()  # the database makes it current if it is the latest (migration 0021)
     return position
+
+
+CLASSIFICATION_RELATIONS = ("themes", "affected_groups", "sdgs")
+
+
+@transaction.atomic
+def classify_recommendation(*, recommendation: Recommendation, user, **classification) -> list[str]:
+    """Change a recommendation's classification (themes, affected_groups, sdgs as iterables of objects,
+    action_category), as far as permissions.py lets the user; returns the fields that changed. Writes nothing
+    when nothing changed, else one history row naming the user and the fields."""
+    refused = [name for name in classification if not permissions.may_change_recommendation_field(user, name)]
+    if refused:
+        message = _("You may not change the %(fields)s of recommendations.")
+        raise PermissionDenied(message % {"fields": ", ".join(refused)})
+    changed = []
+    for name, value in classification.items():
+        if name in CLASSIFICATION_RELATIONS:
+            related = getattr(recommendation, name)
+            if set(related.values_list("pk", flat=True)) != {item.pk for item in value}:
+                related.set(value)
+                changed.append(name)
+        elif getattr(recommendation, name) != value:
+            setattr(recommendation, name, value)
+            changed.append(name)
+    if changed:
+        recommendation.full_clean()
+        recommendation._history_user = user
+        recommendation._change_reason = f"Classification changed: {', '.join(changed)}"[:100]
+        recommendation.save()
+    return changed
 
 
 @transaction.atomic

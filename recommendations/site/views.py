@@ -43,8 +43,17 @@ def recommendation_detail(request, pk: int):
         "related": statistics.related_recommendations(recommendation),
         # Confirmed repeats only: suggestions are not public until an editor confirms them.
         "repeats": followup.repeat_histories([recommendation.pk]).get(recommendation.pk),
+        "propose_correction_url": _propose_correction_url(request.user, recommendation),
     }
     return render(request, "recommendations/detail.html", context)
+
+
+def _propose_correction_url(user, recommendation: Recommendation) -> str | None:
+    """For signed-in members of an organisation (no query for anonymous visitors, whose page is cached)."""
+    if not permissions.may_propose_correction(user):
+        return None
+    query = urlencode({"recommendation": recommendation.pk})
+    return f"{reverse('admin:recommendations_correctionproposal_add')}?{query}"
 
 
 @cached_view  # whole-table counts: computed once per data version for anonymous visitors

@@ -161,6 +161,15 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
     later_review = Review.objects.create(state=kazakhstan, session=Session.objects.get(number=20))
     repeat = make_recommendation(later_review, "Protect human rights defenders from reprisals", paragraph="120.4")
     link = RepeatLink.objects.create(earlier=recommendation, later=repeat, score=0.9)
+    correction = services.propose_correction(
+        recommendation=recommendation,
+        field="text",
+        proposed_value="MARKER-correction-value",
+        source="MARKER-correction-source",
+        comment="MARKER-correction-comment",
+        user=cast.users["editor_a"],
+        organisation=org_a,
+    )
     cast.objects = {
         "recommendation": recommendation,
         "published": published,
@@ -180,6 +189,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "outsider_submission": outsider_submission,
         "published_citation": Citation.objects.get(assessment=published),
         "repeat_link": link,
+        "correction": correction,
         "org_a": org_a,
         "org_b": org_b,
         "token_a": token,
@@ -205,6 +215,9 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "MARKER-briefing-introduction": A_MEMBERS,
         "MARKER-b-draft": B_MEMBERS,
         "MARKER-outsider-submission": A_MEMBERS | {"outsider", "token_outsider"},
+        "MARKER-correction-value": A_MEMBERS,
+        "MARKER-correction-source": A_MEMBERS,
+        "MARKER-correction-comment": A_MEMBERS,
     }
     # Editors "change" a recommendation only to record assessments on its page (assessment tables only).
     assessment_tables = frozenset({"implementationassessment", "citation"})
@@ -213,6 +226,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "published": anything({"reviewer_a", "staff_admin", "editor_a"}),  # the editor's change is a revision
         "published_citation": anything({"reviewer_a", "staff_admin"}),
         "repeat_link": anything(EDITORS),
+        "correction": anything(STAFF_ADMIN),  # only staff administrators decide a proposed correction
         "b_draft": anything(B_MEMBERS),
         "token_a": anything({"editor_a", "staff_admin"}),  # its user revokes it
         **{name: anything(A_MEMBERS) for name in A_PRIVATE},

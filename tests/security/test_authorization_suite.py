@@ -430,6 +430,9 @@ UNCONTROLLED = {
     "admin:recommendations_membership_simple_history": "restoring a role from history is refused to everyone",
     "admin:recommendations_organisation_simple_history": "restoring an organisation is refused to everyone",
     "admin:recommendations_apitoken_simple_history": "restoring a token is refused to everyone",
+    "admin:recommendations_correctionproposal_simple_history": "restoring a proposed correction is refused to everyone",
+    "admin:recommendations_correctionproposal_change": "a note without a decision is refused; decisions are tested in "
+    "tests/recommendations/test_corrections.py",
     "admin:recommendations_moderationqueue_simple_history": "redirects to the assessment's history",
     "admin:recommendations_deletedobject_simple_history": "tombstones have no versions (404)",
     # Reference rows the cast uses are protected by the rows that refer to them.
