@@ -7,6 +7,7 @@ response, and the tombstones partners sync never drift from their history.
 - `assessments`: record, change, publish, propose a revision of, delete assessments;
 - `evidence`: evidence sources and citations (who may cite what);
 - `recommendations`: current status and response, positions, deleting recommendations;
+- `organisations`: deleting an organisation with everything it holds;
 - `common`: the version guard (EditConflict) and tombstones.
 """
 
@@ -31,6 +32,7 @@ from recommendations.services.evidence import (
     save_citation,
     save_evidence_source,
 )
+from recommendations.services.organisations import delete_organisation
 from recommendations.services.recommendations import (
     delete_recommendations,
     record_position,
@@ -47,6 +49,7 @@ __all__ = [
     "delete_assessment",
     "delete_assessments",
     "delete_evidence_source",
+    "delete_organisation",
     "delete_recommendations",
     "propose_revision",
     "record_assessment",
