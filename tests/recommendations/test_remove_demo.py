@@ -40,10 +40,10 @@ def command(name: str, *args: str) -> str:
     return out.getvalue()
 
 
-def import_real_file(tmp_path) -> None:
+def import_real_file(tmp_path) -> str:
     path = tmp_path / "upr-info-kazakhstan.csv"
     path.write_bytes(upr_info_csv(REAL_ROWS, encoding="mac_roman", newline="\r").getvalue())
-    command("import_recommendations", str(path))
+    return command("import_recommendations", str(path))
 
 
 @pytest.fixture
@@ -147,6 +147,18 @@ def test_load_demo_with_real_data_loads_nothing_and_says_so(settings, tmp_path):
     assert out == "Demo not loaded: the database holds real recommendations.\n"
     assert Recommendation.objects.count() == 3
     assert not Organisation.objects.exists()
+
+
+HINT = "The demo data is still in the database beside yours: `.venv/bin/python manage.py remove_demo` removes it.\n"
+
+
+def test_an_import_beside_the_demo_points_at_remove_demo_until_it_is_removed(settings, tmp_path):
+    settings.DEBUG = True
+    command("load_demo")
+
+    assert import_real_file(tmp_path).endswith("Imported.\n" + HINT)
+    command("remove_demo")
+    assert import_real_file(tmp_path).endswith("Imported.\n")
 
 
 def test_load_demo_beside_real_data_points_at_remove_demo(demo_then_real):

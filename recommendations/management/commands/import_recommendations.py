@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import reset_queries
 from tqdm import tqdm
 
+from recommendations import demo
 from recommendations import imports as importing
 from recommendations.imports.base import ImportFileError
 
@@ -57,6 +58,11 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS("Imported."))
+        if demo.is_loaded():
+            self.stdout.write(
+                "The demo data is still in the database beside yours: "
+                "`.venv/bin/python manage.py remove_demo` removes it."
+            )
 
     def _import(self, options) -> importing.ImportResult:
         path: Path = options["file"]
