@@ -175,7 +175,7 @@ def test_every_manage_py_command_of_the_readme_runs_as_written_after_make_run(re
         assert result.returncode == 0, f"make run: {line}\n{result.stdout}\n{result.stderr}"
 
     commands = [(exported, line) for exported, line in shown_commands() if subcommand(line) not in NOT_RUN]
-    assert len(commands) >= 10
+    assert {"import_recommendations", "remove_demo", "check", "migrate"} <= {subcommand(line) for _, line in commands}
     for exported, line in commands:
         filled = {name: PLACEHOLDERS[name](scratch_url) if "..." in v else v for name, v in exported.items()}
         result = run(line, {**reader_env, **filled})
