@@ -60,6 +60,17 @@ def test_deploy_check_is_clean_with_production_settings_beside_a_development_env
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_deploy_check_warns_about_a_setting_taken_from_an_env_file(tmp_path):
+    stray = tmp_path / ".env"
+    stray.write_text("DEBUG=true\nCOUNT_CACHE_SECONDS=5\n")
+    env = {**PRODUCTION_ENV, "UPR_ENV_FILE": str(stray)}  # DEBUG=false set for real: only the other one is taken
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert f"(upr_tracker.W001) COUNT_CACHE_SECONDS came from the development settings file {stray}" in result.stderr
+
+
 def test_the_development_env_file_makes_a_bare_command_a_development_one(tmp_path):
     dev_env = tmp_path / ".env"
     devenv.write(dev_env)
