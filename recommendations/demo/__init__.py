@@ -25,7 +25,7 @@ from recommendations.demo.data import (
     import_key,
 )
 from recommendations.demo.load import DemoResult, load_demo
-from recommendations.demo.remove import demo_recommendations, is_loaded, reason_not_to_load, remove_demo
+from recommendations.demo.remove import demo_recommendations, reason_not_to_load, remove_demo
 from recommendations.demo.reviews import REVIEWS
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "DemoResult",
     "demo_recommendations",
     "import_key",
-    "is_loaded",
     "load_demo",
     "reason_not_to_load",
     "remove_demo",

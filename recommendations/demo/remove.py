@@ -21,11 +21,6 @@ def demo_recommendations():
     return Recommendation.objects.filter(import_key__startswith=DEMO_KEY_PREFIX)
 
 
-def is_loaded() -> bool:
-    """Whether the demo was loaded and not removed (one row read, whatever the size of the database)."""
-    return DemoData.objects.filter(loaded_at__isnull=False, removed_at=None).exists()
-
-
 def reason_not_to_load() -> str | None:
     """Why `load_demo` must load nothing (one line), or None: removed once, or real recommendations are in."""
     marker = DemoData.objects.filter(pk=1).first()

@@ -49,3 +49,8 @@ class DemoData(models.Model):
         if self.removed_at:
             return f"Demo data, removed {self.removed_at:%Y-%m-%d %H:%M}"
         return "Demo data, loaded" if self.loaded_at else "Demo data, never loaded"
+
+    @classmethod
+    def is_loaded(cls) -> bool:
+        """Whether the demo was loaded and not removed (one row read, whatever the size of the database)."""
+        return cls.objects.filter(loaded_at__isnull=False, removed_at=None).exists()

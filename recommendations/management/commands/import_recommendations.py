@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import reset_queries
 from tqdm import tqdm
 
-from recommendations import demo
 from recommendations import imports as importing
 from recommendations.imports.base import ImportFileError
+from recommendations.models import DemoData
 
 # Below this many rows a progress bar is noise.
 PROGRESS_MIN_ROWS = 3000
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS("Imported."))
-        if demo.is_loaded():
+        if DemoData.is_loaded():
             self.stdout.write(
                 "The demo data is still in the database beside yours: "
                 "`.venv/bin/python manage.py remove_demo` removes it."
