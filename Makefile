@@ -47,10 +47,12 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The edit-run loop: everything but the browser, hardening, schemathesis and the generated authorization suites
+# and the README's commands run end to end
 # (README, "Development": both durations). `make test` is the whole suite, as CI runs it.
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not browser and not schemathesis" \
-		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py $(PYTEST_ARGS)
+		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py \
+		--ignore=tests/test_readme_commands.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
