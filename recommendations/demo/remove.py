@@ -29,7 +29,10 @@ def reason_not_to_load() -> str | None:
     if not Recommendation.objects.exclude(import_key__startswith=DEMO_KEY_PREFIX).exists():
         return None
     if demo_recommendations().exists():
-        return "Demo not loaded again: real recommendations were imported; `manage.py remove_demo` removes the demo's."
+        return (
+            "Demo not loaded again: real recommendations were imported; "
+            "`.venv/bin/python manage.py remove_demo` removes the demo's."
+        )
     return "Demo not loaded: the database holds real recommendations."
 
 

@@ -165,7 +165,8 @@ def test_load_demo_beside_real_data_points_at_remove_demo(demo_then_real):
     out = command("load_demo")
 
     assert out == (
-        "Demo not loaded again: real recommendations were imported; `manage.py remove_demo` removes the demo's.\n"
+        "Demo not loaded again: real recommendations were imported; "
+        "`.venv/bin/python manage.py remove_demo` removes the demo's.\n"
     )
 
 
