@@ -21,30 +21,38 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Development settings (DEBUG=true) that the settings read for every command run in this checkout, `make`'s
+# and the README's alike: written once, git-ignored, never used in production (upr_tracker/devenv.py).
+.env: | $(BIN)/python
+	$(BIN)/python -m upr_tracker.devenv $@
+
+install: $(VENV)/.installed .env
+install-dev: $(VENV)/.installed-dev .env
 
 # Development server with the demo data; uses the embedded PostgreSQL unless DATABASE_URL is set.
+# load_demo loads nothing once real data was imported or the demo was removed (remove_demo), and says so.
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 migrate: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo
 
 # The whole suite; creates and drops its own test database on the server in use.
 test: install-dev
-	DEBUG=$${DEBUG:-true} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The edit-run loop: everything but the browser, hardening, schemathesis and the generated authorization suites
+# and the README's commands run end to end
 # (README, "Development": both durations). `make test` is the whole suite, as CI runs it.
 test-fast: install-dev
-	DEBUG=$${DEBUG:-true} $(BIN)/python -m pytest -m "not browser and not schemathesis" \
-		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not schemathesis" \
+		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py \
+		--ignore=tests/test_readme_commands.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -62,12 +70,12 @@ format: install-dev
 
 # Database (pg_dump custom format) and uploaded files into var/backups/upr-backup-<time>/.
 backup: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py backup
+	$(BIN)/python manage.py backup
 
 # Restore one: make restore BACKUP=var/backups/upr-backup-… (into an empty database).
 restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/upr-backup-…"; exit 2; }
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py restore "$(BACKUP)"
+	$(BIN)/python manage.py restore "$(BACKUP)"
 
 $(VENV)/.installed-bench: requirements-bench.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-bench.txt

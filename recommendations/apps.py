@@ -14,6 +14,9 @@ class RecommendationsConfig(AppConfig):
     verbose_name = "UPR recommendations"
 
     def ready(self) -> None:
+        # The project's own system checks (`check --deploy` warns about settings taken from a development .env).
+        from core import checks  # noqa: F401
+
         # drf-spectacular finds its extensions (filter parameters, token scheme) by their classes having been
         # defined: before any schema is built, whichever module builds it.
         from recommendations.api import schema  # noqa: F401

@@ -11,7 +11,7 @@ from django.conf import settings
 
 def manage(var_dir, *args):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "UPR_TEST_DB_NAME"}}
-    env.update(DEBUG="true", UPR_VAR_DIR=str(var_dir))
+    env.update(DEBUG="true", UPR_VAR_DIR=str(var_dir), UPR_ENV_FILE="")  # a developer's .env may name a server
     return subprocess.run(
         [sys.executable, "-W", "ignore", "manage.py", *args],
         cwd=settings.BASE_DIR,

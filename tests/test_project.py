@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from upr_tracker import devenv
+
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-only-0123456789",
@@ -20,6 +22,8 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean_env = {
         k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
     }
+    # A developer's .env in the checkout is no part of these settings (UPR_ENV_FILE empty: read none).
+    clean_env["UPR_ENV_FILE"] = ""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -43,6 +47,37 @@ def test_deploy_check_is_clean_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_is_clean_with_production_settings_beside_a_development_env_file(tmp_path):
+    dev_env = tmp_path / ".env"
+    devenv.write(dev_env)
+
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, "UPR_ENV_FILE": str(dev_env)}
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_warns_about_a_setting_taken_from_an_env_file(tmp_path):
+    stray = tmp_path / ".env"
+    stray.write_text("DEBUG=true\nCOUNT_CACHE_SECONDS=5\n")
+    env = {**PRODUCTION_ENV, "UPR_ENV_FILE": str(stray)}  # DEBUG=false set for real: only the other one is taken
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert f"(upr_tracker.W001) COUNT_CACHE_SECONDS came from the development settings file {stray}" in result.stderr
+
+
+def test_the_development_env_file_makes_a_bare_command_a_development_one(tmp_path):
+    dev_env = tmp_path / ".env"
+    devenv.write(dev_env)
+    env = {"UPR_ENV_FILE": str(dev_env), "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]}
+
+    assert settings_seen(["DEBUG"], env, base={}) == ["True"]
+    assert run_manage("check", env={"UPR_ENV_FILE": str(tmp_path / "missing.env")}).returncode != 0
 
 
 @pytest.mark.parametrize(
@@ -92,9 +127,9 @@ def test_a_default_token_lifetime_over_the_maximum_stops_start_up():
     assert "API_TOKEN_DAYS=400 exceeds API_TOKEN_MAX_DAYS=365." in result.stderr
 
 
-def settings_seen(names: list[str], env: dict[str, str]) -> list[str]:
+def settings_seen(names: list[str], env: dict[str, str], base: dict[str, str] = PRODUCTION_ENV) -> list[str]:
     code = f"from django.conf import settings; print(*[getattr(settings, n) for n in {names!r}])"
-    result = run_manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    result = run_manage("shell", "-c", code, env={**base, **env})
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[-1].split()  # after Django's line about the shell's automatic imports
 

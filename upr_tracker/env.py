@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values, load_dotenv
 
 TRUE_SPELLINGS = frozenset({"true", "1", "yes", "on"})
 FALSE_SPELLINGS = frozenset({"false", "0", "no", "off"})
@@ -60,3 +61,28 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from exc
     return os.environ.get(name, default).strip()
+
+
+def read_env_file(default: Path) -> tuple[Path | None, list[str]]:
+    """Load the development settings file into the environment, if there is one: (the file, the names it set).
+
+    The file is UPR_ENV_FILE, by default `default` (the project's `.env`, which `make` writes for development,
+    upr_tracker/devenv.py); UPR_ENV_FILE set empty reads none. A variable already in the environment always
+    wins over the file, so production, which sets real environment variables and has no such file, never
+    takes a value from it (`check --deploy` warns when one was: core/checks.py). Values are taken literally
+    (no `$VAR` expansion: a secret may contain `$`).
+    """
+    name = os.environ.get("UPR_ENV_FILE")
+    if name is None:
+        if not default.is_file():
+            return None, []
+        path = default
+    elif not name.strip():
+        return None, []
+    else:
+        path = Path(name.strip())
+        if not path.is_file():
+            raise ImproperlyConfigured(f"UPR_ENV_FILE={name!r} is not a file.")
+    taken = sorted(key for key in dotenv_values(path, interpolate=False) if key not in os.environ)
+    load_dotenv(path, override=False, interpolate=False)
+    return path, taken

@@ -12,9 +12,13 @@ import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from upr_tracker.env import env_bool, env_int, env_list, env_secret, env_str
+from upr_tracker.env import env_bool, env_int, env_list, env_secret, env_str, read_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Development settings from the git-ignored `.env` that `make` writes (DEBUG=true), under the real
+# environment's: every command run in a checkout sees what `make run` sees. Production has no such file;
+# `check --deploy` warns about any value taken from one (core/checks.py).
+ENV_FILE, ENV_FILE_VARIABLES = read_env_file(BASE_DIR / ".env")
 VAR_DIR = Path(env_str("UPR_VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", False)

@@ -25,15 +25,21 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from core.uploads import validate_upload_size
 from recommendations import imports as importing
 from recommendations.imports import export as exporting
 from recommendations.imports.base import ImportFileError
+from recommendations.models import DemoData
 
 PREVIEW_PROBLEMS = 200
 PREVIEW_CHANGES = 100
 STALE_AFTER_SECONDS = 24 * 3600
+DEMO_STILL_LOADED = gettext_lazy(
+    "The demo data (Kazakhstan, summarised) is still in the database beside the imported rows: "
+    "a staff administrator removes it with `manage.py remove_demo` (README, The demo data)."
+)
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 FORMAT_CHOICES = [
@@ -158,6 +164,8 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
             f"To confirm: {result.suggested_repeats} new likely repeats across cycles (Repeat links), "
             f"{result.suggested_matches} new matches for advocacy asks (Ask matches).",
         )
+    if DemoData.is_loaded():
+        messages.warning(request, DEMO_STILL_LOADED)
     return HttpResponseRedirect(changelist)
 
 

@@ -7,6 +7,10 @@ with SUMMARY_MARK, citation excerpts start with "Summary:", and assessment narra
 with DEMO_NOTE. The assessments and the civil society proposals in the session 7 review's
 notes follow ISHR's 2014 UPR briefing paper on human rights defenders in Kazakhstan.
 
+Demo recommendations carry an import key starting with "demo-"; the DemoData row records the organisation
+and login the demo created. remove_demo() removes all of it once real data is in (remove.py), and
+reason_not_to_load() then keeps `load_demo` from loading it again.
+
 load_demo() only fills in what is missing, keyed on natural keys, and never overwrites a
 row that exists: editors trying the admin keep their edits (and the demo editor keeps a
 changed password) across restarts, and a second run writes nothing.
@@ -21,6 +25,7 @@ from recommendations.demo.data import (
     import_key,
 )
 from recommendations.demo.load import DemoResult, load_demo
+from recommendations.demo.remove import demo_recommendations, reason_not_to_load, remove_demo
 from recommendations.demo.reviews import REVIEWS
 
 __all__ = [
@@ -31,6 +36,9 @@ __all__ = [
     "REVIEWS",
     "SUMMARY_MARK",
     "DemoResult",
+    "demo_recommendations",
     "import_key",
     "load_demo",
+    "reason_not_to_load",
+    "remove_demo",
 ]

@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from recommendations.models import (
+    DEMO_KEY_PREFIX,
     EvidenceSource,
     ImplementationStatus,
     Organisation,
@@ -136,7 +137,9 @@ EEAS_CONCERNS = Cite(
 
 
 def import_key(state: str, session: int, key: str) -> str:
-    return hashlib.sha256(f"upr-tracker-demo/{state}/{session}/{key}".encode()).hexdigest()
+    """The demo recommendation's identity, marked as the demo's by its prefix (models/demo.py)."""
+    digest = hashlib.sha256(f"upr-tracker-demo/{state}/{session}/{key}".encode()).hexdigest()
+    return DEMO_KEY_PREFIX + digest[: 64 - len(DEMO_KEY_PREFIX)]
 
 
 def summary_text(rec: Rec) -> str:

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from recommendations import services
 from recommendations.demo.data import (
@@ -27,6 +28,7 @@ from recommendations.demo.reviews import REVIEWS
 from recommendations.models import (
     SDG,
     AffectedGroup,
+    DemoData,
     EvidenceSource,
     ImplementationAssessment,
     Membership,
@@ -64,6 +66,7 @@ def load_demo() -> DemoResult:
     result = DemoResult()
     organisation = _organisation(result)
     editor = _editor(organisation, result)
+    _remember(organisation, editor, result)
     evidence = {key: _evidence(fields, organisation, result) for key, fields in EVIDENCE.items()}
     lookups = _Lookups.load()
     for data in REVIEWS:
@@ -101,6 +104,17 @@ def _editor(organisation: Organisation, result: DemoResult) -> AbstractBaseUser:
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
     return user
+
+
+def _remember(organisation: Organisation, editor: AbstractBaseUser, result: DemoResult) -> None:
+    """Record the demo as loaded, with the organisation and login it created, for remove_demo (models/demo.py)."""
+    if DemoData.objects.filter(loaded_at__isnull=False).exists():
+        return
+    marker = DemoData.objects.filter(pk=1).first() or DemoData(pk=1)
+    marker.loaded_at = timezone.now()
+    marker.organisation = organisation if result.created["organisations"] else None
+    marker.editor = editor if result.created["users"] else None
+    marker.save()
 
 
 def _editors_group(result: DemoResult) -> Group:

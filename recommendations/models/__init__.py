@@ -1,6 +1,7 @@
 from recommendations.models.advocacy import AskMatch, ProposedRecommendation
 from recommendations.models.briefing import Briefing
 from recommendations.models.corrections import CorrectionProposal
+from recommendations.models.demo import DEMO_KEY_PREFIX, DemoData
 from recommendations.models.followup import RepeatLink, SuggestionStatus
 from recommendations.models.implementation import (
     Citation,
@@ -31,6 +32,8 @@ __all__ = [
     "RepeatLink",
     "ProposedRecommendation",
     "Briefing",
+    "DEMO_KEY_PREFIX",
+    "DemoData",
     "AskMatch",
     "SDG",
     "SEARCH_CONFIG",

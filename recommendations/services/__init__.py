@@ -8,6 +8,7 @@ response, and the tombstones partners sync never drift from their history.
 - `evidence`: evidence sources and citations (who may cite what);
 - `recommendations`: current status and response, positions, deleting recommendations;
 - `corrections`: editors' proposed corrections of official data, accepted or rejected by administrators;
+- `organisations`: deleting an organisation with everything it holds;
 - `common`: the version guard (EditConflict) and tombstones.
 """
 
@@ -40,6 +41,7 @@ from recommendations.services.evidence import (
     save_citation,
     save_evidence_source,
 )
+from recommendations.services.organisations import delete_organisation
 from recommendations.services.recommendations import (
     classify_recommendation,
     delete_recommendations,
@@ -60,6 +62,7 @@ __all__ = [
     "delete_assessment",
     "delete_assessments",
     "delete_evidence_source",
+    "delete_organisation",
     "delete_recommendations",
     "normalised_value",
     "official_value",

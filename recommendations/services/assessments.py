@@ -92,8 +92,8 @@ def delete_assessments(assessments) -> int:
     # Only what partners could have copied: an unpublished one left the feed when it was unpublished.
     public = ImplementationAssessment.objects.filter(pk__in=pks, state=PUBLISHED).values_list("pk", flat=True)
     write_tombstones(DeletedObject.Kind.ASSESSMENT, public)
-    deleted, _ = ImplementationAssessment.objects.filter(pk__in=pks).delete()
-    return deleted
+    _, deleted = ImplementationAssessment.objects.filter(pk__in=pks).delete()
+    return deleted.get(ImplementationAssessment._meta.label, 0)  # the assessments alone, not their citations
 
 
 @transaction.atomic

@@ -78,5 +78,5 @@ def delete_recommendations(recommendations) -> int:
     Citation.objects.filter(assessment__recommendation_id__in=pks).delete()
     ImplementationAssessment.objects.filter(recommendation_id__in=pks).delete()
     Position.objects.filter(recommendation_id__in=pks).delete()
-    deleted, _ = Recommendation.objects.filter(pk__in=pks).delete()
-    return deleted
+    _, deleted = Recommendation.objects.filter(pk__in=pks).delete()
+    return deleted.get(Recommendation._meta.label, 0)  # the recommendations alone, not what cascaded

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -228,3 +230,19 @@ def test_random_bytes_named_as_an_office_document_are_reported_as_not_one(import
     assert error.startswith(message)
     assert "CSV" not in error
     assert stored_files(tmp_path) == []
+
+
+def test_an_import_beside_the_demo_says_it_is_still_there_until_it_is_removed(importer_client, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    token = upload(importer_client, [upr_info_row("Protect defenders")]).context["upload"]["token"]
+
+    response = importer_client.post(IMPORT_URL, {"token": token, "confirm": "1"}, follow=True)
+
+    assert "The demo data (Kazakhstan, summarised) is still in the database" in response.content.decode()
+    call_command("remove_demo", stdout=io.StringIO())
+    token = upload(importer_client, [upr_info_row("Free the press")]).context["upload"]["token"]
+    response = importer_client.post(IMPORT_URL, {"token": token, "confirm": "1"}, follow=True)
+    assert "The demo data" not in response.content.decode()

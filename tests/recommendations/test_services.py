@@ -93,3 +93,34 @@ def test_a_change_is_never_dated_before_the_row_it_changes(review_kaz_2010, make
         services.record_position(recommendation=recommendation, response="supported", date=D(2010, 6, 10))
     recommendation.refresh_from_db()
     assert recommendation.updated_at >= recommendation.created_at
+
+
+def test_deleting_an_organisation_takes_what_it_holds_and_keeps_evidence_another_one_cites(
+    recommendation, org_a, org_b
+):
+    from recommendations.models import DeletedObject, Organisation
+
+    evidence = EvidenceSource.objects.create(organisation=org_a, title="Annual report", url="https://example.org/r")
+    services.record_assessment(
+        recommendation=recommendation,
+        status="not_implemented",
+        assessed_on=D(2012, 7, 1),
+        organisation=org_a,
+        citations=[(evidence, "", "")],
+    )
+    services.record_assessment(
+        recommendation=recommendation,
+        status="partially_implemented",
+        assessed_on=D(2014, 1, 10),
+        organisation=org_b,
+        citations=[(evidence, "", "")],  # cited publicly by org_a's published assessment, so org_b may cite it
+    )
+
+    counts = services.delete_organisation(organisation=org_a)
+
+    assert dict(+counts) == {"assessments": 1, "organisations": 1}
+    assert not Organisation.objects.filter(pk=org_a.pk).exists()
+    evidence.refresh_from_db()
+    assert evidence.organisation is None and evidence.citations.count() == 1
+    assert DeletedObject.objects.filter(kind="assessment").count() == 1
+    assert current(recommendation) == {"current_status": "partially_implemented", "current_status_date": D(2014, 1, 10)}

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from recommendations import imports as importing
 from recommendations.imports.base import ImportFileError
+from recommendations.models import DemoData
 
 # Below this many rows a progress bar is noise.
 PROGRESS_MIN_ROWS = 3000
@@ -57,6 +58,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(result.outcome()))
         else:
             self.stdout.write(result.outcome())
+        if DemoData.is_loaded():
+            self.stdout.write(
+                "The demo data is still in the database beside yours: "
+                "`.venv/bin/python manage.py remove_demo` removes it."
+            )
 
     def _import(self, options) -> importing.ImportResult:
         path: Path = options["file"]

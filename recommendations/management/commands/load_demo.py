@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from recommendations.demo import load_demo
+from recommendations.demo import load_demo, reason_not_to_load
 from recommendations.demo.advocacy import add_demo_asks
 from recommendations.demo.briefing import add_demo_briefing
 from recommendations.demo.followup import add_demo_repeats
@@ -15,7 +15,8 @@ BRIEFING_URL = f"{SITE_URL}/states/KAZ/briefing/?affected_group=human-rights-def
 class Command(BaseCommand):
     help = (
         "Load the demo data (Kazakhstan's 2010 and 2014 reviews, assessed by ISHR) and a demo editor login. "
-        "Idempotent: rows that exist are left as they are."
+        "Idempotent: rows that exist are left as they are. Loads nothing once real recommendations are in or "
+        "after remove_demo, and says why."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, allow_without_debug: bool = False, **options):
+        reason = reason_not_to_load()
+        if reason:
+            self.stdout.write(reason)
+            return
         if not (settings.DEBUG or allow_without_debug):
             raise CommandError(
                 "Refusing to load demo data with DEBUG off: it creates a staff user whose password is public. "
