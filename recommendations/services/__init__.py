@@ -28,6 +28,8 @@ from recommendations.services.evidence import (
     adopt_submitted_evidence,
     check_citable,
     delete_evidence_source,
+    evidence_for_citation,
+    known_evidence,
     save_citation,
     save_evidence_source,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "delete_assessments",
     "delete_evidence_source",
     "delete_recommendations",
+    "evidence_for_citation",
+    "known_evidence",
     "propose_revision",
     "record_assessment",
     "record_assessments",

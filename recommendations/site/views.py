@@ -43,6 +43,7 @@ def recommendation_detail(request, pk: int):
         "related": statistics.related_recommendations(recommendation),
         # Confirmed repeats only: suggestions are not public until an editor confirms them.
         "repeats": followup.repeat_histories([recommendation.pk]).get(recommendation.pk),
+        "can_assess": permissions.is_editor(request.user),
     }
     return render(request, "recommendations/detail.html", context)
 
