@@ -9,6 +9,7 @@ from recommendations.models.implementation import (
     ModerationQueue,
     Organisation,
     Publication,
+    ReviewComment,
 )
 from recommendations.models.recommendation import (
     RESPONSE_LABELS,
@@ -47,6 +48,7 @@ __all__ = [
     "Publication",
     "Recommendation",
     "Response",
+    "ReviewComment",
     "RESPONSE_LABELS",
     "Review",
     "Session",

@@ -7,6 +7,7 @@ response, and the tombstones partners sync never drift from their history.
 - `assessments`: record, change, publish, propose a revision of, delete assessments;
 - `evidence`: evidence sources and citations (who may cite what);
 - `recommendations`: current status and response, positions, deleting recommendations;
+- `reviews`: sending a submission back with a comment;
 - `common`: the version guard (EditConflict) and tombstones.
 """
 
@@ -37,6 +38,7 @@ from recommendations.services.recommendations import (
     delete_recommendations,
     record_position,
 )
+from recommendations.services.reviews import send_back
 
 __all__ = [
     "OPEN_PUBLICATION_STATES",
@@ -59,6 +61,7 @@ __all__ = [
     "save_assessment",
     "save_citation",
     "save_evidence_source",
+    "send_back",
     "set_assessment_state",
     "update_assessment",
     "write_tombstones",

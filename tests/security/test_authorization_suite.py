@@ -68,6 +68,9 @@ PAGES: dict[str, Callable] = {
     "recommendations:assess-edit": lambda cast: [
         reverse("recommendations:assess-edit", args=[cast.objects[name].pk]) for name in ASSESSMENTS
     ],
+    "recommendations:review": lambda cast: [
+        reverse("recommendations:review", args=[cast.objects[name].pk]) for name in ASSESSMENTS
+    ],
     "recommendations:evidence-search": lambda cast: [
         reverse("recommendations:evidence-search") + f"?organisation={cast.objects[org].pk}&{query}"
         for org in ("org_a", "org_b")
@@ -604,7 +607,7 @@ def test_the_briefing_editor_changes_nothing_for_those_who_may_not(cast, clients
 
 def _assessment_posts(cast) -> list[tuple[str, str, dict]]:
     """(cast key, URL, payload) of the editors' assessment screens: a new draft for A, publishing A's and B's
-    drafts."""
+    drafts; publishing and sending back A's submissions from the review page."""
     fields = {"status": "fully_implemented", "assessed_on": "2015-01-01", "narrative": PWNED}
     new = reverse("recommendations:assess", args=[cast.objects["recommendation"].pk])
     posts = [("recommendation", new, {**fields, "organisation": cast.objects["org_a"].pk, "action": "draft"})]
@@ -612,6 +615,9 @@ def _assessment_posts(cast) -> list[tuple[str, str, dict]]:
         assessment = cast.objects[key]
         url = reverse("recommendations:assess-edit", args=[assessment.pk])
         posts.append((key, url, {**fields, "opened_version": assessment.version, "action": "publish"}))
+    for key, action in (("submitted", "publish"), ("submitted", "send_back"), ("outsider_submission", "send_back")):
+        url = reverse("recommendations:review", args=[cast.objects[key].pk])
+        posts.append((key, url, {"action": action, "comment": PWNED, "opened_version": cast.objects[key].version}))
     return posts
 
 
