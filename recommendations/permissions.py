@@ -279,6 +279,11 @@ def can_send_back(user, assessment: ImplementationAssessment) -> bool:
     return assessment.state == Publication.SUBMITTED and can_publish(user, assessment)
 
 
+def can_edit_follows(user, organisation_id: int) -> bool:
+    """An organisation's reviewers (and staff administrators) choose the States and themes it follows."""
+    return _reviews_for(user, organisation_id)
+
+
 def can_revise(user, assessment: ImplementationAssessment) -> bool:
     """Members who may not publish propose changes to their organisation's published assessments."""
     stored_state = ImplementationAssessment.objects.filter(pk=assessment.pk).values_list("state", flat=True).first()

@@ -38,6 +38,18 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CIVIL_SOCIETY)
     website = models.URLField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+    followed_states = models.ManyToManyField(
+        "states.State",
+        blank=True,
+        related_name="followed_by",
+        help_text="States whose recommendations the workspace's follow-up list watches (set by reviewers).",
+    )
+    followed_themes = models.ManyToManyField(
+        "Theme",
+        blank=True,
+        related_name="followed_by",
+        help_text="Themes whose recommendations the follow-up list watches (with States: only theirs).",
+    )
 
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@ response, and the tombstones partners sync never drift from their history.
 - `assessments`: record, change, publish, propose a revision of, delete assessments;
 - `evidence`: evidence sources and citations (who may cite what);
 - `recommendations`: current status and response, positions, deleting recommendations;
+- `following`: the States and themes an organisation's follow-up list watches;
 - `reviews`: sending a submission back with a comment;
 - `common`: the version guard (EditConflict) and tombstones.
 """
@@ -34,6 +35,7 @@ from recommendations.services.evidence import (
     save_citation,
     save_evidence_source,
 )
+from recommendations.services.following import set_followed
 from recommendations.services.recommendations import (
     delete_recommendations,
     record_position,
@@ -62,6 +64,7 @@ __all__ = [
     "save_citation",
     "save_evidence_source",
     "send_back",
+    "set_followed",
     "set_assessment_state",
     "update_assessment",
     "write_tombstones",

@@ -56,6 +56,7 @@ urlpatterns = [
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/assessments/<id:pk>/", assess.assess_edit, name="assess-edit"),
     path("workspace/assessments/<id:pk>/review/", reviews.review, name="review"),
+    path("workspace/following/", workspace.following, name="following"),
     path("workspace/evidence/", assess.evidence_search, name="evidence-search"),
     path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),
     path("themes/", views.theme_index, name="themes"),

@@ -76,7 +76,14 @@ PAGES: dict[str, Callable] = {
         for org in ("org_a", "org_b")
         for query in ("q=MARKER", "q=a.example.org", "new_url=https://a.example.org/MARKER-evidence-url")
     ],
-    "recommendations:workspace": lambda cast: [reverse("recommendations:workspace")],
+    "recommendations:workspace": lambda cast: [
+        reverse("recommendations:workspace"),
+        reverse("recommendations:workspace") + "?organisation=defenders-watch&months=1",
+    ],
+    "recommendations:following": lambda cast: [
+        reverse("recommendations:following"),
+        reverse("recommendations:following") + "?organisation=defenders-watch",
+    ],
     "recommendations:evidence-document": lambda cast: [
         reverse("recommendations:evidence-document", args=[cast.objects[name].pk])
         for name in ("public_evidence", "private_evidence", "uncited_evidence")
@@ -607,7 +614,7 @@ def test_the_briefing_editor_changes_nothing_for_those_who_may_not(cast, clients
 
 def _assessment_posts(cast) -> list[tuple[str, str, dict]]:
     """(cast key, URL, payload) of the editors' assessment screens: a new draft for A, publishing A's and B's
-    drafts; publishing and sending back A's submissions from the review page."""
+    drafts; publishing and sending back A's submissions from the review page; what A follows."""
     fields = {"status": "fully_implemented", "assessed_on": "2015-01-01", "narrative": PWNED}
     new = reverse("recommendations:assess", args=[cast.objects["recommendation"].pk])
     posts = [("recommendation", new, {**fields, "organisation": cast.objects["org_a"].pk, "action": "draft"})]
@@ -615,6 +622,8 @@ def _assessment_posts(cast) -> list[tuple[str, str, dict]]:
         assessment = cast.objects[key]
         url = reverse("recommendations:assess-edit", args=[assessment.pk])
         posts.append((key, url, {**fields, "opened_version": assessment.version, "action": "publish"}))
+    following = reverse("recommendations:following") + "?organisation=defenders-watch"
+    posts.append(("org_a_follows", following, {"states": [cast.objects["recommendation"].review.state_id]}))
     for key, action in (("submitted", "publish"), ("submitted", "send_back"), ("outsider_submission", "send_back")):
         url = reverse("recommendations:review", args=[cast.objects[key].pk])
         posts.append((key, url, {"action": action, "comment": PWNED, "opened_version": cast.objects[key].version}))
