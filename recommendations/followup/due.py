@@ -2,8 +2,9 @@
 themes; both when it follows both) that it has not assessed, or not in the last `months`, the States reviewed
 soonest first.
 
-A State is reviewed about every 4.5 years: its next review is expected then after the session of its last one,
-shown as the loaded session nearest that date; once a review of the State in a session not started yet is loaded,
+A State is reviewed about every 4.5 years: its next review is expected then after the session of its last one
+(or 9, 13.5 … years after when that date is past: the reviews between were not loaded), shown as the loaded
+session nearest that date; once a review of the State in a session not started yet is loaded,
 that session is shown instead. Six queries whatever the list's length: the followed States and themes, the States
 listed, their reviews, the sessions and one page of recommendations (and a count when the page is full).
 """
@@ -70,8 +71,16 @@ def next_reviews(state_ids, today: datetime.date) -> dict[int, NextReview]:
             last[review.state_id] = review.session
     for state_id, session in last.items():
         if state_id not in found:
-            found[state_id] = _expected(session.start_date + REVIEW_INTERVAL, sessions)
+            found[state_id] = _expected(_after(session.start_date, today), sessions)
     return found
+
+
+def _after(last: datetime.date, today: datetime.date) -> datetime.date:
+    """The first date 4.5 years, 9 years … after `last` that is not past (reviews in between were not loaded)."""
+    expected = last + REVIEW_INTERVAL
+    while expected < today:
+        expected += REVIEW_INTERVAL
+    return expected
 
 
 def _expected(on: datetime.date, sessions: list[Session]) -> NextReview:

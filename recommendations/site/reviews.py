@@ -70,21 +70,28 @@ def narrative_changes(before: str, after: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _citation_keys(assessment) -> dict[tuple[int, str], object]:
-    return {(c.evidence_id, c.page): c for c in assessment.citations.all()} if assessment else {}
+def _citations(assessment) -> dict[int, object]:
+    return {c.evidence_id: c for c in assessment.citations.all()} if assessment else {}
 
 
 def changes(assessment, previous) -> dict:
-    """What differs between the previous published assessment and this one."""
-    now, before = _citation_keys(assessment), _citation_keys(previous)
+    """What differs between the previous published assessment and this one; citations compared by source (a
+    changed page or excerpt is a change of the citation, not a new one)."""
+    now, before = _citations(assessment), _citations(previous)
+    same = [pk for pk in now if pk in before]
     return {
         "status": previous is None or previous.status != assessment.status,
         "assessed_on": previous is None or previous.assessed_on != assessment.assessed_on,
         "narrative": narrative_changes(previous.narrative if previous else "", assessment.narrative),
-        "added": [now[key] for key in now if key not in before],
-        "removed": [before[key] for key in before if key not in now],
-        "kept": [now[key] for key in now if key in before],
+        "added": [now[pk] for pk in now if pk not in before],
+        "removed": [before[pk] for pk in before if pk not in now],
+        "changed": [(now[pk], before[pk]) for pk in same if _quoted(now[pk]) != _quoted(before[pk])],
+        "kept": [now[pk] for pk in same if _quoted(now[pk]) == _quoted(before[pk])],
     }
+
+
+def _quoted(citation) -> tuple[str, str]:
+    return citation.page, citation.excerpt
 
 
 @login_required(login_url=reverse_lazy("admin:login"))

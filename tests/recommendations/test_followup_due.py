@@ -104,3 +104,12 @@ def test_the_list_costs_the_same_whatever_its_length(
     # followed States, followed themes, the States listed, their reviews, the sessions, the page
     with django_assert_num_queries(6):
         due.due(org_a, today=TODAY)
+
+
+def test_an_expected_date_already_past_moves_on_by_cycles(org_a, kaz, kazakhstan):
+    org_a.followed_states.set([kazakhstan])
+    (row,) = due.due(org_a, today=D(2026, 12, 7)).rows  # last loaded review: February 2010
+    assert (row.next_review.session, row.next_review.scheduled) == (None, False)  # after the last loaded session
+    assert row.next_review.on.year == 2028 and row.next_review.on > D(2026, 12, 7)
+    (row,) = due.due(org_a, today=D(2018, 6, 1)).rows
+    assert row.next_review.session.number == 32  # February 2010 + 9 years: the session of January 2019

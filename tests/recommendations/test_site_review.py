@@ -61,9 +61,19 @@ def test_the_review_shows_what_changed_beside_what_is_published(client, reviewer
     assert changes["status"] and changes["assessed_on"]
     assert [c.evidence.title for c in changes["added"]] == ["World Report 2014"]
     assert [c.evidence.title for c in changes["removed"]] == ["World Report 2013"]
+    assert changes["changed"] == []
     html = response.content.decode()
     assert "<del>jailed.</del>" in html or "<del>Defenders were jailed.</del>" in html
     assert ">Publish</button>" in html and "Send back with a comment" in html
+
+
+def test_a_new_page_of_the_same_source_is_a_changed_citation(client, reviewer_a, published, made, org_a):
+    report = published.citations.get().evidence
+    revision = services.propose_revision(assessment=published, citations=[(report, "Quoted", "p. 9")])
+    client.force_login(reviewer_a)
+    changes = client.get(_url(revision)).context["changes"]
+    assert (changes["added"], changes["removed"], changes["kept"]) == ([], [], [])
+    assert [(now.page, before.page) for now, before in changes["changed"]] == [("p. 9", "")]
 
 
 def test_narrative_changes_word_by_word():
