@@ -61,4 +61,10 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['assessment', '-created_at'], name='review_comment_latest_idx')],
             },
         ),
+        # The workspace's "colleagues' recent activity": the newest history rows of one organisation's assessments.
+        migrations.RunSQL(
+            "CREATE INDEX historical_assessment_org_date_idx"
+            " ON recommendations_historicalimplementationassessment (organisation_id, history_date DESC)",
+            "DROP INDEX historical_assessment_org_date_idx",
+        ),
     ]

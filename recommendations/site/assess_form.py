@@ -85,9 +85,12 @@ class AssessForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user, self.assessment = user, assessment
         organisations = list(permissions.organisation_choices(user).order_by("name"))
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        choices = [(o.pk, o.name) for o in organisations]
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0].pk
+        else:  # several: the editor chooses, nothing is picked for them
+            choices.insert(0, ("", _("Choose…")))
+        self.fields["organisation"].choices = choices
         if assessment is not None:
             self.fields["organisation"].disabled = True
         self.fields["assessed_on"].widget.attrs["max"] = timezone.localdate().isoformat()

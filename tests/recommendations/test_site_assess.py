@@ -259,5 +259,8 @@ def test_a_member_of_two_organisations_chooses(client, editor_a, org_b, made):
     client.force_login(editor_a)
     form = client.get(_url(made)).context["form"]
     assert form["organisation"].value() is None
-    assert [name for _pk, name in form.fields["organisation"].choices] == ["Assembly Monitor", "Defenders Watch"]
+    names = [name for _pk, name in form.fields["organisation"].choices]
+    assert names == ["Choose…", "Assembly Monitor", "Defenders Watch"]
+    response = _post(client, made, "draft")
+    assert response.status_code == 400 and not ImplementationAssessment.objects.exists()
     assert Organisation.objects.count() == 2
