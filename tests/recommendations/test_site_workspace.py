@@ -129,3 +129,24 @@ def test_the_follow_up_list_is_on_the_workspace(client, editor_a, org_a, kazakhs
 def test_the_admin_header_links_to_the_workspace(client, editor_a):
     client.force_login(editor_a)
     assert f'href="{URL}"' in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_workspace_costs_the_same_whatever_it_lists(client, editor_a, reviewer_a, org_a, kazakhstan, made):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org_a.followed_states.set([kazakhstan])
+    client.force_login(reviewer_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    _record(made, org_a, editor_a, Publication.SUBMITTED, "One")
+    few = queries()
+    for state in (Publication.SUBMITTED, Publication.DRAFT, Publication.SUBMITTED):
+        sent = _record(made, org_a, editor_a, state, "More")
+    services.send_back(assessment=sent, comment="Again", user=reviewer_a)
+    _record(made, org_a, reviewer_a, Publication.DRAFT, "Mine")
+    assert queries() == few
