@@ -45,6 +45,7 @@ from recommendations.models import (
     ProposedRecommendation,
     Publication,
     RepeatLink,
+    ReviewComment,
 )
 
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
@@ -161,6 +162,8 @@ def _signed_in_editor(user) -> Q:
 RULES: dict[type[Model], Rule] = {
     ImplementationAssessment: Rule(see=_assessments_seen, change=_assessments_changed),
     Citation: Rule(see=_citations(_assessments_seen), change=_citations(_assessments_changed)),
+    # A reviewer's comment is for the organisation's members; it is history: nobody but staff changes it.
+    ReviewComment: Rule(see=lambda user: _mine(user, "assessment__organisation"), change=lambda user: NOTHING),
     EvidenceSource: Rule(see=_evidence_seen, change=_evidence_changed),
     Briefing: Rule(see=lambda user: Q(published=True) | _mine(user), change=_mine),
     ProposedRecommendation: Rule(see=_asks_seen, change=_mine),
@@ -311,6 +314,16 @@ def may_move(user, organisation_id: int, from_state: str, to_state: str) -> bool
 
 def can_move(user, assessment: ImplementationAssessment, to_state: str) -> bool:
     return may_move(user, assessment.organisation_id, assessment.state, to_state)
+
+
+def can_send_back(user, assessment: ImplementationAssessment) -> bool:
+    """Reviewers return a submission to its organisation's editors (as a draft, with a comment)."""
+    return assessment.state == Publication.SUBMITTED and can_publish(user, assessment)
+
+
+def can_edit_follows(user, organisation_id: int) -> bool:
+    """An organisation's reviewers (and staff administrators) choose the States and themes it follows."""
+    return _reviews_for(user, organisation_id)
 
 
 def can_revise(user, assessment: ImplementationAssessment) -> bool:

@@ -11,6 +11,7 @@ from recommendations.models.implementation import (
     ModerationQueue,
     Organisation,
     Publication,
+    ReviewComment,
 )
 from recommendations.models.recommendation import (
     RESPONSE_LABELS,
@@ -52,6 +53,7 @@ __all__ = [
     "Publication",
     "Recommendation",
     "Response",
+    "ReviewComment",
     "RESPONSE_LABELS",
     "Review",
     "Session",

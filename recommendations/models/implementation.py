@@ -38,6 +38,18 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CIVIL_SOCIETY)
     website = models.URLField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+    followed_states = models.ManyToManyField(
+        "states.State",
+        blank=True,
+        related_name="followed_by",
+        help_text="States whose recommendations the workspace's follow-up list watches (set by reviewers).",
+    )
+    followed_themes = models.ManyToManyField(
+        "Theme",
+        blank=True,
+        related_name="followed_by",
+        help_text="Themes whose recommendations the follow-up list watches (with States: only theirs).",
+    )
 
     history = HistoricalRecords()
 
@@ -289,6 +301,30 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence}" + (f", {self.page}" if self.page else "")
+
+
+class ReviewComment(models.Model):
+    """Why a reviewer sent an assessment back to its organisation's editors; kept, with its history, after the
+    assessment moves on."""
+
+    assessment = models.ForeignKey(ImplementationAssessment, on_delete=models.CASCADE, related_name="review_comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(max_length=5000, help_text="What the editors should change before submitting it again.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The workspace reads the newest comment of each sent-back assessment.
+            models.Index(fields=["assessment", "-created_at"], name="review_comment_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author or 'A reviewer'}: {self.text[:60]}"
 
 
 class ModerationQueue(ImplementationAssessment):

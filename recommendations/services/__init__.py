@@ -9,6 +9,8 @@ response, and the tombstones partners sync never drift from their history.
 - `recommendations`: current status and response, positions, deleting recommendations;
 - `corrections`: editors' proposed corrections of official data, accepted or rejected by administrators;
 - `organisations`: deleting an organisation with everything it holds;
+- `following`: the States and themes an organisation's follow-up list watches;
+- `reviews`: sending a submission back with a comment;
 - `common`: the version guard (EditConflict) and tombstones.
 """
 
@@ -38,15 +40,19 @@ from recommendations.services.evidence import (
     adopt_submitted_evidence,
     check_citable,
     delete_evidence_source,
+    evidence_for_citation,
+    known_evidence,
     save_citation,
     save_evidence_source,
 )
+from recommendations.services.following import set_followed
 from recommendations.services.organisations import delete_organisation
 from recommendations.services.recommendations import (
     classify_recommendation,
     delete_recommendations,
     record_position,
 )
+from recommendations.services.reviews import send_back
 
 __all__ = [
     "OPEN_PUBLICATION_STATES",
@@ -67,6 +73,8 @@ __all__ = [
     "normalised_value",
     "official_value",
     "propose_correction",
+    "evidence_for_citation",
+    "known_evidence",
     "propose_revision",
     "record_assessment",
     "record_assessments",
@@ -75,6 +83,8 @@ __all__ = [
     "save_assessment",
     "save_citation",
     "save_evidence_source",
+    "send_back",
+    "set_followed",
     "set_assessment_state",
     "update_assessment",
     "write_tombstones",

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 
 from recommendations.models import (
     Citation,
@@ -92,3 +93,38 @@ def _was_cited_publicly(evidence_id: int) -> bool:
     """From the history tables: a citation of the evidence on an assessment that was published at some time."""
     published = ImplementationAssessment.history.filter(state=PUBLISHED).values("id")
     return Citation.history.filter(evidence_id=evidence_id, assessment_id__in=published).exists()
+
+
+def known_evidence(*, organisation_id: int, url: str) -> EvidenceSource | None:
+    """The source with this URL an assessment of the organisation may cite (its own first), if there is one."""
+    from recommendations import permissions
+
+    if not url:
+        return None
+    same_url = permissions.citable_evidence(organisation_id).filter(url=url)
+    return same_url.order_by(_own_first(organisation_id), "pk").first()
+
+
+def _own_first(organisation_id: int):
+    return Case(When(organisation_id=organisation_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+@transaction.atomic
+def evidence_for_citation(
+    *,
+    organisation_id: int,
+    title: str,
+    url: str = "",
+    publisher: str = "",
+    document=None,
+    user: AbstractBaseUser | None = None,
+) -> tuple[EvidenceSource, bool]:
+    """A new source held by the organisation, or, when its URL is one the organisation may cite already, that
+    source (never a second one with the same URL): (source, whether it was created)."""
+    existing = known_evidence(organisation_id=organisation_id, url=url)
+    if existing is not None:
+        return existing, False
+    evidence = EvidenceSource(
+        organisation_id=organisation_id, title=title, url=url, publisher=publisher, document=document or ""
+    )
+    return save_evidence_source(evidence=evidence, user=user), True

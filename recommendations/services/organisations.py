@@ -7,6 +7,7 @@ from django.db import transaction
 from recommendations.models import (
     APIToken,
     Briefing,
+    CorrectionProposal,
     EvidenceSource,
     ImplementationAssessment,
     Membership,
@@ -22,7 +23,7 @@ def delete_organisation(*, organisation: Organisation) -> Counter:
     """Delete an organisation and what it holds, each row with its history; returns the counts by kind.
 
     Its assessments go with their citations (tombstones for the published ones; their recommendations' status
-    follows), its advocacy asks with their matches, its briefing texts, memberships and API tokens, and its
+    follows), its advocacy asks with their matches, its briefing texts, its correction proposals, memberships and API tokens, and its
     evidence sources (a tombstone for any that was public) — except a source another organisation's assessment
     cites, which stays, held by no organisation, like one sent with the public form.
     """
@@ -30,6 +31,7 @@ def delete_organisation(*, organisation: Organisation) -> Counter:
     counts["assessments"] = delete_assessments(ImplementationAssessment.objects.filter(organisation=organisation))
     counts["advocacy asks"] = _delete(ProposedRecommendation.objects.filter(organisation=organisation))
     counts["briefings"] = _delete(Briefing.objects.filter(organisation=organisation))
+    counts["correction proposals"] = _delete(CorrectionProposal.objects.filter(organisation=organisation))
     for evidence in EvidenceSource.objects.filter(organisation=organisation):
         if evidence.citations.exists():
             evidence.organisation = None

@@ -4,7 +4,18 @@ project urls include `state_patterns` under it."""
 from django.urls import path, register_converter
 
 from core.throttling import BriefingPdfThrottle, throttled
-from recommendations.site import advocacy, briefings, embed, evidence_files, states, submissions, views
+from recommendations.site import (
+    advocacy,
+    assess,
+    briefings,
+    embed,
+    evidence_files,
+    reviews,
+    states,
+    submissions,
+    views,
+    workspace,
+)
 
 
 class IdConverter:
@@ -41,6 +52,12 @@ urlpatterns = [
     path("recommendations/", throttled(views.recommendation_search), name="search"),
     path("recommendations/<id:pk>/", views.recommendation_detail, name="detail"),
     path("recommendations/<id:pk>/submit-assessment/", submissions.submit_assessment, name="submit-assessment"),
+    path("recommendations/<id:pk>/assess/", assess.assess_new, name="assess"),
+    path("workspace/", workspace.workspace, name="workspace"),
+    path("workspace/assessments/<id:pk>/", assess.assess_edit, name="assess-edit"),
+    path("workspace/assessments/<id:pk>/review/", reviews.review, name="review"),
+    path("workspace/following/", workspace.following, name="following"),
+    path("workspace/evidence/", assess.evidence_search, name="evidence-search"),
     path("evidence/<id:pk>/document/", evidence_files.download, name="evidence-document"),
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),

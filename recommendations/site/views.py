@@ -44,6 +44,7 @@ def recommendation_detail(request, pk: int):
         # Confirmed repeats only: suggestions are not public until an editor confirms them.
         "repeats": followup.repeat_histories([recommendation.pk]).get(recommendation.pk),
         "propose_correction_url": _propose_correction_url(request.user, recommendation),
+        "can_assess": permissions.is_editor(request.user),
     }
     return render(request, "recommendations/detail.html", context)
 

@@ -29,6 +29,24 @@ def test_current_status_follows_the_latest_assessment_not_the_latest_recorded(re
     assert current(recommendation) == {"current_status": "partially_implemented", "current_status_date": D(2014, 1, 10)}
 
 
+def test_deleting_an_organisation_takes_its_correction_proposals(recommendation, org_a, django_user_model):
+    from recommendations.models import CorrectionProposal, Membership
+
+    editor = django_user_model.objects.create_user(username="proposer", password="x", is_staff=True)
+    Membership.objects.create(user=editor, organisation=org_a, role=Membership.Role.EDITOR)
+    services.propose_correction(
+        recommendation=recommendation,
+        field="paragraph",
+        proposed_value="97.52",
+        source="A/HRC/14/10",
+        user=editor,
+        organisation=org_a,
+    )
+    counts = services.delete_organisation(organisation=org_a)
+    assert counts["correction proposals"] == 1
+    assert not CorrectionProposal.objects.exists()
+
+
 def test_deleting_the_latest_assessment_falls_back_to_the_one_before(recommendation, org_a):
     services.record_assessment(
         recommendation=recommendation, status="not_implemented", assessed_on=D(2012, 7, 1), organisation=org_a

@@ -229,6 +229,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "correction": anything(STAFF_ADMIN),  # only staff administrators decide a proposed correction
         "b_draft": anything(B_MEMBERS),
         "token_a": anything({"editor_a", "staff_admin"}),  # its user revokes it
+        "org_a_follows": anything({"reviewer_a", "staff_admin"}),  # its reviewers choose what it follows
         **{name: anything(A_MEMBERS) for name in A_PRIVATE},
     }
     _give_reference_data_a_version()

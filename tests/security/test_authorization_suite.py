@@ -51,6 +51,8 @@ def _kaz(cast) -> str:
     return cast.objects["recommendation"].review.state.iso3
 
 
+ASSESSMENTS = ("published", "draft", "submitted", "rejected", "revision", "outsider_submission", "b_draft")
+
 PAGES: dict[str, Callable] = {
     "recommendations:home": lambda cast: [reverse("recommendations:home")],
     "recommendations:search": lambda cast: [reverse("recommendations:search"), "/recommendations/?q=MARKER"],
@@ -59,6 +61,28 @@ PAGES: dict[str, Callable] = {
     ],
     "recommendations:submit-assessment": lambda cast: [
         reverse("recommendations:submit-assessment", args=[cast.objects["recommendation"].pk])
+    ],
+    "recommendations:assess": lambda cast: [
+        reverse("recommendations:assess", args=[cast.objects["recommendation"].pk])
+    ],
+    "recommendations:assess-edit": lambda cast: [
+        reverse("recommendations:assess-edit", args=[cast.objects[name].pk]) for name in ASSESSMENTS
+    ],
+    "recommendations:review": lambda cast: [
+        reverse("recommendations:review", args=[cast.objects[name].pk]) for name in ASSESSMENTS
+    ],
+    "recommendations:evidence-search": lambda cast: [
+        reverse("recommendations:evidence-search") + f"?organisation={cast.objects[org].pk}&{query}"
+        for org in ("org_a", "org_b")
+        for query in ("q=MARKER", "q=a.example.org", "new_url=https://a.example.org/MARKER-evidence-url")
+    ],
+    "recommendations:workspace": lambda cast: [
+        reverse("recommendations:workspace"),
+        reverse("recommendations:workspace") + "?organisation=defenders-watch&months=1",
+    ],
+    "recommendations:following": lambda cast: [
+        reverse("recommendations:following"),
+        reverse("recommendations:following") + "?organisation=defenders-watch",
     ],
     "recommendations:evidence-document": lambda cast: [
         reverse("recommendations:evidence-document", args=[cast.objects[name].pk])
@@ -602,6 +626,33 @@ def test_the_briefing_editor_changes_nothing_for_those_who_may_not(cast, clients
     problems, controlled = try_everyone(cast, clients, "briefing", f"POST {url}", lambda c: c.post(url, payload))
     assert problems == []
     assert controlled
+
+
+def _assessment_posts(cast) -> list[tuple[str, str, dict]]:
+    """(cast key, URL, payload) of the editors' assessment screens: a new draft for A, publishing A's and B's
+    drafts; publishing and sending back A's submissions from the review page; what A follows."""
+    fields = {"status": "fully_implemented", "assessed_on": "2015-01-01", "narrative": PWNED}
+    new = reverse("recommendations:assess", args=[cast.objects["recommendation"].pk])
+    posts = [("recommendation", new, {**fields, "organisation": cast.objects["org_a"].pk, "action": "draft"})]
+    for key in ("draft", "submitted", "b_draft"):
+        assessment = cast.objects[key]
+        url = reverse("recommendations:assess-edit", args=[assessment.pk])
+        posts.append((key, url, {**fields, "opened_version": assessment.version, "action": "publish"}))
+    following = reverse("recommendations:following") + "?organisation=defenders-watch"
+    posts.append(("org_a_follows", following, {"states": [cast.objects["recommendation"].review.state_id]}))
+    for key, action in (("submitted", "publish"), ("submitted", "send_back"), ("outsider_submission", "send_back")):
+        url = reverse("recommendations:review", args=[cast.objects[key].pk])
+        posts.append((key, url, {"action": action, "comment": PWNED, "opened_version": cast.objects[key].version}))
+    return posts
+
+
+def test_the_assessment_screens_change_nothing_for_those_who_may_not(cast, clients):
+    problems = []
+    for key, url, payload in _assessment_posts(cast):
+        found, controlled = try_everyone(cast, clients, key, f"POST {url}", lambda c, u=url, d=payload: c.post(u, d))
+        problems += found
+        assert controlled, url
+    assert problems == []
 
 
 def test_the_policy_is_the_same_for_every_queryset_and_object(cast):
