@@ -1,11 +1,14 @@
-"""Every public page passes axe-core's WCAG 2.1 A and AA rules, at desktop and at phone width.
+"""Every public page and every editor's screen passes axe-core's WCAG 2.1 A and AA rules, at desktop and at
+phone width.
 
 The pages are read from the URL resolver, not listed by hand: a new public page fails
-`test_every_public_page_is_audited` until this module says how to build its address. axe-core comes
+`test_every_public_page_is_audited` until this module says how to build its address; the editors' admin
+screens are every list, add and change page the admin lets the demo editor open. axe-core comes
 with axe-playwright-python (its own copy of axe.min.js, injected by Playwright: nothing from the
 network, the app's Content-Security-Policy stays on).
 """
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +18,7 @@ from recommendations import demo
 from recommendations.demo.advocacy import add_demo_asks
 from recommendations.demo.briefing import add_demo_briefing
 from recommendations.demo.followup import add_demo_repeats
-from recommendations.models import Organisation, Recommendation
+from recommendations.models import ImplementationAssessment, Organisation, Recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,8 +29,17 @@ PUBLIC = ("recommendations", "states")
 # Answers that are not HTML pages, or pages only editors reach.
 NOT_PAGES = {
     "recommendations:evidence-document": "a file download",
+    "recommendations:evidence-search": "a fragment of the assess screen (htmx), audited inside it",
     "states:briefing-pdf": "a PDF",
-    "states:briefing-edit": "an editors' form (signed in)",
+}
+# The site's pages for signed-in editors: audited with the admin's screens, as the demo editor (a reviewer).
+EDITOR_PAGES: dict[str, Callable[[dict], str]] = {
+    "recommendations:workspace": lambda d: "/workspace/",
+    "recommendations:following": lambda d: "/workspace/following/",
+    "recommendations:assess": lambda d: f"/recommendations/{d['assessed']}/assess/?q=report",
+    "recommendations:assess-edit": lambda d: f"/workspace/assessments/{d['submitted']}/",
+    "recommendations:review": lambda d: f"/workspace/assessments/{d['submitted']}/review/",
+    "states:briefing-edit": lambda d: "/states/KAZ/briefing/edit/",
 }
 
 PAGES: dict[str, Callable[[dict], str]] = {
@@ -68,7 +80,16 @@ def demo_site() -> dict:
     assessed = Recommendation.objects.filter(assessments__state="published", assessments__citations__isnull=False)
     recommendation = assessed.first()
     theme = recommendation.themes.select_related("scheme").first()
+    submitted = ImplementationAssessment.objects.create(
+        recommendation=recommendation,
+        organisation=recommendation.assessments.first().organisation,
+        status="partially_implemented",
+        assessed_on=datetime.date(2024, 5, 1),
+        narrative="A draft law was tabled.",
+        state="submitted",
+    )
     return {
+        "submitted": submitted.pk,
         "assessed": recommendation.pk,
         "theme": f"{theme.scheme.slug}/{theme.slug}",
         "organisation": Organisation.objects.get(name=demo.ORGANISATION["name"]).slug,
@@ -77,8 +98,14 @@ def demo_site() -> dict:
 
 def test_every_public_page_is_audited():
     names = set(public_url_names())
-    assert names - set(PAGES) - set(NOT_PAGES) == set(), "Add these pages to PAGES (or NOT_PAGES with a reason)"
-    assert set(PAGES) <= names
+    audited = set(PAGES) | set(EDITOR_PAGES)
+    assert names - audited - set(NOT_PAGES) == set(), "Add these pages to PAGES or EDITOR_PAGES (or NOT_PAGES)"
+    assert audited <= names
+
+
+def report(found: dict[str, list[str]]) -> str:
+    lines = [f"{url}\n    " + "\n    ".join(rules) for url, rules in found.items()]
+    return "WCAG 2.1 A/AA violations:\n" + "\n".join(lines)
 
 
 def violations(page) -> list[str]:
@@ -105,7 +132,7 @@ def test_public_pages_pass_wcag_21_aa(live_server, new_page, demo_site, width):
             problems.append(f"the page scrolls sideways by {overflow} px")
         if problems:
             found[url] = problems
-    assert found == {}
+    assert not found, report(found)
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
@@ -123,3 +150,51 @@ def test_the_public_form_with_errors_passes_wcag_21_aa(live_server, new_page, sc
     assert "today" in page.locator(f"#{date.get_attribute('aria-describedby').split()[-1]}").inner_text()
     screenshot(page, f"submit-assessment-errors-{width}")
     assert violations(page) == []
+
+
+# Editors' screens ----------------------------------------------------------------------------------------------
+
+
+def editor_screens(data: dict) -> list[str]:
+    """Every admin page the demo editor may open: each registered admin's list, add form and one object's change
+    form, as the admin itself decides (has_*_permission), so a new admin is audited the day it is registered."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+    from django.urls import NoReverseMatch, reverse
+
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model().objects.get(username=demo.EDITOR_USERNAME)
+    urls = ["/admin/", *(build(data) for build in EDITOR_PAGES.values())]
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        try:
+            if model_admin.has_view_permission(request):
+                urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+                obj = model_admin.get_queryset(request).order_by("pk").first()
+                if obj is not None:
+                    urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+            if model_admin.has_add_permission(request):
+                urls.append(reverse("admin:{}_{}_add".format(*info)))
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_editor_screens_pass_wcag_21_aa(live_server, new_page, demo_site, width):
+    urls = editor_screens(demo_site)
+    page = new_page(viewport=WIDTHS[width])
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", demo.EDITOR_USERNAME)
+    page.fill("#id_password", demo.EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    found = {}
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        problems = violations(page)
+        if problems:
+            found[url] = problems
+    assert not found, report(found)
