@@ -23,9 +23,9 @@ def delete_organisation(*, organisation: Organisation) -> Counter:
     """Delete an organisation and what it holds, each row with its history; returns the counts by kind.
 
     Its assessments go with their citations (tombstones for the published ones; their recommendations' status
-    follows), its advocacy asks with their matches, its briefing texts, its correction proposals, memberships and API tokens, and its
-    evidence sources (a tombstone for any that was public) — except a source another organisation's assessment
-    cites, which stays, held by no organisation, like one sent with the public form.
+    follows), its advocacy asks with their matches, its briefing texts, its correction proposals, memberships and
+    API tokens, and its evidence sources (a tombstone for any that was public) — except a source another
+    organisation's assessment cites, which stays, held by no organisation, like one sent with the public form.
     """
     counts = Counter()
     counts["assessments"] = delete_assessments(ImplementationAssessment.objects.filter(organisation=organisation))
