@@ -156,7 +156,13 @@ class EvidenceSource(models.Model):
             ),
             # One source per URL in each organisation's library; sources from the public form have none.
             models.UniqueConstraint(
-                fields=["organisation", "url"], condition=~models.Q(url=""), name="evidence_unique_organisation_url"
+                fields=["organisation", "url"],
+                condition=~models.Q(url=""),
+                name="evidence_unique_organisation_url",
+                violation_error_message=_(
+                    "Your organisation's library already has a source with this link: cite that one instead "
+                    "(find it by its title or link in the citation's source box)."
+                ),
             ),
         ]
 

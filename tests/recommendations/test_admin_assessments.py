@@ -376,3 +376,12 @@ def test_evidence_edited_by_two_editors_keeps_the_first_save(client, editor_a, r
     assert message.startswith("reviewer-a saved this evidence source after you opened it")
     report.refresh_from_db()
     assert (report.title, report.version) == ("Renamed by the reviewer", 2)
+
+
+def test_a_link_already_in_the_library_says_to_cite_that_source(client, editor_a, org_a, report):
+    client.force_login(editor_a)
+    data = {"organisation": org_a.pk, "title": "The same report again", "kind": "ngo_report", "url": report.url}
+    response = client.post(reverse("admin:recommendations_evidencesource_add"), data)
+    assert response.status_code == 200
+    assert "already has a source with this link: cite that one instead" in response.content.decode()
+    assert "evidence_unique_organisation_url" not in response.content.decode()
