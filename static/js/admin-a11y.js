@@ -72,7 +72,24 @@
     });
   }
 
+  // A tabular inline's column without a heading (the saved row's name, the delete box) gets one for screen readers.
+  function nameEmptyHeadings() {
+    document.querySelectorAll(".tabular thead th").forEach(function (heading) {
+      if (heading.textContent.trim()) return;
+      var table = heading.closest("table");
+      var index = Array.prototype.indexOf.call(heading.parentNode.children, heading);
+      var cell = table.tBodies[0] && table.tBodies[0].rows[0] && table.tBodies[0].rows[0].cells[index];
+      var text = heading.classList.contains("original") ? "Saved row"
+        : cell && cell.querySelector('input[name$="-DELETE"], .inline-deletelink') ? "Delete" : "More";
+      var span = document.createElement("span");
+      span.className = "visually-hidden";
+      span.textContent = text;
+      heading.appendChild(span);
+    });
+  }
+
   function apply() {
+    nameEmptyHeadings();
     focusableScrollers();
     document.querySelectorAll("select.select2-hidden-accessible").forEach(nameSelect2);
     nameInlineFields(document);

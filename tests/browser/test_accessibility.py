@@ -24,6 +24,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 320, "height": 640}}
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# axe's "best practices" that screen reader users rely on to find their way: one main region, a first-level
+# heading, no empty table headers.
+LANDMARKS = {"runOnly": {"type": "rule", "values": ["landmark-one-main", "page-has-heading-one", "empty-table-header"]}}
 # Public namespaces; the admin and the API are not pages (the editors' screens have their own audit).
 PUBLIC = ("recommendations", "states")
 # Answers that are not HTML pages, or pages only editors reach.
@@ -111,10 +114,11 @@ def report(found: dict[str, list[str]]) -> str:
 def violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options=WCAG_21_AA)
+    found = [*Axe().run(page, options=WCAG_21_AA).response["violations"]]
+    found += Axe().run(page, options=LANDMARKS).response["violations"]
     return [
         f"{rule['id']} ({rule['impact']}): {rule['help']} — {[node['target'] for node in rule['nodes'][:4]]}"
-        for rule in results.response["violations"]
+        for rule in found
     ]
 
 
