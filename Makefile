@@ -42,15 +42,18 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-# The whole suite; creates and drops its own test database on the server in use.
+# The whole suite; creates and drops its own test database on the server in use. Against a server given by
+# DATABASE_URL it runs in TEST_WORKERS processes (pytest-xdist, one test database each, a file's tests together);
+# on the embedded server in one (TEST_WORKERS=0).
+TEST_WORKERS ?= $(if $(DATABASE_URL),2,0)
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The edit-run loop: everything but the browser, hardening, schemathesis and the generated authorization suites
 # and the README's commands run end to end
 # (README, "Development": both durations). `make test` is the whole suite, as CI runs it.
 test-fast: install-dev
-	$(BIN)/python -m pytest -m "not browser and not schemathesis" \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not schemathesis" \
 		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py \
 		--ignore=tests/test_readme_commands.py $(PYTEST_ARGS)
 
