@@ -43,17 +43,26 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 # The whole suite; creates and drops its own test database on the server in use. Against a server given by
-# DATABASE_URL it runs in TEST_WORKERS processes (pytest-xdist, one test database each, a file's tests together);
-# on the embedded server in one (TEST_WORKERS=0).
-TEST_WORKERS ?= $(if $(DATABASE_URL),2,0)
+# DATABASE_URL (and without PYTEST_ARGS) it runs as two pytest processes side by side, each with its own test
+# database: the generated authorization suite and the browser tests in one, everything else in the other; the
+# first's report follows the second's. On the embedded server, or with PYTEST_ARGS, one process.
+TEST_DB ?= $(or $(UPR_TEST_DB_NAME),test_upr_tracker)
+SIDE_TESTS := tests/security tests/browser
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+ifneq ($(and $(DATABASE_URL),$(if $(PYTEST_ARGS),,yes)),)
+	@UPR_TEST_DB_NAME=$(TEST_DB)_side $(BIN)/python -m pytest $(SIDE_TESTS) > .test-side.log 2>&1 & side=$$!; \
+	UPR_TEST_DB_NAME=$(TEST_DB)_main $(BIN)/python -m pytest $(addprefix --ignore=,$(SIDE_TESTS)); main=$$?; \
+	wait $$side; status=$$?; echo "== $(SIDE_TESTS)"; cat .test-side.log; rm -f .test-side.log; \
+	test $$main -eq 0 -a $$status -eq 0
+else
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 # The edit-run loop: everything but the browser, hardening, schemathesis and the generated authorization suites
 # and the README's commands run end to end
 # (README, "Development": both durations). `make test` is the whole suite, as CI runs it.
 test-fast: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not schemathesis" \
+	$(BIN)/python -m pytest -m "not browser and not schemathesis" \
 		--ignore=tests/hardening --ignore=tests/security/test_authorization_suite.py \
 		--ignore=tests/test_readme_commands.py $(PYTEST_ARGS)
 
