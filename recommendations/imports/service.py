@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -13,7 +12,7 @@ from django.db import connection, transaction
 from core import planner as statistics_upkeep
 from recommendations import advocacy, followup, permissions
 from recommendations.imports import detect, formats, ohchr_docx, table, upr_info
-from recommendations.imports.base import ImportFileError, ParsedFile, ParsedRow, Problem
+from recommendations.imports.base import ImportFileError, ParsedFile, ParsedRow
 from recommendations.imports.lookups import Lookups, unknown_state
 from recommendations.imports.result import ImportResult
 from recommendations.imports.rows import Run
@@ -79,7 +78,7 @@ def import_recommendations(
         result.written = not dry_run and (skip_invalid or not result.errors)
         if not result.written:
             transaction.set_rollback(True)
-    result.problems.sort(key=_row_order)
+    result.sort_problems()
     if result.written and result.created:
         _refresh_statistics(result.created)
     if suggest and result.written and (result.created or result.updated):
@@ -163,11 +162,6 @@ def _review_defaults(
     if session is not None and not Session.objects.filter(number=session).exists():
         raise ImportFileError(f"Session {session} does not exist.")
     return (state or "", str(session) if session is not None else "")
-
-
-def _row_order(problem: Problem) -> list[int]:
-    """Problems in row order: row 9 before row 10, paragraph 121.2 before 121.10."""
-    return [int(number) for number in re.findall(r"\d+", problem.row)]
 
 
 def _chunks(rows: Iterable[ParsedRow], size: int) -> Iterator[list[ParsedRow]]:

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from recommendations.imports.base import ERROR, WARNING, Problem
-from recommendations.imports.result import Change
+from recommendations.imports.result import Report, rows_of
 
 FORMAT = "assessment sheet"
 
 
-@dataclass
-class SheetResult:
-    dry_run: bool
+@dataclass(kw_only=True)
+class SheetResult(Report):
     format: str = FORMAT
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
     proposed: int = 0  # changes of published assessments, saved as revisions for a reviewer
-    unchanged: int = 0
     blank: int = 0  # rows offered to fill in and left blank
-    skipped: int = 0  # invalid rows, left out
     conflicts: int = 0  # rows based on an older version than the stored one (among the skipped)
     evidence_created: int = 0
-    written: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.level == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.level == WARNING]
 
     def counts(self) -> dict[str, int]:
         return {
@@ -50,9 +31,18 @@ class SheetResult:
         }
 
     def summary(self) -> str:
+        """What the import did ("3 rows: 1 created, …") or, when it wrote nothing, what it would have done."""
+        if not self.written:
+            return f"{self.rows} rows: would " + ", ".join(
+                (
+                    f"create {self.created}",
+                    f"update {self.updated}",
+                    f"propose {self.proposed} revisions of published assessments",
+                    f"leave {self.unchanged} unchanged and {self.blank} blank",
+                    f"skip {rows_of(self.skipped, 'invalid row')} ({self.conflicts} in conflict)",
+                    f"add {self.evidence_created} evidence sources",
+                )
+            )
         counts = self.counts()
         rows = counts.pop("rows")
         return f"{rows} rows: " + ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
-
-    def sort(self) -> None:
-        self.problems.sort(key=lambda problem: [int(n) for n in re.findall(r"\d+", problem.row)])

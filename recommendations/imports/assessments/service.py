@@ -57,7 +57,7 @@ def import_assessments(
         result.written = not dry_run and (skip_invalid or not result.errors)
         if not result.written:
             transaction.set_rollback(True)
-    result.sort()
+    result.sort_problems()
     return result
 
 

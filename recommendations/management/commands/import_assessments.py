@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recommendations import imports as importing
 from recommendations.imports import assessments as sheets
 from recommendations.imports.base import ImportFileError
+from recommendations.imports.result import rows_of
 from recommendations.models import Organisation
 
 # Problems and changes printed on the terminal; --report has them all.
@@ -35,12 +36,9 @@ class Command(BaseCommand):
         self._print_details(result, options["verbosity"])
         self.stdout.write(f"{result.format}: {result.summary()}.")
         if result.errors and not options["skip_invalid"]:
-            rows = "1 invalid row" if result.skipped == 1 else f"{result.skipped} invalid rows"
-            raise CommandError(f"{rows}: nothing was imported (fix them, or use --skip-invalid).")
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was written.")
-        else:
-            self.stdout.write(self.style.SUCCESS("Imported."))
+            invalid = rows_of(result.skipped, "invalid row")
+            raise CommandError(f"{invalid}: nothing was imported (fix them, or use --skip-invalid).")
+        self.stdout.write(self.style.SUCCESS(result.outcome()) if result.written else result.outcome())
 
     def _import(self, options) -> sheets.SheetResult:
         organisation, user = organisation_and_user(options["organisation"], options["user"])

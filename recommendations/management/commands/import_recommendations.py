@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from recommendations import imports as importing
 from recommendations.imports.base import ImportFileError
+from recommendations.imports.result import rows_of
 from recommendations.models import DemoData
 
 # Below this many rows a progress bar is noise.
@@ -47,17 +48,14 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(f"{result.format}: {result.summary()} in {elapsed:.1f} s.")
         if result.errors and not options["skip_invalid"]:
-            rows = "1 invalid row" if result.skipped == 1 else f"{result.skipped} invalid rows"
-            raise CommandError(f"{rows}: nothing was imported (fix them, or use --skip-invalid).")
+            invalid = rows_of(result.skipped, "invalid row")
+            raise CommandError(f"{invalid}: nothing was imported (fix them, or use --skip-invalid).")
         if result.suggested_repeats is not None:
             self.stdout.write(
                 f"For editors to confirm in the admin: {result.suggested_repeats} new likely repeats across cycles, "
                 f"{result.suggested_matches} new matches for advocacy asks."
             )
-        if result.written:
-            self.stdout.write(self.style.SUCCESS(result.outcome()))
-        else:
-            self.stdout.write(result.outcome())
+        self.stdout.write(self.style.SUCCESS(result.outcome()) if result.written else result.outcome())
         if DemoData.is_loaded():
             self.stdout.write(
                 "The demo data is still in the database beside yours: "
