@@ -1,7 +1,7 @@
 """The assessments list's sheets: export an organisation's assessments (and the recommendations of a search it
 has not assessed yet) to XLSX or CSV, and import an edited sheet back with a preview, then a confirmation.
 
-The upload is kept like the recommendation import's (admin/imports.py: a random token, only for the user who
+The upload is kept as the recommendation import keeps its own (admin/uploads.py: a random token, only for the user who
 uploaded it); confirming imports the same file, and if the counts differ from the preview (someone changed the
 data in between) nothing is written and the new preview is shown.
 """
@@ -9,7 +9,6 @@ data in between) nothing is written and the new preview is shown.
 from __future__ import annotations
 
 import io
-import secrets
 
 from django import forms
 from django.conf import settings
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from core.uploads import validate_upload_size
 from recommendations import permissions
-from recommendations.admin.imports import _discard, _load, _remove_stale, _save, imports_dir
+from recommendations.admin import uploads
 from recommendations.imports import assessments as sheets
 from recommendations.imports import export as exporting
 from recommendations.imports.base import ImportFileError
@@ -130,14 +129,14 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
-        return _confirm_or_cancel(model_admin, request, _load(request, request.POST["token"]))
+        return _confirm_or_cancel(model_admin, request, uploads.load(request, request.POST["token"]))
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = _store(request, form.cleaned_data)
         try:
             result = _preview(upload, request)
         except ImportFileError as exc:
-            _discard(upload["token"])
+            uploads.discard(upload["token"])
             form.add_error("file", str(exc))
         else:
             return _render(model_admin, request, upload=upload, result=result)
@@ -145,21 +144,13 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
 
 
 def _store(request: HttpRequest, data: dict) -> dict:
-    _remove_stale()
-    token = secrets.token_hex(16)
-    with (imports_dir() / f"{token}.upload").open("wb") as handle:
-        for chunk in data["file"].chunks():
-            handle.write(chunk)
-    upload = {"token": token, "user": request.user.pk, "name": data["file"].name}
-    upload["organisation"] = data["organisation"].pk
-    _save(upload)
-    return upload
+    return uploads.store(request, data["file"], organisation=data["organisation"].pk)
 
 
 def _preview(upload: dict, request: HttpRequest) -> sheets.SheetResult:
     result = _run(upload, request, dry_run=True, max_rows=settings.IMPORT_ADMIN_MAX_ROWS)
     upload["counts"] = result.counts()
-    _save(upload)
+    uploads.save(upload)
     return result
 
 
@@ -167,14 +158,14 @@ def _run(upload: dict, request: HttpRequest, **options) -> sheets.SheetResult:
     organisation = permissions.organisation_choices(request.user).filter(pk=upload["organisation"]).first()
     if organisation is None:  # the user's membership ended since the upload
         raise PermissionDenied
-    with (imports_dir() / f"{upload['token']}.upload").open("rb") as file:
+    with uploads.upload_path(upload["token"]).open("rb") as file:
         return sheets.import_assessments(file=file, organisation=organisation, user=request.user, **options)
 
 
 def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpResponse:
     changelist = reverse("admin:recommendations_implementationassessment_changelist")
     if "cancel" in request.POST:
-        _discard(upload["token"])
+        uploads.discard(upload["token"])
         messages.info(request, _("Import cancelled: nothing was written."))
         return HttpResponseRedirect(changelist)
     skip_invalid = request.POST.get("skip_invalid") == "on"
@@ -192,7 +183,7 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
     if not result.written:
         messages.error(request, _("The file has invalid rows: nothing was written."))
         return _render(model_admin, request, upload=upload, result=result)
-    _discard(upload["token"])
+    uploads.discard(upload["token"])
     summary = {"name": upload["name"], "summary": result.summary()}
     messages.success(request, _("Imported %(name)s: %(summary)s.") % summary)
     return HttpResponseRedirect(changelist)

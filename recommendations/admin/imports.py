@@ -1,7 +1,7 @@
 """The admin's "Import recommendations" page: upload, preview (a dry run), confirm.
 
-The uploaded file is kept server-side under VAR_DIR/imports, named by a random
-token, with the options and the preview's counts beside it. Confirming imports
+The uploaded file is kept server-side (admin/uploads.py: VAR_DIR/imports, a random
+token, with the options and the preview's counts beside it). Confirming imports
 that same file with the same options; if the counts differ from the preview
 (someone changed the data in between), the import is rolled back and the new
 preview shown instead, so what is confirmed is exactly what was previewed.
@@ -11,11 +11,6 @@ Larger files than IMPORT_ADMIN_MAX_ROWS go through the management command.
 from __future__ import annotations
 
 import io
-import json
-import re
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -29,18 +24,17 @@ from django.utils.translation import gettext_lazy
 
 from core.uploads import validate_upload_size
 from recommendations import imports as importing
+from recommendations.admin import uploads
 from recommendations.imports import export as exporting
 from recommendations.imports.base import ImportFileError
 from recommendations.models import DemoData
 
 PREVIEW_PROBLEMS = 200
 PREVIEW_CHANGES = 100
-STALE_AFTER_SECONDS = 24 * 3600
 DEMO_STILL_LOADED = gettext_lazy(
     "The demo data (Kazakhstan, summarised) is still in the database beside the imported rows: "
     "a staff administrator removes it with `manage.py remove_demo` (README, The demo data)."
 )
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 FORMAT_CHOICES = [
     ("auto", "Detect from the content"),
@@ -59,24 +53,18 @@ class ImportForm(forms.Form):
     session = forms.IntegerField(required=False, min_value=1, help_text="UPR session: needed for an OHCHR list.")
 
 
-def imports_dir() -> Path:
-    directory = Path(settings.VAR_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
-        return _confirm_or_cancel(model_admin, request, _load(request, request.POST["token"]))
+        return _confirm_or_cancel(model_admin, request, uploads.load(request, request.POST["token"]))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = _store(request, form.cleaned_data)
         try:
             result = _preview(upload)
         except ImportFileError as exc:
-            _discard(upload["token"])
+            uploads.discard(upload["token"])
             form.add_error("file", str(exc))
         else:
             return _render(model_admin, request, form=None, upload=upload, result=result)
@@ -105,8 +93,8 @@ def problems_view(model_admin, request: HttpRequest, token: str) -> FileResponse
     """The preview's problems as CSV, like the command's --report."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    upload = _load(request, token)
-    path = imports_dir() / f"{upload['token']}.problems.csv"
+    upload = uploads.load(request, token)
+    path = uploads.imports_dir() / f"{upload['token']}.problems.csv"
     if not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename="import-problems.csv")
@@ -114,27 +102,14 @@ def problems_view(model_admin, request: HttpRequest, token: str) -> FileResponse
 
 def _store(request: HttpRequest, data: dict) -> dict:
     """Keep the upload and its options under a fresh token."""
-    _remove_stale()
-    token = secrets.token_hex(16)
-    with (imports_dir() / f"{token}.upload").open("wb") as handle:
-        for chunk in data["file"].chunks():
-            handle.write(chunk)
-    upload = {
-        "token": token,
-        "user": request.user.pk,
-        "name": data["file"].name,
-        "format": data["format"],
-        "state": data["state"] or None,
-        "session": data["session"],
-    }
-    _save(upload)
-    return upload
+    options = {"format": data["format"], "state": data["state"] or None, "session": data["session"]}
+    return uploads.store(request, data["file"], **options)
 
 
 def _preview(upload: dict) -> importing.ImportResult:
     result = _run(upload, dry_run=True, max_rows=settings.IMPORT_ADMIN_MAX_ROWS)
     upload["counts"] = result.counts()
-    _save(upload)
+    uploads.save(upload)
     _write_problems(upload["token"], result)
     return result
 
@@ -142,7 +117,7 @@ def _preview(upload: dict) -> importing.ImportResult:
 def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpResponse:
     changelist = reverse("admin:recommendations_recommendation_changelist")
     if "cancel" in request.POST:
-        _discard(upload["token"])
+        uploads.discard(upload["token"])
         messages.info(request, "Import cancelled: nothing was written.")
         return HttpResponseRedirect(changelist)
     skip_invalid = request.POST.get("skip_invalid") == "on"
@@ -156,7 +131,7 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
     if not result.written:
         messages.error(request, "The file has invalid rows: nothing was written.")
         return _render(model_admin, request, form=None, upload=upload, result=result)
-    _discard(upload["token"])
+    uploads.discard(upload["token"])
     messages.success(request, f"Imported {upload['name']}: {result.summary()}.")
     if result.suggested_repeats is not None:
         messages.info(
@@ -170,7 +145,7 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
 
 
 def _run(upload: dict, **options) -> importing.ImportResult:
-    with (imports_dir() / f"{upload['token']}.upload").open("rb") as file:
+    with uploads.upload_path(upload["token"]).open("rb") as file:
         return importing.import_recommendations(
             file=file,
             name=upload["name"],
@@ -198,34 +173,6 @@ def _render(model_admin, request: HttpRequest, *, form, upload=None, result=None
     return TemplateResponse(request, "admin/recommendations/recommendation/import.html", context, status=status)
 
 
-def _load(request: HttpRequest, token: str) -> dict:
-    """The stored upload of this token, only for the user who uploaded it."""
-    path = imports_dir() / f"{token}.json"
-    if not _TOKEN.fullmatch(token) or not path.exists():
-        raise Http404("This import is no longer available: upload the file again.")
-    upload = json.loads(path.read_text())
-    if upload["user"] != request.user.pk:
-        raise PermissionDenied
-    return upload
-
-
-def _save(upload: dict) -> None:
-    (imports_dir() / f"{upload['token']}.json").write_text(json.dumps(upload))
-
-
 def _write_problems(token: str, result: importing.ImportResult) -> None:
-    with (imports_dir() / f"{token}.problems.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (uploads.imports_dir() / f"{token}.problems.csv").open("w", newline="", encoding="utf-8") as handle:
         importing.write_report(result, handle)
-
-
-def _discard(token: str) -> None:
-    for path in imports_dir().glob(f"{token}.*"):
-        path.unlink(missing_ok=True)
-
-
-def _remove_stale() -> None:
-    """Uploads nobody confirmed or cancelled within a day."""
-    limit = time.time() - STALE_AFTER_SECONDS
-    for path in imports_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
