@@ -5,6 +5,9 @@ field and shows in its history is permissions.visible's, and a change, delete or
 permissions.can_change. tests/security checks that every registered admin does.
 """
 
+from django.contrib import admin
+from django.db.models import QuerySet
+
 from core import admin as core_admin
 from core.admin import is_staff
 from recommendations import permissions
@@ -14,6 +17,7 @@ __all__ = [
     "OrganisationDataAdmin",
     "PolicyAdmin",
     "PolicyInline",
+    "ReadOnlyInline",
     "ReferenceDataAdmin",
     "StaffAdminInline",
     "VersionedHistoryMixin",
@@ -38,6 +42,32 @@ class PolicyInline(PolicyChoices, core_admin.GuardedInline):
 
 class PolicyAdmin(PolicyChoices, core_admin.GuardedAdmin):
     pass
+
+
+class ReadOnlyInline(PolicyInline, admin.TabularInline):
+    """Related rows listed for staff to read, through the policy, with links to change them on their own pages."""
+
+    extra = 0
+    show_change_link = True
+    related: tuple[str, ...] = ()  # joined to each row (select_related)
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).select_related(*self.related)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff(request)
 
 
 class ReferenceDataAdmin(PolicyChoices, core_admin.ReferenceDataAdmin):

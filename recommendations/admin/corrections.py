@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
-from recommendations.admin.base import PolicyAdmin, PolicyInline, is_staff
+from recommendations.admin.base import PolicyAdmin, ReadOnlyInline, is_staff
 from recommendations.admin.forms import with_user
 from recommendations.models import CorrectionProposal, Recommendation
 
@@ -200,31 +200,14 @@ class CorrectionProposalAdmin(PolicyAdmin):
         self.message_user(request, _("%(count)d corrections decided.") % {"count": done}, messages.SUCCESS)
 
 
-class CorrectionInline(PolicyInline, admin.TabularInline):
+class CorrectionInline(ReadOnlyInline):
     """A recommendation's proposed corrections the user may see, read-only with links to them."""
 
     model = CorrectionProposal
     fk_name = "recommendation"
-    extra = 0
     fields = ["field", "proposed_value", "state", "organisation", "created_at"]
-    readonly_fields = fields
-    show_change_link = True
     verbose_name_plural = _("proposed corrections of official data")
-
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).select_related("organisation")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
+    related = ("organisation",)
 
 
 def propose_link(recommendation: Recommendation) -> str:

@@ -16,6 +16,7 @@ from recommendations import permissions, services
 from recommendations.admin import imports as admin_import
 from recommendations.admin.base import (
     PolicyInline,
+    ReadOnlyInline,
     ReferenceDataAdmin,
     StaffAdminInline,
     is_staff,
@@ -42,31 +43,14 @@ class PositionInline(StaffAdminInline, admin.TabularInline):
     extra = 0
 
 
-class AssessmentTimelineInline(PolicyInline, admin.TabularInline):
+class AssessmentTimelineInline(ReadOnlyInline):
     """The recommendation's assessments the user may see, newest first, read-only with links to edit."""
 
     model = ImplementationAssessment
     verbose_name_plural = "assessment timeline"
-    extra = 0
     fields = ["assessed_on", "status", "state", "organisation", "narrative"]
-    readonly_fields = fields
-    show_change_link = True
     ordering = ["-assessed_on", "-id"]
-
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).select_related("organisation")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff(request)
+    related = ("organisation",)
 
 
 class AssessmentEntryInline(PolicyInline, admin.StackedInline):
