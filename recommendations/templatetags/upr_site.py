@@ -5,11 +5,18 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from recommendations import permissions
 from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Recommendation
 from recommendations.search.text import MARK_START, MARK_STOP
 
 register = template.Library()
 ACTION_CATEGORIES = Recommendation.ActionCategory.values
+
+
+@register.filter
+def edits_for_an_organisation(user) -> bool:
+    """Whether the user has a workspace (permissions.is_editor, as the workspace itself asks)."""
+    return permissions.is_editor(user)
 
 
 @register.filter

@@ -44,6 +44,16 @@ def test_an_account_without_organisation_has_no_workspace(client, django_user_mo
     assert client.get(URL).status_code == 403
 
 
+def test_the_admin_offers_the_workspace_only_to_who_has_one(client, django_user_model, editor_a):
+    staff = django_user_model.objects.create_user(username="staff-only", password="x", is_staff=True)
+    client.force_login(staff)
+    assert 'id="workspace-link"' not in client.get("/admin/").content.decode()
+    assert client.get(URL).status_code == 403
+    client.force_login(editor_a)
+    assert 'id="workspace-link"' in client.get("/admin/").content.decode()
+    assert client.get(URL).status_code == 200
+
+
 def test_an_editor_sees_drafts_submissions_sent_back_and_activity(
     client, editor_a, reviewer_a, org_a, org_b, editor_b, made
 ):
