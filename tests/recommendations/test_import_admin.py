@@ -89,7 +89,9 @@ def test_preview_lists_problems_and_confirm_can_skip_the_invalid_rows(importer_c
     assert "Unknown State &#x27;Norwey&#x27;. Did you mean Norway?" in page
     assert "Import the valid rows and skip the 1 invalid ones" in page
     token = response.context["upload"]["token"]
-    problems = importer_client.get(reverse("admin:recommendations_recommendation_import_problems", args=[token]))
+    problems_url = reverse("admin:recommendations_recommendation_import_problems", args=[token])
+    assert f'<a href="{problems_url}">Download every problem (CSV)</a>' in page
+    problems = importer_client.get(problems_url)
     assert b"".join(problems.streaming_content).decode().splitlines() == [
         "row,column,level,message",
         "3,From,error,Unknown State 'Norwey'. Did you mean Norway?",
