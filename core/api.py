@@ -4,6 +4,7 @@ ETag and If-Match on objects, JSON."""
 import orjson
 from django.db.models import QuerySet
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework import renderers
@@ -70,15 +71,23 @@ def require_if_match(request: Request, etag: str, noun: str) -> None:
     """The write names the current version: If-Match lists `etag` (weak or strong; `*` names no version)."""
     if_match = request.headers.get("If-Match", "").strip()
     if not if_match or if_match == "*":
-        refused = "If-Match: * is not accepted" if if_match else "If-Match is required"
-        raise PreconditionRequired(
-            f"{refused}: GET the {noun} first and send its ETag as If-Match, "
-            "so that a change someone made since then is not overwritten."
-        )
+        if if_match:
+            message = gettext(
+                "If-Match: * is not accepted: GET the %(noun)s first and send its ETag as If-Match, "
+                "so that a change someone made since then is not overwritten."
+            )
+        else:
+            message = gettext(
+                "If-Match is required: GET the %(noun)s first and send its ETag as If-Match, "
+                "so that a change someone made since then is not overwritten."
+            )
+        raise PreconditionRequired(message % {"noun": noun})
     if etag not in {tag.strip().removeprefix("W/") for tag in if_match.split(",")}:
-        raise PreconditionFailed(
-            f"The {noun} was changed since you read it: its ETag is now {etag}. Read it again and reapply your change."
+        message = gettext(
+            "The %(noun)s was changed since you read it: its ETag is now %(etag)s. Read it again and reapply your "
+            "change."
         )
+        raise PreconditionFailed(message % {"noun": noun, "etag": etag})
 
 
 class JSONRenderer(renderers.JSONRenderer):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext
 
 MB = 1024 * 1024
 # A DOCX has about 25 parts and an XLSX about 10 plus one per sheet.
@@ -42,7 +43,7 @@ def validate_upload_size(file: UploadedFile) -> None:
     """ValidationError for a file over UPLOAD_MAX_MB; reads nothing of it."""
     if file.size > upload_limit():
         raise ValidationError(
-            "The file is larger than %(limit)s MB, the largest upload allowed.",
+            gettext("The file is larger than %(limit)s MB, the largest upload allowed."),
             code="too_large",
             params={"limit": settings.UPLOAD_MAX_MB},
         )
@@ -80,15 +81,14 @@ def check_zip(archive: zipfile.ZipFile) -> None:
     or has a large part compressed more than ZIP_MAX_RATIO-fold. Reads the central directory only."""
     entries = archive.infolist()
     if len(entries) > ZIP_MAX_ENTRIES:
-        raise ZipLimitError(
-            f"The file holds {len(entries)} parts, more than the {ZIP_MAX_ENTRIES} a DOCX or XLSX file may hold."
-        )
+        message = gettext("The file holds %(count)s parts, more than the %(max)s a DOCX or XLSX file may hold.")
+        raise ZipLimitError(message % {"count": len(entries), "max": ZIP_MAX_ENTRIES})
     total, limit = sum(entry.file_size for entry in entries), settings.ZIP_MAX_UNCOMPRESSED_MB
     if total > limit * MB:
-        raise ZipLimitError(
-            f"The file would unpack to {math.ceil(total / MB)} MB, more than the {limit} MB a DOCX or XLSX "
-            "file may hold."
+        message = gettext(
+            "The file would unpack to %(size)s MB, more than the %(max)s MB a DOCX or XLSX file may hold."
         )
+        raise ZipLimitError(message % {"size": math.ceil(total / MB), "max": limit})
     for entry in entries:
         _check_ratio(entry)
 
@@ -97,7 +97,8 @@ def _check_ratio(entry: zipfile.ZipInfo) -> None:
     if entry.file_size <= ZIP_RATIO_FROM_BYTES or entry.file_size <= ZIP_MAX_RATIO * entry.compress_size:
         return
     ratio = entry.file_size // max(entry.compress_size, 1)
-    raise ZipLimitError(
-        f"The part {entry.filename[:200]} is compressed {ratio}-fold, more than any real DOCX or XLSX file "
-        f"(at most {ZIP_MAX_RATIO}-fold here): it looks like a zip bomb."
+    message = gettext(
+        "The part %(part)s is compressed %(ratio)s-fold, more than any real DOCX or XLSX file "
+        "(at most %(max)s-fold here): it looks like a zip bomb."
     )
+    raise ZipLimitError(message % {"part": entry.filename[:200], "ratio": ratio, "max": ZIP_MAX_RATIO})

@@ -2,6 +2,7 @@ import unicodedata
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,15 +25,20 @@ def normalise_name(name: str) -> str:
 class RegionalGroup(models.Model):
     """One of the five UN regional groups."""
 
-    code = models.CharField(max_length=20, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(
-        max_length=20, blank=True, help_text="Abbreviation used by UPR Info exports, e.g. WEOG or GRULAC."
+        _("short name"),
+        max_length=20,
+        blank=True,
+        help_text=_("Abbreviation used by UPR Info exports, e.g. WEOG or GRULAC."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("regional group")
+        verbose_name_plural = _("regional groups")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -42,12 +48,16 @@ class RegionalGroup(models.Model):
 class Bloc(models.Model):
     """An intergovernmental organisation or political bloc (EU, OIC, AU, …)."""
 
-    code = models.CharField(max_length=20, unique=True, help_text="Short code as UPR Info spells it, e.g. OIC.")
-    name = models.CharField(max_length=200)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, help_text=_("Short code as UPR Info spells it, e.g. OIC.")
+    )
+    name = models.CharField(_("name"), max_length=200)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("bloc")
+        verbose_name_plural = _("blocs")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -72,20 +82,30 @@ class State(models.Model):
 
     Status = StateStatus  # defined before the model, where Meta's constraint can name its values
 
-    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
-    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
-    name = models.CharField(max_length=100, unique=True, help_text="Short name as the UN writes it.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MEMBER)
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("Short name as the UN writes it."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MEMBER)
     regional_group = models.ForeignKey(
-        RegionalGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="states"
+        RegionalGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="states",
+        verbose_name=_("regional group"),
     )
-    blocs = models.ManyToManyField(Bloc, through="BlocMembership", related_name="states", blank=True)
+    blocs = models.ManyToManyField(
+        Bloc, through="BlocMembership", related_name="states", blank=True, verbose_name=_("blocs")
+    )
 
     objects = StateQuerySet.as_manager()
 
     history = HistoricalRecords()
 
     class Meta:
+        # Translators: a country (a UN member or observer State), never a state of a workflow.
+        verbose_name = pgettext_lazy("country", "state")
+        verbose_name_plural = pgettext_lazy("country", "states")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="state_iso3_format"),
@@ -101,30 +121,37 @@ class State(models.Model):
 
 
 class BlocMembership(models.Model):
-    bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="memberships")
-    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="bloc_memberships")
+    bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bloc"))
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="bloc_memberships", verbose_name=pgettext_lazy("country", "state")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("bloc membership")
+        verbose_name_plural = _("bloc memberships")
         constraints = [models.UniqueConstraint(fields=["bloc", "state"], name="bloc_membership_unique")]
 
     def __str__(self) -> str:
-        return f"{self.state} in {self.bloc.code}"
+        return gettext("%(state)s in %(bloc)s") % {"state": self.state, "bloc": self.bloc.code}
 
 
 class StateAlias(models.Model):
     """Another name a source uses for a State: historical, short, or spelled differently."""
 
-    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField(max_length=200)
-    normalised = models.CharField(max_length=200, editable=False)
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="aliases", verbose_name=pgettext_lazy("country", "state")
+    )
+    alias = models.CharField(_("alias"), max_length=200)
+    normalised = models.CharField(_("normalised"), max_length=200, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["alias"]
-        verbose_name_plural = "State aliases"
+        verbose_name = _("state alias")
+        verbose_name_plural = _("State aliases")
         constraints = [
             # One spelling may name only one State, however it is capitalised.
             models.UniqueConstraint(fields=["normalised"], name="state_alias_normalised_unique"),

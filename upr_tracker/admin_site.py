@@ -10,6 +10,7 @@ a device (Django OTP › TOTP devices).
 
 from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
@@ -33,8 +34,8 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
 
 
 class TwoFactorAdminSite(admin.AdminSite):
-    site_header = "UPR Tracker administration"
-    site_title = "UPR Tracker"
+    site_header = _("UPR Tracker administration")
+    site_title = _("UPR Tracker")
     login_form = TwoFactorLoginForm
     login_template = "otp/admin111/login.html"
 

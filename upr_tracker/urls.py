@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from recommendations.site.urls import embed_patterns, state_patterns
 
-admin.site.site_header = "UPR Tracker administration"
-admin.site.site_title = "UPR Tracker"
-
 # JSON under /api/, Django's page (templates/404.html, 400.html) elsewhere.
 handler404 = "core.api_errors.page_not_found"
 handler400 = "core.api_errors.bad_request"

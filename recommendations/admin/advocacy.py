@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import advocacy, permissions
 from recommendations.admin.base import OrganisationDataAdmin, PolicyInline, is_staff
@@ -39,32 +41,36 @@ class MatchColumns:
     The queryset selects the recommendation and prefetches its recommending States.
     """
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Recommendation"))
     def recommendation_text(self, match: AskMatch) -> str:
         url = reverse("recommendations:detail", args=[match.recommendation_id])
         return format_html('<a href="{}">{}</a>', url, shorten(match.recommendation.text))
 
-    @admin.display(description="Recommending States")
+    @admin.display(description=_("Recommending States"))
     def recommending_states(self, match: AskMatch) -> str:
         return ", ".join(state.name for state in match.recommendation.recommending_states.all()) or "—"
 
-    @admin.display(description="Response")
+    @admin.display(description=_("Response"))
     def response(self, match: AskMatch) -> str:
         return match.recommendation.get_response_display() or "—"
 
-    @admin.display(description="Implementation")
+    @admin.display(description=_("Implementation"))
     def implementation(self, match: AskMatch) -> str:
         return match.recommendation.get_current_status_display() or "—"
 
-    @admin.display(description="Score", ordering="score")
+    @admin.display(description=_("Score"), ordering="score")
     def score_display(self, match: AskMatch) -> str:
         return f"{match.score:.2f}"
 
 
 class MatchDecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(
-        label="Decide",
-        choices=[("", "—"), (CONFIRM, "Confirm"), (DISMISS, "Dismiss")],
+        label=_("Decide"),
+        choices=[
+            ("", "—"),
+            (CONFIRM, pgettext_lazy("decision", "Confirm")),
+            (DISMISS, pgettext_lazy("decision", "Dismiss")),
+        ],
         required=False,
     )
 
@@ -81,7 +87,7 @@ class AskMatchInline(MatchColumns, PolicyInline, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = "recommendations that may take up this ask"
+    verbose_name_plural = _("recommendations that may take up this ask")
     fields = [
         "recommendation_text",
         "recommending_states",
@@ -158,15 +164,15 @@ class ProposedRecommendationAdmin(OrganisationDataAdmin):
             suggested=Count("matches", filter=Q(matches__status=SUGGESTED)),
         )
 
-    @admin.display(description="Ask")
+    @admin.display(description=_("Ask"))
     def short_text(self, ask: ProposedRecommendation) -> str:
         return shorten(ask.text)
 
-    @admin.display(description="Taken up by", ordering="confirmed")
+    @admin.display(description=_("Taken up by"), ordering="confirmed")
     def confirmed_count(self, ask: ProposedRecommendation) -> int:
         return ask.confirmed
 
-    @admin.display(description="Suggestions to check", ordering="suggested")
+    @admin.display(description=_("Suggestions to check"), ordering="suggested")
     def suggested_count(self, ask: ProposedRecommendation) -> int:
         return ask.suggested
 
@@ -193,16 +199,21 @@ class ProposedRecommendationAdmin(OrganisationDataAdmin):
         # After the themes are saved: they count in the score. Decisions made above are kept.
         advocacy.suggest_matches(proposals=[form.instance])
 
-    @admin.action(description="Suggest matches now for the selected asks")
+    @admin.action(description=_("Suggest matches now for the selected asks"))
     def suggest_matches_now(self, request, queryset):
         asks = list(advocacy.editable_proposals(queryset, request.user).values_list("pk", flat=True))
         run = advocacy.run_suggestions(proposals=asks)
-        self.message_user(
-            request,
-            f"{run.asks} ask(s): {run.created} new suggestion(s), {run.removed} removed; "
-            f"{run.open} suggestion(s) to check.",
-            messages.SUCCESS,
-        )
+        # One sentence per count, each with its plural forms: "1 ask: 2 new suggestions, 0 removed; 2 to check."
+        parts = {
+            "asks": ngettext("%(count)s ask", "%(count)s asks", run.asks) % {"count": run.asks},
+            "created": ngettext("%(count)s new suggestion", "%(count)s new suggestions", run.created)
+            % {"count": run.created},
+            "removed": ngettext("%(count)s removed", "%(count)s removed", run.removed) % {"count": run.removed},
+            "open": ngettext("%(count)s suggestion to check", "%(count)s suggestions to check", run.open)
+            % {"count": run.open},
+        }
+        message = gettext("%(asks)s: %(created)s, %(removed)s; %(open)s.") % parts
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class MatchAddForm(forms.ModelForm):
@@ -216,7 +227,7 @@ class MatchAddForm(forms.ModelForm):
         cleaned = super().clean()
         proposal, recommendation = cleaned.get("proposal"), cleaned.get("recommendation")
         if proposal and recommendation and proposal.review_id != recommendation.review_id:
-            raise ValidationError("Choose a recommendation of the ask's own review.", code="other_review")
+            raise ValidationError(gettext("Choose a recommendation of the ask's own review."), code="other_review")
         return cleaned
 
     def validate_unique(self) -> None:
@@ -291,7 +302,7 @@ class AskMatchAdmin(MatchColumns, OrganisationDataAdmin):
             return advocacy.editable_proposals(ProposedRecommendation.objects.all(), request.user)
         return super().related_choices(db_field, request, queryset)
 
-    @admin.display(description="Ask")
+    @admin.display(description=_("Ask"))
     def proposal_text(self, match: AskMatch) -> str:
         return shorten(match.proposal.text, 80)
 
@@ -312,7 +323,8 @@ class AskMatchAdmin(MatchColumns, OrganisationDataAdmin):
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
 
-    def _decide_selected(self, request, queryset, decide, verb: str) -> None:
+    def _decide_selected(self, request, queryset, decide, done_message) -> None:
+        """Decide each selected match the user may decide; `done_message` says how many were (ngettext_lazy)."""
         done = refused = 0
         with transaction.atomic():
             for match in queryset.select_related("proposal"):
@@ -322,16 +334,21 @@ class AskMatchAdmin(MatchColumns, OrganisationDataAdmin):
                 decide(match=match, user=request.user)
                 done += 1
         if done:
-            self.message_user(request, f"{verb} {done} match(es).", messages.SUCCESS)
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         if refused:
-            self.message_user(
-                request, f"{refused} match(es) were left as they were: you may not decide them.", messages.WARNING
+            message = ngettext(
+                "%(count)s match was left as it was: you may not decide it.",
+                "%(count)s matches were left as they were: you may not decide them.",
+                refused,
             )
+            self.message_user(request, message % {"count": refused}, messages.WARNING)
 
-    @admin.action(description="Confirm: the recommendation takes up the ask", permissions=["change"])
+    @admin.action(description=_("Confirm: the recommendation takes up the ask"), permissions=["change"])
     def confirm(self, request, queryset):
-        self._decide_selected(request, queryset, advocacy.confirm_match, "Confirmed")
+        done = ngettext_lazy("Confirmed %(count)s match.", "Confirmed %(count)s matches.", "count")
+        self._decide_selected(request, queryset, advocacy.confirm_match, done)
 
-    @admin.action(description="Dismiss: the recommendation does not take up the ask", permissions=["change"])
+    @admin.action(description=_("Dismiss: the recommendation does not take up the ask"), permissions=["change"])
     def dismiss(self, request, queryset):
-        self._decide_selected(request, queryset, advocacy.dismiss_match, "Dismissed")
+        done = ngettext_lazy("Dismissed %(count)s match.", "Dismissed %(count)s matches.", "count")
+        self._decide_selected(request, queryset, advocacy.dismiss_match, done)

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
 from recommendations.admin import assessment_sheets
@@ -93,11 +94,11 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
     def import_view(self, request):
         return assessment_sheets.import_view(self, request)
 
-    @admin.action(description=gettext_lazy("Export the selected assessments (XLSX sheet to edit and import)"))
+    @admin.action(description=_("Export the selected assessments (XLSX sheet to edit and import)"))
     def export_xlsx(self, request, queryset):
         return assessment_sheets.export_selected(self, request, queryset, "xlsx")
 
-    @admin.action(description=gettext_lazy("Export the selected assessments (CSV sheet to edit and import)"))
+    @admin.action(description=_("Export the selected assessments (CSV sheet to edit and import)"))
     def export_csv(self, request, queryset):
         return assessment_sheets.export_selected(self, request, queryset, "csv")
 
@@ -143,8 +144,10 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
             return super().response_change(request, obj)
         self.message_user(
             request,
-            "Your change was saved as a proposed revision and submitted for review. The published assessment "
-            "stays public as it was until a reviewer of your organisation publishes the change.",
+            gettext(
+                "Your change was saved as a proposed revision and submitted for review. The published assessment "
+                "stays public as it was until a reviewer of your organisation publishes the change."
+            ),
             messages.SUCCESS,
         )
         return HttpResponseRedirect(
@@ -166,7 +169,23 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
             raise PermissionDenied
         services.delete_assessments(allowed)
 
-    def _move(self, request, queryset, publication: str, verb: str) -> None:
+    # What each move says it did; the count chooses the plural form when the message is formatted.
+    MOVED = {
+        Publication.PUBLISHED: ngettext_lazy(
+            "Published %(count)s assessment.", "Published %(count)s assessments.", "count"
+        ),
+        Publication.REJECTED: ngettext_lazy(
+            "Rejected %(count)s assessment.", "Rejected %(count)s assessments.", "count"
+        ),
+        Publication.DRAFT: ngettext_lazy(
+            "Unpublished %(count)s assessment.", "Unpublished %(count)s assessments.", "count"
+        ),
+        Publication.SUBMITTED: ngettext_lazy(
+            "Submitted %(count)s assessment.", "Submitted %(count)s assessments.", "count"
+        ),
+    }
+
+    def _move(self, request, queryset, publication: str) -> None:
         moved = refused = 0
         with transaction.atomic():
             # Those already where they are asked to go are left alone: no write, no history row.
@@ -177,31 +196,32 @@ class ImplementationAssessmentAdmin(VersionedHistoryMixin, OrganisationDataAdmin
                 services.set_assessment_state(assessment=assessment, state=publication, user=request.user)
                 moved += 1
         if moved:
-            self.message_user(request, f"{verb} {moved} assessment(s).", messages.SUCCESS)
+            self.message_user(request, self.MOVED[publication] % {"count": moved}, messages.SUCCESS)
         if refused:
-            self.message_user(
-                request,
-                f"{refused} assessment(s) were left as they were: you may not do that to them.",
-                messages.WARNING,
+            message = ngettext(
+                "%(count)s assessment was left as it was: you may not do that to it.",
+                "%(count)s assessments were left as they were: you may not do that to them.",
+                refused,
             )
+            self.message_user(request, message % {"count": refused}, messages.WARNING)
 
-    @admin.action(description="Publish the selected assessments (accept submissions)")
+    @admin.action(description=_("Publish the selected assessments (accept submissions)"))
     def publish(self, request, queryset):
-        self._move(request, queryset, Publication.PUBLISHED, "Published")
+        self._move(request, queryset, Publication.PUBLISHED)
 
-    @admin.action(description="Reject the selected assessments")
+    @admin.action(description=_("Reject the selected assessments"))
     def reject(self, request, queryset):
-        self._move(request, queryset, Publication.REJECTED, "Rejected")
+        self._move(request, queryset, Publication.REJECTED)
 
-    @admin.action(description="Unpublish the selected assessments (back to draft)")
+    @admin.action(description=_("Unpublish the selected assessments (back to draft)"))
     def unpublish(self, request, queryset):
         published = queryset.exclude(state=Publication.DRAFT)
-        self._move(request, published, Publication.DRAFT, "Unpublished")
+        self._move(request, published, Publication.DRAFT)
 
-    @admin.action(description="Submit the selected drafts for review")
+    @admin.action(description=_("Submit the selected drafts for review"))
     def submit_for_review(self, request, queryset):
         drafts = queryset.filter(state=Publication.DRAFT)
-        self._move(request, drafts, Publication.SUBMITTED, "Submitted")
+        self._move(request, drafts, Publication.SUBMITTED)
 
 
 @admin.register(ModerationQueue)

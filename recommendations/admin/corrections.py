@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from recommendations import permissions, services
 from recommendations.admin.base import PolicyAdmin, ReadOnlyInline, is_staff
@@ -197,7 +198,8 @@ class CorrectionProposalAdmin(PolicyAdmin):
             raise PermissionDenied
         pending = queryset.filter(state=CorrectionProposal.State.PENDING)
         done = sum(self._decide(request, proposal, decision, "") for proposal in pending)
-        self.message_user(request, _("%(count)d corrections decided.") % {"count": done}, messages.SUCCESS)
+        message = ngettext("%(count)d correction decided.", "%(count)d corrections decided.", done)
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
 
 class CorrectionInline(ReadOnlyInline):

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import followup, permissions
 from recommendations.admin.base import PolicyAdmin, PolicyInline, is_staff
@@ -27,13 +29,13 @@ def describe(recommendation: Recommendation, *, full: bool = False) -> str:
     text = recommendation.text
     if not full and len(text) > EXCERPT:
         text = text[: EXCERPT - 1] + "…"
+    where = gettext("%(session)s session, #%(id)s") % {"session": ordinal(session.number), "id": recommendation.pk}
     paragraph = f" · {recommendation.paragraph}" if recommendation.paragraph else ""
     return format_html(
-        '<a href="{}"><strong>{}</strong></a> <span class="quiet">{} session, #{}{}</span><br>{}',
+        '<a href="{}"><strong>{}</strong></a> <span class="quiet">{}{}</span><br>{}',
         recommendation.get_absolute_url(),
         session.year,
-        ordinal(session.number),
-        recommendation.pk,
+        where,
         paragraph,
         text,
     )
@@ -87,27 +89,27 @@ class RepeatLinkAdmin(PolicyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
 
-    @admin.display(description="State under review", ordering="later__state_under_review__name")
+    @admin.display(description=_("State under review"), ordering="later__state_under_review__name")
     def state(self, link: RepeatLink) -> str:
         return link.later.state_under_review.name
 
-    @admin.display(description="Earlier recommendation")
+    @admin.display(description=_("Earlier recommendation"))
     def earlier_side(self, link: RepeatLink) -> str:
         return describe(link.earlier)
 
-    @admin.display(description="Later recommendation (the repeat)")
+    @admin.display(description=_("Later recommendation (the repeat)"))
     def later_side(self, link: RepeatLink) -> str:
         return describe(link.later)
 
-    @admin.display(description="Earlier recommendation")
+    @admin.display(description=_("Earlier recommendation"))
     def earlier_full(self, link: RepeatLink) -> str:
         return describe(link.earlier, full=True)
 
-    @admin.display(description="Later recommendation (the repeat)")
+    @admin.display(description=_("Later recommendation (the repeat)"))
     def later_full(self, link: RepeatLink) -> str:
         return describe(link.later, full=True)
 
-    @admin.display(description="Score", ordering="score")
+    @admin.display(description=_("Score"), ordering="score")
     def score_display(self, link: RepeatLink) -> str:
         return f"{link.score:.2f}"
 
@@ -138,24 +140,28 @@ class RepeatLinkAdmin(PolicyAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = followup.link_repeat(earlier=obj.earlier, later=obj.later, user=request.user).pk
 
-    @admin.action(description="Confirm: the later recommendation repeats the earlier one", permissions=["decide"])
+    @admin.action(description=_("Confirm: the later recommendation repeats the earlier one"), permissions=["decide"])
     def confirm(self, request, queryset):
-        self._decide(request, queryset, followup.confirm_repeat, "Confirmed")
+        done = ngettext_lazy("Confirmed %(count)s repeat link.", "Confirmed %(count)s repeat links.", "count")
+        self._decide(request, queryset, followup.confirm_repeat, done)
 
-    @admin.action(description="Dismiss: not a repeat (never suggested again)", permissions=["decide"])
+    @admin.action(description=_("Dismiss: not a repeat (never suggested again)"), permissions=["decide"])
     def dismiss(self, request, queryset):
-        self._decide(request, queryset, followup.dismiss_repeat, "Dismissed")
+        done = ngettext_lazy("Dismissed %(count)s repeat link.", "Dismissed %(count)s repeat links.", "count")
+        self._decide(request, queryset, followup.dismiss_repeat, done)
 
-    def _decide(self, request, queryset, service, verb: str) -> None:
+    def _decide(self, request, queryset, service, done_message) -> None:
+        """Decide every selected link, or none; `done_message` says how many were (ngettext_lazy)."""
         try:
             with transaction.atomic():
                 links = list(queryset.select_related(None))
                 for link in links:
                     service(link=link, user=request.user)
         except ValidationError as error:
-            self.message_user(request, f"Nothing was changed: {'; '.join(error.messages)}", messages.ERROR)
+            message = gettext("Nothing was changed: %(errors)s") % {"errors": "; ".join(error.messages)}
+            self.message_user(request, message, messages.ERROR)
             return
-        self.message_user(request, f"{verb} {len(links)} repeat link(s).", messages.SUCCESS)
+        self.message_user(request, done_message % {"count": len(links)}, messages.SUCCESS)
 
 
 # On a recommendation's change page --------------------------------------------------------------
@@ -163,7 +169,13 @@ class RepeatLinkAdmin(PolicyAdmin):
 
 class DecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(
-        choices=[("", "—"), ("confirm", "Confirm"), ("dismiss", "Dismiss")], required=False, label="Decide"
+        choices=[
+            ("", "—"),
+            ("confirm", pgettext_lazy("decision", "Confirm")),
+            ("dismiss", pgettext_lazy("decision", "Dismiss")),
+        ],
+        required=False,
+        label=_("Decide"),
     )
 
     class Meta:
@@ -211,11 +223,11 @@ class RepeatInline(PolicyInline, admin.TabularInline):
         formset.user = request.user
         return formset
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Recommendation"))
     def other(self, link: RepeatLink) -> str:
         return describe(getattr(link, self.other_side))
 
-    @admin.display(description="Score")
+    @admin.display(description=_("Score"))
     def score_display(self, link: RepeatLink) -> str:
         return f"{link.score:.2f}"
 
@@ -235,15 +247,15 @@ class RepeatInline(PolicyInline, admin.TabularInline):
 class RepeatsEarlierInline(RepeatInline):
     fk_name = "later"
     other_side = "earlier"
-    verbose_name = "repeat of an earlier recommendation"
-    verbose_name_plural = "repeats of earlier recommendations (cross-cycle follow-up)"
+    verbose_name = _("repeat of an earlier recommendation")
+    verbose_name_plural = _("repeats of earlier recommendations (cross-cycle follow-up)")
 
 
 class RepeatedLaterInline(RepeatInline):
     fk_name = "earlier"
     other_side = "later"
-    verbose_name = "later repeat"
-    verbose_name_plural = "repeated in later reviews (cross-cycle follow-up)"
+    verbose_name = _("later repeat")
+    verbose_name_plural = _("repeated in later reviews (cross-cycle follow-up)")
 
 
 # RecommendationAdmin.inlines adds these (recommendations/admin.py).

@@ -9,7 +9,9 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
 from recommendations.models import (
@@ -40,7 +42,8 @@ def citable(organisation_id: int, evidence: list[EvidenceSource]) -> bool:
 def check_citable(organisation: Organisation | None, evidence: list[EvidenceSource], field: str) -> None:
     """A form error naming the field when the organisation may not cite one of `evidence`."""
     if organisation is not None and evidence and not citable(organisation.pk, evidence):
-        raise ValidationError({field: f"{organisation} may cite only evidence it holds or that is cited publicly."})
+        message = gettext("%(organisation)s may cite only evidence it holds or that is cited publicly.")
+        raise ValidationError({field: message % {"organisation": organisation}})
 
 
 def visible_evidence(user):
@@ -60,12 +63,15 @@ def evidence_widget() -> RelatedFieldWidgetWrapper:
     )
 
 
-def evidence_field() -> forms.ModelMultipleChoiceField:
+def evidence_field(label: str) -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         queryset=EvidenceSource.objects.all(),
         required=False,
         widget=evidence_widget(),
-        help_text="Type to find a source; “+” adds a new one. Excerpt and page can be added on the assessment's page.",
+        label=label,
+        help_text=_(
+            "Type to find a source; “+” adds a new one. Excerpt and page can be added on the assessment's page."
+        ),
     )
 
 
@@ -107,35 +113,69 @@ class AssessmentForm(VersionGuardForm):
         if proposes and not permissions.can_publish(self.user, instance):
             waiting = instance.revisions.filter(state__in=services.OPEN_PUBLICATION_STATES).first()
             if waiting is not None:
-                raise ValidationError(
-                    f"A proposed change to this assessment already awaits review (#{waiting.pk}): "
-                    "change that one, or ask a reviewer to publish or reject it first.",
-                    code="open_revision",
+                message = gettext(
+                    "A proposed change to this assessment already awaits review (#%(id)s): "
+                    "change that one, or ask a reviewer to publish or reject it first."
                 )
+                raise ValidationError(message % {"id": waiting.pk}, code="open_revision")
         return cleaned
+
+
+# The conflict message of each kind of object: a whole sentence each, for the languages whose words agree with
+# the noun (French "cette évaluation" but "ce briefing").
+CONFLICT_MESSAGES = {
+    ImplementationAssessment: _(
+        "%(who)s saved this assessment after you opened it (%(when)s); your changes were not saved. It now reads: "
+        "%(values)s. Reload the page and apply your changes again."
+    ),
+    EvidenceSource: _(
+        "%(who)s saved this evidence source after you opened it (%(when)s); your changes were not saved. It now "
+        "reads: %(values)s. Reload the page and apply your changes again."
+    ),
+    Briefing: _(
+        "%(who)s saved this briefing after you opened it (%(when)s); your changes were not saved. It now reads: "
+        "%(values)s. Reload the page and apply your changes again."
+    ),
+}
 
 
 def conflict_message(current: ImplementationAssessment | EvidenceSource | Briefing) -> str:
     last = current.history.select_related("history_user").first()
-    who = last.history_user.get_username() if last and last.history_user else "someone"
-    when = timezone.localtime(last.history_date).strftime("%d %B %Y %H:%M") if last else ""
-    noun = "assessment" if isinstance(current, ImplementationAssessment) else current._meta.verbose_name
-    return (
-        f"{who} saved this {noun} after you opened it ({when}); your changes were not "
-        f"saved. It now reads: {_values(current)}. Reload the page and apply your changes again."
-    )
+    who = last.history_user.get_username() if last and last.history_user else gettext("someone")
+    when = _moment(timezone.localtime(last.history_date)) if last else ""
+    return CONFLICT_MESSAGES[current._meta.concrete_model] % {"who": who, "when": when, "values": _values(current)}
+
+
+def _moment(moment) -> str:
+    """ "07 December 2026 17:42" in English; the order and the month's name in the reader's language."""
+    # Translators: a Django date format (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date):
+    # d day, F month name, Y year, H:i time; write it in the order and with the words of your language.
+    return formats.date_format(moment, gettext("d F Y H:i"))
 
 
 def _values(current) -> str:
     if isinstance(current, ImplementationAssessment):
-        return (
-            f"status “{current.get_status_display()}”, date {current.assessed_on}, "
-            f"organisation {current.organisation}, state {current.get_state_display()}, "
-            f"narrative “{current.narrative}”"
-        )
+        return gettext(
+            "status “%(status)s”, date %(date)s, organisation %(organisation)s, state %(state)s, "
+            "narrative “%(narrative)s”"
+        ) % {
+            "status": current.get_status_display(),
+            "date": current.assessed_on,
+            "organisation": current.organisation,
+            "state": current.get_state_display(),
+            "narrative": current.narrative,
+        }
     if isinstance(current, Briefing):
-        return f"title “{current.title}”, introduction “{current.introduction}”, conclusion “{current.conclusion}”"
-    return f"title “{current.title}”, publisher “{current.publisher}”, URL {current.url or '(none)'}"
+        return gettext("title “%(title)s”, introduction “%(introduction)s”, conclusion “%(conclusion)s”") % {
+            "title": current.title,
+            "introduction": current.introduction,
+            "conclusion": current.conclusion,
+        }
+    return gettext("title “%(title)s”, publisher “%(publisher)s”, URL %(url)s") % {
+        "title": current.title,
+        "publisher": current.publisher,
+        "url": current.url or gettext("(none)"),
+    }
 
 
 class BriefingForm(VersionGuardForm):
@@ -157,7 +197,7 @@ class BriefingForm(VersionGuardForm):
 class AssessmentEntryForm(forms.ModelForm):
     """One new assessment in the recommendation page's quick-entry inline, with its evidence."""
 
-    evidence_sources = evidence_field()
+    evidence_sources = evidence_field(_("Evidence sources"))
     user = None
 
     class Meta:
@@ -177,11 +217,13 @@ class AssessmentEntryForm(forms.ModelForm):
 class BulkAssessmentForm(forms.Form):
     """The intermediate page of "Record an assessment for the selected recommendations"."""
 
-    status = forms.ChoiceField(choices=ImplementationStatus.choices)
-    assessed_on = forms.DateField(label="Assessment date", widget=AdminDateWidget)
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False)
-    evidence = evidence_field()
+    status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
+    assessed_on = forms.DateField(label=_("Assessment date"), widget=AdminDateWidget)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    narrative = forms.CharField(
+        label=_("Narrative"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False
+    )
+    evidence = evidence_field(_("Evidence"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -220,15 +262,15 @@ class CitationFormSet(BaseInlineFormSet):
         kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         cited = [data["evidence"] for data in kept if data.get("evidence")]
         if organisation_id and cited and not citable(organisation_id, cited):
-            raise ValidationError("Cite only evidence your organisation holds or that is cited publicly.")
+            raise ValidationError(gettext("Cite only evidence your organisation holds or that is cited publicly."))
 
 
 class EvidenceSourceForm(VersionGuardForm):
     """An evidence source; a member adds it for one of their organisations (the first, unless they choose)."""
 
-    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
     archive_url = forms.URLField(
-        label="Archived copy",
+        label=_("Archived copy"),
         max_length=1000,
         required=False,
         assume_scheme="https",

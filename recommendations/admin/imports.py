@@ -20,7 +20,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload_size
 from recommendations import imports as importing
@@ -31,26 +32,31 @@ from recommendations.models import DemoData
 
 PREVIEW_PROBLEMS = 200
 PREVIEW_CHANGES = 100
-DEMO_STILL_LOADED = gettext_lazy(
+DEMO_STILL_LOADED = _(
     "The demo data (Kazakhstan, summarised) is still in the database beside the imported rows: "
     "a staff administrator removes it with `manage.py remove_demo` (README, The demo data)."
 )
 
 FORMAT_CHOICES = [
-    ("auto", "Detect from the content"),
-    ("upr-info", "UPR Info database export (CSV)"),
-    ("ohchr-docx", "OHCHR thematic list of recommendations (DOCX)"),
-    ("table", "Table (CSV or XLSX, see the template)"),
+    ("auto", _("Detect from the content")),
+    ("upr-info", _("UPR Info database export (CSV)")),
+    ("ohchr-docx", _("OHCHR thematic list of recommendations (DOCX)")),
+    ("table", _("Table (CSV or XLSX, see the template)")),
 ]
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(validators=[validate_upload_size])
-    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto")
+    file = forms.FileField(label=_("File"), validators=[validate_upload_size])
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto")
     state = forms.CharField(
-        required=False, max_length=100, help_text="State under review (ISO3 code or name): needed for an OHCHR list."
+        label=_("State"),
+        required=False,
+        max_length=100,
+        help_text=_("State under review (ISO3 code or name): needed for an OHCHR list."),
     )
-    session = forms.IntegerField(required=False, min_value=1, help_text="UPR session: needed for an OHCHR list.")
+    session = forms.IntegerField(
+        label=_("Session"), required=False, min_value=1, help_text=_("UPR session: needed for an OHCHR list.")
+    )
 
 
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
@@ -118,7 +124,7 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
     changelist = reverse("admin:recommendations_recommendation_changelist")
     if "cancel" in request.POST:
         uploads.discard(upload["token"])
-        messages.info(request, "Import cancelled: nothing was written.")
+        messages.info(request, gettext("Import cancelled: nothing was written."))
         return HttpResponseRedirect(changelist)
     skip_invalid = request.POST.get("skip_invalid") == "on"
     with transaction.atomic():
@@ -126,19 +132,30 @@ def _confirm_or_cancel(model_admin, request: HttpRequest, upload: dict) -> HttpR
         if result.counts() != upload["counts"]:
             transaction.set_rollback(True)
     if result.counts() != upload["counts"]:
-        messages.warning(request, "The data changed since the preview: nothing was written. Here is a new preview.")
+        messages.warning(
+            request, gettext("The data changed since the preview: nothing was written. Here is a new preview.")
+        )
         return _render(model_admin, request, form=None, upload=upload, result=_preview(upload))
     if not result.written:
-        messages.error(request, "The file has invalid rows: nothing was written.")
+        messages.error(request, gettext("The file has invalid rows: nothing was written."))
         return _render(model_admin, request, form=None, upload=upload, result=result)
     uploads.discard(upload["token"])
-    messages.success(request, f"Imported {upload['name']}: {result.summary()}.")
+    messages.success(
+        request, gettext("Imported %(name)s: %(summary)s.") % {"name": upload["name"], "summary": result.summary()}
+    )
     if result.suggested_repeats is not None:
-        messages.info(
-            request,
-            f"To confirm: {result.suggested_repeats} new likely repeats across cycles (Repeat links), "
-            f"{result.suggested_matches} new matches for advocacy asks (Ask matches).",
-        )
+        repeats, matches = result.suggested_repeats, result.suggested_matches
+        message = gettext("To confirm: %(repeats)s (Repeat links), %(matches)s (Ask matches).") % {
+            "repeats": ngettext(
+                "%(count)s new likely repeat across cycles", "%(count)s new likely repeats across cycles", repeats
+            )
+            % {"count": repeats},
+            "matches": ngettext(
+                "%(count)s new match for advocacy asks", "%(count)s new matches for advocacy asks", matches
+            )
+            % {"count": matches},
+        }
+        messages.info(request, message)
     if DemoData.is_loaded():
         messages.warning(request, DEMO_STILL_LOADED)
     return HttpResponseRedirect(changelist)
@@ -161,7 +178,7 @@ def _render(model_admin, request: HttpRequest, *, form, upload=None, result=None
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": opts,
-        "title": "Import recommendations",
+        "title": gettext("Import recommendations"),
         "form": form,
         "upload": upload,
         "result": result,

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
@@ -47,7 +48,7 @@ class AssessmentTimelineInline(ReadOnlyInline):
     """The recommendation's assessments the user may see, newest first, read-only with links to edit."""
 
     model = ImplementationAssessment
-    verbose_name_plural = "assessment timeline"
+    verbose_name_plural = _("assessment timeline")
     fields = ["assessed_on", "status", "state", "organisation", "narrative"]
     ordering = ["-assessed_on", "-id"]
     related = ("organisation",)
@@ -58,8 +59,8 @@ class AssessmentEntryInline(PolicyInline, admin.StackedInline):
 
     model = ImplementationAssessment
     form = AssessmentEntryForm
-    verbose_name = "new assessment"
-    verbose_name_plural = "record an assessment"
+    verbose_name = _("new assessment")
+    verbose_name_plural = _("record an assessment")
     extra = 1
     fields = [("status", "assessed_on", "organisation"), "narrative", "evidence_sources"]
 
@@ -91,11 +92,11 @@ def months_ago(months: int) -> datetime.date:
 
 
 class NoAssessmentFromMyOrganisationFilter(admin.SimpleListFilter):
-    title = "my organisations' assessments"
+    title = _("my organisations' assessments")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
-        return [("none", "No assessment from my organisations yet"), ("some", "Assessed by my organisations")]
+        return [("none", _("No assessment from my organisations yet")), ("some", _("Assessed by my organisations"))]
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() not in {"none", "some"}:
@@ -107,12 +108,16 @@ class NoAssessmentFromMyOrganisationFilter(admin.SimpleListFilter):
 
 
 class LastAssessedFilter(admin.SimpleListFilter):
-    title = "last assessed"
+    title = _("last assessed")
     parameter_name = "stale"
     MONTHS = (6, 12, 24, 36)
 
     def lookups(self, request, model_admin):
-        return [(str(m), f"More than {m} months ago") for m in self.MONTHS] + [("never", "Never")]
+        ago = [
+            (str(m), ngettext("More than %(n)s month ago", "More than %(n)s months ago", m) % {"n": m})
+            for m in self.MONTHS
+        ]
+        return [*ago, ("never", _("Never"))]
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         value = self.value()
@@ -143,7 +148,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
     ]
     list_select_related = ["review__state", "review__session"]
     search_fields = ["paragraph"]
-    search_help_text = 'Full-text search of the recommendation text (websearch syntax: "exact phrase", -word, or).'
+    search_help_text = _('Full-text search of the recommendation text (websearch syntax: "exact phrase", -word, or).')
     autocomplete_fields = ["review", "recommending_states", "themes", "affected_groups", "sdgs"]
     readonly_fields = ["response", "response_source", "response_date", "current_status", "current_status_date"]
     # The form's own fields; which of them a user may change is permissions.recommendation_fields_changeable's.
@@ -162,7 +167,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
     inlines = [PositionInline, CorrectionInline, AssessmentTimelineInline, AssessmentEntryInline, *REPEAT_INLINES]
     actions = ["record_assessment_action"]
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def short_text(self, obj: Recommendation) -> str:
         return obj.text if len(obj.text) <= 120 else obj.text[:117] + "…"
 
@@ -241,7 +246,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
             citations=[(evidence, "", "") for evidence in data.get("evidence_sources") or ()],
         )
 
-    @admin.action(description="Record an assessment for the selected recommendations")
+    @admin.action(description=_("Record an assessment for the selected recommendations"))
     def record_assessment_action(self, request, queryset):
         if not permissions.is_editor(request.user):
             raise PermissionDenied
@@ -250,7 +255,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
             return self._record_bulk(request, queryset, form.cleaned_data)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Record an assessment",
+            "title": gettext("Record an assessment"),
             "opts": self.model._meta,
             "form": form,
             "media": self.media + form.media,
@@ -275,9 +280,16 @@ class RecommendationAdmin(ReferenceDataAdmin):
                 citations=[(evidence, "", "") for evidence in data["evidence"]],
             )
         except ValidationError as error:
-            self.message_user(request, f"Nothing was recorded: {'; '.join(error.messages)}", messages.ERROR)
+            message = gettext("Nothing was recorded: %(errors)s") % {"errors": "; ".join(error.messages)}
+            self.message_user(request, message, messages.ERROR)
             return None
-        self.message_user(request, f"Recorded {len(assessments)} assessments for {organisation}.", messages.SUCCESS)
+        count = len(assessments)
+        message = ngettext(
+            "Recorded %(count)s assessment for %(organisation)s.",
+            "Recorded %(count)s assessments for %(organisation)s.",
+            count,
+        )
+        self.message_user(request, message % {"count": count, "organisation": organisation}, messages.SUCCESS)
         return None
 
     def get_urls(self):

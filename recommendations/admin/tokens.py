@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
 from recommendations.admin.base import PolicyAdmin, is_staff
@@ -20,7 +22,7 @@ ISSUED_FIELDS = ["user", "organisation", "scope"]
 
 
 class APITokenAddForm(forms.ModelForm):
-    days = forms.IntegerField(label="Lifetime (days)")  # bounds from the settings of the moment, in __init__
+    days = forms.IntegerField(label=_("Lifetime (days)"))  # bounds from the settings of the moment, in __init__
 
     class Meta:
         model = APIToken
@@ -29,20 +31,21 @@ class APITokenAddForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"] = forms.IntegerField(
-            label="Lifetime (days)",
+            label=_("Lifetime (days)"),
             min_value=1,
             max_value=settings.API_TOKEN_MAX_DAYS,
             initial=settings.API_TOKEN_DAYS,
-            help_text=f"The key is refused after this many days (at most {settings.API_TOKEN_MAX_DAYS}).",
+            help_text=gettext("The key is refused after this many days (at most %(max)s).")
+            % {"max": settings.API_TOKEN_MAX_DAYS},
         )
 
 
 class ExpiredFilter(admin.SimpleListFilter):
-    title = "expiry"
+    title = _("expiry")
     parameter_name = "expired"
 
     def lookups(self, request, model_admin):
-        return [("no", "Valid"), ("yes", "Expired")]
+        return [("no", _("Valid")), ("yes", _("Expired"))]
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
@@ -62,7 +65,7 @@ class APITokenAdmin(PolicyAdmin):
     readonly_fields = ["key_prefix", *ISSUED_FIELDS, "created", "expiry", "last_used_at"]
     ordering = ["-created"]
 
-    @admin.display(description="key begins with")
+    @admin.display(description=_("key begins with"))
     def key_prefix(self, token: APIToken) -> str:
         return format_html("<code>{}…</code>", token.prefix)
 
@@ -83,12 +86,11 @@ class APITokenAdmin(PolicyAdmin):
         key = None if change else obj.set_new_key(days=form.cleaned_data["days"])
         super().save_model(request, obj, form, change)
         if key:
-            self.message_user(
-                request,
-                f"The key of “{obj.name}” is {key} — copy it now: it is shown only this once and "
-                "cannot be read back. Send it to its user over a secure channel.",
-                messages.WARNING,
+            message = gettext(
+                "The key of “%(name)s” is %(key)s — copy it now: it is shown only this once and "
+                "cannot be read back. Send it to its user over a secure channel."
             )
+            self.message_user(request, message % {"name": obj.name, "key": key}, messages.WARNING)
 
     # Who sees a token (its user, staff administrators) is permissions.py's rule; the list shows those.
     def has_add_permission(self, request) -> bool:

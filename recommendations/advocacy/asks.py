@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from recommendations import permissions
 from recommendations.advocacy.matching import match_score
@@ -61,7 +62,7 @@ def can_decide(user, match: AskMatch) -> bool:
 def _decide(match: AskMatch, user: AbstractBaseUser, status: str) -> AskMatch:
     locked = AskMatch.objects.select_for_update().select_related("proposal").get(pk=match.pk)
     if not can_decide(user, locked):
-        raise PermissionDenied("Only the ask's organisation decides its matches.")
+        raise PermissionDenied(gettext("Only the ask's organisation decides its matches."))
     locked.decide(status, user)
     match.status, match.decided_by, match.decided_at = locked.status, locked.decided_by, locked.decided_at
     return locked
@@ -89,9 +90,10 @@ def confirm_recommendation(
     score the matcher would give it and ranks after the ask's other matches.
     """
     if not can_change_proposal(user, proposal):
-        raise PermissionDenied("Only the ask's organisation decides its matches.")
+        raise PermissionDenied(gettext("Only the ask's organisation decides its matches."))
     if recommendation.review_id != proposal.review_id:
-        raise ValidationError("The recommendation belongs to another review than the ask.", code="other_review")
+        message = gettext("The recommendation belongs to another review than the ask.")
+        raise ValidationError(message, code="other_review")
     match = AskMatch.objects.filter(proposal=proposal, recommendation=recommendation).first()
     if match is None:
         match = AskMatch(

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
+from django.utils.translation import gettext
 
 from recommendations import permissions
 from recommendations.models import Recommendation, RepeatLink, SuggestionStatus
@@ -54,7 +55,7 @@ def link_repeat(*, earlier: Recommendation, later: Recommendation, user: Abstrac
 
 def _decide(link: RepeatLink, user: AbstractBaseUser, status: str) -> RepeatLink:
     if not may_decide(user):
-        raise PermissionDenied("Only editors and staff administrators confirm or dismiss repeats.")
+        raise PermissionDenied(gettext("Only editors and staff administrators confirm or dismiss repeats."))
     check_pair(link.earlier_id, link.later_id)
     link.decide(status, user)
     return link
@@ -68,6 +69,8 @@ def check_pair(earlier_id: int, later_id: int) -> None:
     rows = {pk: (state_id, session) for pk, state_id, session in pairs}
     (earlier_state, earlier_session), (later_state, later_session) = rows[earlier_id], rows[later_id]
     if earlier_state != later_state:
-        raise ValidationError("A repeat links two recommendations to the same State under review.")
+        raise ValidationError(gettext("A repeat links two recommendations to the same State under review."))
     if earlier_session >= later_session:
-        raise ValidationError("The earlier recommendation must belong to an earlier session than the later one.")
+        raise ValidationError(
+            gettext("The earlier recommendation must belong to an earlier session than the later one.")
+        )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from recommendations.models import ImplementationStatus, Recommendation, RepeatLink, Review, Session, ordinal
+from recommendations.models import ImplementationStatus, Recommendation, RepeatLink, Review, Session, session_label
 
 _TABLES = {
     "recommendation": Recommendation._meta.db_table,
@@ -33,7 +33,7 @@ class RepeatStep:
     @property
     def label(self) -> str:
         """ "7th session (2010)", as Session's __str__."""
-        return _("%(session)s session (%(year)s)") % {"session": ordinal(self.session), "year": self.year}
+        return session_label(self.session, self.year)
 
 
 @dataclass(frozen=True)

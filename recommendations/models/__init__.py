@@ -22,7 +22,7 @@ from recommendations.models.recommendation import (
     Recommendation,
     Response,
 )
-from recommendations.models.review import Cycle, Review, Session, ordinal
+from recommendations.models.review import Cycle, Review, Session, ordinal, session_label
 from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
 from recommendations.models.tokens import APIToken
@@ -61,4 +61,5 @@ __all__ = [
     "Theme",
     "ThemeScheme",
     "ordinal",
+    "session_label",
 ]

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.models.followup import Decision, SuggestionStatus
@@ -11,37 +13,49 @@ from states.models import State
 class ProposedRecommendation(models.Model):
     """One ask: what an organisation wants the State under review to be recommended."""
 
-    organisation = models.ForeignKey("Organisation", on_delete=models.PROTECT, related_name="proposals")
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("organisation")
+    )
     review = models.ForeignKey(
         "Review",
         on_delete=models.PROTECT,
         related_name="proposals",
-        help_text="The coming review the ask is for; its State is the target.",
+        verbose_name=_("review"),
+        help_text=_("The coming review the ask is for; its State is the target."),
     )
-    text = models.TextField(help_text="The recommendation as the organisation would like a State to make it.")
-    themes = models.ManyToManyField("Theme", related_name="proposals", blank=True)
+    text = models.TextField(
+        _("text"), help_text=_("The recommendation as the organisation would like a State to make it.")
+    )
+    themes = models.ManyToManyField("Theme", related_name="proposals", blank=True, verbose_name=_("themes"))
     lobbied_states = models.ManyToManyField(
         State,
         related_name="lobbied_for",
         blank=True,
-        verbose_name="States lobbied",
-        help_text="The States the organisation asked to make this recommendation.",
+        verbose_name=_("States lobbied"),
+        help_text=_("The States the organisation asked to make this recommendation."),
     )
-    notes = models.TextField(blank=True, help_text="For the organisation only; never shown publicly.")
+    notes = models.TextField(_("notes"), blank=True, help_text=_("For the organisation only; never shown publicly."))
     public = models.BooleanField(
+        _("public"),
         default=False,
-        help_text="Shown on public briefings and uptake pages. Until then only the organisation's members see it.",
+        help_text=_("Shown on public briefings and uptake pages. Until then only the organisation's members see it."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "advocacy ask"
+        verbose_name = _("advocacy ask")
+        verbose_name_plural = _("advocacy asks")
         ordering = ["review", "organisation", "id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="proposal_text_not_empty"),
@@ -55,15 +69,21 @@ class ProposedRecommendation(models.Model):
 class AskMatch(Decision):
     """A real recommendation that may be the ask taken up."""
 
-    proposal = models.ForeignKey(ProposedRecommendation, on_delete=models.CASCADE, related_name="matches")
-    recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="ask_matches")
-    rank = models.PositiveSmallIntegerField(default=1, help_text="1 for the best suggestion for this ask.")
+    proposal = models.ForeignKey(
+        ProposedRecommendation, on_delete=models.CASCADE, related_name="matches", verbose_name=_("proposal")
+    )
+    recommendation = models.ForeignKey(
+        "Recommendation", on_delete=models.CASCADE, related_name="ask_matches", verbose_name=_("recommendation")
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), default=1, help_text=_("1 for the best suggestion for this ask.")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ask match"
-        verbose_name_plural = "ask matches"
+        verbose_name = _("ask match")
+        verbose_name_plural = _("ask matches")
         ordering = ["proposal", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "recommendation"], name="askmatch_unique_pair"),
@@ -75,4 +95,9 @@ class AskMatch(Decision):
         indexes = [models.Index(fields=["recommendation", "status"], name="askmatch_recommendation_idx")]
 
     def __str__(self) -> str:
-        return f"Ask {self.proposal_id} ↔ recommendation {self.recommendation_id} ({self.get_status_display()})"
+        values = {
+            "ask": self.proposal_id,
+            "recommendation": self.recommendation_id,
+            "status": self.get_status_display(),
+        }
+        return gettext("Ask %(ask)s ↔ recommendation %(recommendation)s (%(status)s)") % values

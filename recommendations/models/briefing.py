@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recommendations.models.implementation import VERSION_HELP
 from states.models import State
 
 TEXT_MAX_LENGTH = 20_000  # characters of an introduction or a conclusion: a few pages, never a whole book
@@ -17,31 +20,51 @@ class Briefing(models.Model):
     on every request, only these texts are stored.
     """
 
-    organisation = models.ForeignKey("Organisation", on_delete=models.PROTECT, related_name="briefings")
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="briefings")
-    theme = models.ForeignKey("Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.PROTECT, related_name="briefings", verbose_name=_("organisation")
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="briefings", verbose_name=pgettext_lazy("country", "state")
+    )
+    theme = models.ForeignKey(
+        "Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("theme")
+    )
     affected_group = models.ForeignKey(
-        "AffectedGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "AffectedGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("affected group"),
     )
-    cycle = models.ForeignKey("Cycle", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=200, blank=True)
-    introduction = models.TextField(blank=True)
-    conclusion = models.TextField(blank=True)
+    cycle = models.ForeignKey(
+        "Cycle", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
     published = models.BooleanField(
-        default=False, help_text="Published texts appear on the public briefing; drafts only to the organisation."
+        _("published"),
+        default=False,
+        help_text=_("Published texts appear on the public briefing; drafts only to the organisation."),
     )
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
-    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False, help_text=VERSION_HELP)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
         ordering = ["state", "organisation"]
         constraints = [
             models.UniqueConstraint(
@@ -52,4 +75,7 @@ class Briefing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.state} briefing ({self.organisation})"
+        return self.title or gettext("%(state)s briefing (%(organisation)s)") % {
+            "state": self.state,
+            "organisation": self.organisation,
+        }

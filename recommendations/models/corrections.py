@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -62,7 +63,10 @@ class CorrectionProposal(models.Model):
         help_text=_("The organisation proposing it: its members and staff administrators see the proposal."),
     )
     state = models.CharField(
-        _("state"), max_length=10, choices=CorrectionState.choices, default=CorrectionState.PENDING
+        pgettext_lazy("workflow", "state"),
+        max_length=10,
+        choices=CorrectionState.choices,
+        default=CorrectionState.PENDING,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

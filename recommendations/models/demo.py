@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # Demo recommendations are marked by their identity: an import key no importer writes (importers write 64 hex
@@ -16,10 +18,13 @@ class DemoData(models.Model):
     `load_demo` (which `make run` calls every time) loads nothing again.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    loaded_at = models.DateTimeField(null=True, blank=True)
+    id = models.PositiveSmallIntegerField(_("ID"), primary_key=True, default=1, editable=False)
+    loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)
     removed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set by remove_demo; load_demo then never loads the demo again."
+        _("removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set by remove_demo; load_demo then never loads the demo again."),
     )
     organisation = models.ForeignKey(
         "Organisation",
@@ -27,7 +32,8 @@ class DemoData(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The organisation the demo created (none when one of that name existed already).",
+        verbose_name=_("organisation"),
+        help_text=_("The organisation the demo created (none when one of that name existed already)."),
     )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,20 +41,21 @@ class DemoData(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The demo editor's login, whose password is published in the source code.",
+        verbose_name=_("editor"),
+        help_text=_("The demo editor's login, whose password is published in the source code."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "demo data"
-        verbose_name_plural = "demo data"
+        verbose_name = _("demo data")
+        verbose_name_plural = _("demo data")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="demodata_single_row")]
 
     def __str__(self) -> str:
         if self.removed_at:
-            return f"Demo data, removed {self.removed_at:%Y-%m-%d %H:%M}"
-        return "Demo data, loaded" if self.loaded_at else "Demo data, never loaded"
+            return gettext("Demo data, removed %(when)s") % {"when": f"{self.removed_at:%Y-%m-%d %H:%M}"}
+        return gettext("Demo data, loaded") if self.loaded_at else gettext("Demo data, never loaded")
 
     @classmethod
     def is_loaded(cls) -> bool:

@@ -10,26 +10,38 @@ suggest it again.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class SuggestionStatus(models.TextChoices):
-    SUGGESTED = "suggested", "Suggested"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
+    # Translators: what an editor decided about a link the app suggested (a repeat, an ask taken up).
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Decision(models.Model):
     """What an editor decided about a suggestion, and who and when."""
 
-    status = models.CharField(max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED)
-    score = models.FloatField(help_text="How alike the two texts are, 0 to 1, when the app suggested the link.")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    score = models.FloatField(
+        _("score"), help_text=_("How alike the two texts are, 0 to 1, when the app suggested the link.")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -51,13 +63,19 @@ class RepeatLink(Decision):
     (services check it; no constraint can span the two reviews).
     """
 
-    earlier = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="repeated_by")
-    later = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="repeats")
-    shared_themes = models.PositiveSmallIntegerField(default=0)
+    earlier = models.ForeignKey(
+        "Recommendation", on_delete=models.CASCADE, related_name="repeated_by", verbose_name=_("earlier")
+    )
+    later = models.ForeignKey(
+        "Recommendation", on_delete=models.CASCADE, related_name="repeats", verbose_name=_("later")
+    )
+    shared_themes = models.PositiveSmallIntegerField(_("shared themes"), default=0)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("repeat link")
+        verbose_name_plural = _("repeat links")
         ordering = ["earlier", "-score"]
         constraints = [
             models.UniqueConstraint(fields=["earlier", "later"], name="repeatlink_unique_pair"),
@@ -73,4 +91,5 @@ class RepeatLink(Decision):
         ]
 
     def __str__(self) -> str:
-        return f"{self.later_id} repeats {self.earlier_id} ({self.get_status_display()})"
+        values = {"later": self.later_id, "earlier": self.earlier_id, "status": self.get_status_display()}
+        return gettext("%(later)s repeats %(earlier)s (%(status)s)") % values

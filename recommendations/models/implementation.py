@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +17,10 @@ from recommendations.models.storage import EvidenceDocumentField, evidence_stora
 def not_after_today(value) -> None:
     """A date an assessment or a publication describes cannot lie in the future."""
     if value is not None and value > timezone.localdate():
-        raise ValidationError("This date is after today.", code="future_date")
+        raise ValidationError(gettext("This date is after today."), code="future_date")
+
+
+VERSION_HELP = _("Raised on every save; a save based on an older version is refused.")
 
 
 # Each enumeration is defined before its model and named in it (Organisation.Kind …): Meta's constraints
@@ -33,27 +37,33 @@ class Organisation(models.Model):
 
     Kind = OrganisationKind
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=220, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CIVIL_SOCIETY)
-    website = models.URLField(blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CIVIL_SOCIETY)
+    website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("members")
+    )
     followed_states = models.ManyToManyField(
         "states.State",
         blank=True,
         related_name="followed_by",
-        help_text="States whose recommendations the workspace's follow-up list watches (set by reviewers).",
+        verbose_name=_("followed states"),
+        help_text=_("States whose recommendations the workspace's follow-up list watches (set by reviewers)."),
     )
     followed_themes = models.ManyToManyField(
         "Theme",
         blank=True,
         related_name="followed_by",
-        help_text="Themes whose recommendations the follow-up list watches (with States: only theirs).",
+        verbose_name=_("followed themes"),
+        help_text=_("Themes whose recommendations the follow-up list watches (with States: only theirs)."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -79,13 +89,19 @@ class MembershipRole(models.TextChoices):
 class Membership(models.Model):
     Role = MembershipRole
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
             models.CheckConstraint(condition=models.Q(role__in=MembershipRole.values), name="membership_role_valid"),
@@ -117,37 +133,46 @@ class EvidenceSource(models.Model):
         null=True,
         blank=True,
         related_name="evidence_sources",
-        help_text=(
+        verbose_name=_("organisation"),
+        help_text=_(
             "The organisation that holds this source: only its members see it until a published assessment cites "
             "it. Empty for a source sent with the public form, until a reviewer publishes the submission."
         ),
     )
-    title = models.CharField(max_length=500)
-    publisher = models.CharField(max_length=300, blank=True, help_text="Who published it, e.g. Human Rights Watch.")
-    published_on = models.DateField("publication date", null=True, blank=True, validators=[not_after_today])
-    url = models.URLField("URL", max_length=1000, blank=True)
-    archive_url = models.URLField(
-        "archived copy", max_length=1000, blank=True, help_text="A web archive copy, in case the original disappears."
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(
+        _("publisher"), max_length=300, blank=True, help_text=_("Who published it, e.g. Human Rights Watch.")
     )
-    document_symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, when it has one.")
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NGO_REPORT)
+    published_on = models.DateField(_("publication date"), null=True, blank=True, validators=[not_after_today])
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archive_url = models.URLField(
+        _("archived copy"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A web archive copy, in case the original disappears."),
+    )
+    document_symbol = models.CharField(
+        _("document symbol"), max_length=60, blank=True, help_text=_("UN document symbol, when it has one.")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.NGO_REPORT)
     document = EvidenceDocumentField(
+        _("document"),
         storage=evidence_storage,
         upload_to="evidence/%Y/%m/",
         max_length=300,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "docx"])],
-        help_text="Optional copy (PDF or DOCX), served only to those who may see an assessment citing it.",
+        help_text=_("Optional copy (PDF or DOCX), served only to those who may see an assessment citing it."),
     )
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False, help_text=VERSION_HELP)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("evidence source")
+        verbose_name_plural = _("evidence sources")
         ordering = ["-published_on", "title"]
         constraints = [
             models.CheckConstraint(
@@ -199,31 +224,45 @@ class ImplementationAssessment(models.Model):
     Publication = Publication
     AssessorKind = AssessorKind
 
-    recommendation = models.ForeignKey("Recommendation", on_delete=models.CASCADE, related_name="assessments")
-    status = models.CharField(max_length=30, choices=ImplementationStatus.choices)
+    recommendation = models.ForeignKey(
+        "Recommendation", on_delete=models.CASCADE, related_name="assessments", verbose_name=_("recommendation")
+    )
+    status = models.CharField(_("status"), max_length=30, choices=ImplementationStatus.choices)
     assessed_on = models.DateField(
-        "assessment date",
+        _("assessment date"),
         validators=[not_after_today],
-        help_text="The date the assessment describes (today or earlier).",
+        help_text=_("The date the assessment describes (today or earlier)."),
     )
-    narrative = models.TextField(blank=True, help_text="What happened, in the organisation's words.")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assessments")
-    assessor_kind = models.CharField(max_length=20, choices=AssessorKind.choices, default=AssessorKind.CIVIL_SOCIETY)
+    narrative = models.TextField(_("narrative"), blank=True, help_text=_("What happened, in the organisation's words."))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("organisation")
+    )
+    assessor_kind = models.CharField(
+        _("assessor kind"), max_length=20, choices=AssessorKind.choices, default=AssessorKind.CIVIL_SOCIETY
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    evidence = models.ManyToManyField(EvidenceSource, through="Citation", related_name="assessments", blank=True)
+    evidence = models.ManyToManyField(
+        EvidenceSource, through="Citation", related_name="assessments", blank=True, verbose_name=_("evidence")
+    )
     state = models.CharField(
-        "publication state",
+        _("publication state"),
         max_length=20,
         choices=Publication.choices,
         default=Publication.DRAFT,
-        help_text="Only published assessments appear publicly and count for the current status.",
+        help_text=_("Only published assessments appear publicly and count for the current status."),
     )
     submitter = models.CharField(
+        _("submitter"),
         max_length=300,
         blank=True,
-        help_text="Who submitted it from outside the organisation (name, organisation, contact).",
+        help_text=_("Who submitted it from outside the organisation (name, organisation, contact)."),
     )
     revision_of = models.ForeignKey(
         "self",
@@ -231,21 +270,21 @@ class ImplementationAssessment(models.Model):
         null=True,
         blank=True,
         related_name="revisions",
-        verbose_name="proposed change of",
-        help_text=(
+        verbose_name=_("proposed change of"),
+        help_text=_(
             "A change an editor proposed to this published assessment: it stays public as it was until a "
             "reviewer publishes the change."
         ),
     )
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save; a save based on an older version is refused."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False, help_text=VERSION_HELP)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("implementation assessment")
+        verbose_name_plural = _("implementation assessments")
         ordering = ["recommendation", "-assessed_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=Publication.values), name="assessment_state_valid"),
@@ -282,8 +321,10 @@ class ImplementationAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        revision = "Proposed change: " if self.revision_of_id else ""
-        return f"{revision}{self.get_status_display()} ({self.assessed_on}, {self.organisation})"
+        values = {"status": self.get_status_display(), "date": self.assessed_on, "organisation": self.organisation}
+        if self.revision_of_id:
+            return gettext("Proposed change: %(status)s (%(date)s, %(organisation)s)") % values
+        return gettext("%(status)s (%(date)s, %(organisation)s)") % values
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_implementationassessment_change", args=[self.pk])
@@ -292,14 +333,22 @@ class ImplementationAssessment(models.Model):
 class Citation(models.Model):
     """Ties an assessment to a piece of evidence, with the passage that supports it."""
 
-    assessment = models.ForeignKey(ImplementationAssessment, on_delete=models.CASCADE, related_name="citations")
-    evidence = models.ForeignKey(EvidenceSource, on_delete=models.PROTECT, related_name="citations")
-    excerpt = models.TextField(blank=True, help_text="The passage that supports the assessment, quoted or summarised.")
-    page = models.CharField(max_length=30, blank=True, help_text="Page or section, e.g. p. 12 or §4.")
+    assessment = models.ForeignKey(
+        ImplementationAssessment, on_delete=models.CASCADE, related_name="citations", verbose_name=_("assessment")
+    )
+    evidence = models.ForeignKey(
+        EvidenceSource, on_delete=models.PROTECT, related_name="citations", verbose_name=_("evidence")
+    )
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("The passage that supports the assessment, quoted or summarised.")
+    )
+    page = models.CharField(_("page"), max_length=30, blank=True, help_text=_("Page or section, e.g. p. 12 or §4."))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["assessment", "id"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "evidence", "page"], name="citation_unique_page"),
@@ -313,16 +362,30 @@ class ReviewComment(models.Model):
     """Why a reviewer sent an assessment back to its organisation's editors; kept, with its history, after the
     assessment moves on."""
 
-    assessment = models.ForeignKey(ImplementationAssessment, on_delete=models.CASCADE, related_name="review_comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    assessment = models.ForeignKey(
+        ImplementationAssessment,
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+        verbose_name=_("assessment"),
     )
-    text = models.TextField(max_length=5000, help_text="What the editors should change before submitting it again.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(
+        _("text"), max_length=5000, help_text=_("What the editors should change before submitting it again.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
         ordering = ["-created_at", "-id"]
         indexes = [
             # The workspace reads the newest comment of each sent-back assessment.
@@ -330,7 +393,8 @@ class ReviewComment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author or 'A reviewer'}: {self.text[:60]}"
+        author = self.author or gettext("A reviewer")
+        return gettext("%(author)s: %(text)s") % {"author": author, "text": self.text[:60]}
 
 
 class ModerationQueue(ImplementationAssessment):
@@ -338,5 +402,5 @@ class ModerationQueue(ImplementationAssessment):
 
     class Meta:
         proxy = True
-        verbose_name = "submitted assessment"
-        verbose_name_plural = "moderation queue"
+        verbose_name = _("submitted assessment")
+        verbose_name_plural = _("moderation queue")

@@ -3,6 +3,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,10 +21,12 @@ TEXT_MAX_LENGTH = 10_000
 class Response(models.TextChoices):
     """The State under review's position on a recommendation."""
 
-    SUPPORTED = "supported", _("Supported")
-    NOTED = "noted", _("Noted")
-    PARTIALLY_SUPPORTED = "partially_supported", _("Partially supported")
-    PENDING = "pending", _("Pending")
+    # Translators: the State under review's responses to a recommendation (French "acceptée" / "dont il est pris
+    # note", Spanish "aceptada" / "anotada"): adjectives of "recommendation", never verbs.
+    SUPPORTED = "supported", pgettext_lazy("response", "Supported")
+    NOTED = "noted", pgettext_lazy("response", "Noted")
+    PARTIALLY_SUPPORTED = "partially_supported", pgettext_lazy("response", "Partially supported")
+    PENDING = "pending", pgettext_lazy("response", "Pending")
 
 
 class ImplementationStatus(models.TextChoices):
@@ -122,7 +126,9 @@ class Recommendation(models.Model):
     Kind = RecommendationKind
     ActionCategory = ActionCategory
 
-    review = models.ForeignKey("Review", on_delete=models.PROTECT, related_name="recommendations")
+    review = models.ForeignKey(
+        "Review", on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("review")
+    )
     # Copies of the review's State and session number, so "recommendations to one State" and a page by
     # session are index ranges (see the indexes below) instead of joins through the review. Kept by
     # database triggers (migrations 0013 and 0020) whatever writes the rows: the ORM, bulk writes, the COPY
@@ -137,59 +143,75 @@ class Recommendation(models.Model):
         db_default=None,
         editable=False,
         blank=True,
-        verbose_name="State under review",
+        verbose_name=_("State under review"),
     )
     session_number = models.PositiveSmallIntegerField(
-        db_default=None, editable=False, blank=True, verbose_name="session number"
+        db_default=None, editable=False, blank=True, verbose_name=_("session number")
     )
     paragraph = models.CharField(
-        max_length=20, blank=True, help_text="Paragraph number in the Working Group report, e.g. 89.12, when known."
+        _("paragraph"),
+        max_length=20,
+        blank=True,
+        help_text=_("Paragraph number in the Working Group report, e.g. 89.12, when known."),
     )
-    text = models.TextField(help_text="Full text as adopted, without the recommending States' names.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    text = models.TextField(_("text"), help_text=_("Full text as adopted, without the recommending States' names."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     recommending_states = models.ManyToManyField(
-        State, related_name="recommendations_made", blank=True, help_text="Empty for a voluntary pledge."
+        State,
+        related_name="recommendations_made",
+        blank=True,
+        verbose_name=_("recommending states"),
+        help_text=_("Empty for a voluntary pledge."),
     )
     action_category = models.PositiveSmallIntegerField(
+        _("action category"),
         choices=ActionCategory.choices,
         null=True,
         blank=True,
-        help_text="UPR Info's scale, 1 (minimal) to 5 (specific).",
+        help_text=_("UPR Info's scale, 1 (minimal) to 5 (specific)."),
     )
-    themes = models.ManyToManyField("Theme", related_name="recommendations", blank=True)
-    affected_groups = models.ManyToManyField("AffectedGroup", related_name="recommendations", blank=True)
-    sdgs = models.ManyToManyField("SDG", related_name="recommendations", blank=True, verbose_name="SDGs")
+    themes = models.ManyToManyField("Theme", related_name="recommendations", blank=True, verbose_name=_("themes"))
+    affected_groups = models.ManyToManyField(
+        "AffectedGroup", related_name="recommendations", blank=True, verbose_name=_("affected groups")
+    )
+    sdgs = models.ManyToManyField("SDG", related_name="recommendations", blank=True, verbose_name=_("SDGs"))
 
     # Current position, kept equal to the latest Position by database triggers (migration 0021).
-    response = models.CharField(max_length=20, choices=Response.choices, blank=True, editable=False)
-    response_source = models.CharField(max_length=200, blank=True, editable=False)
-    response_date = models.DateField(null=True, blank=True, editable=False)
+    response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True, editable=False)
+    response_source = models.CharField(_("response source"), max_length=200, blank=True, editable=False)
+    response_date = models.DateField(_("response date"), null=True, blank=True, editable=False)
 
     # Current implementation status, kept equal to the latest published assessment by database triggers
     # (migration 0021), so lists filter on it without subqueries.
-    current_status = models.CharField(max_length=30, choices=ImplementationStatus.choices, blank=True, editable=False)
-    current_status_date = models.DateField(null=True, blank=True, editable=False)
+    current_status = models.CharField(
+        _("current status"), max_length=30, choices=ImplementationStatus.choices, blank=True, editable=False
+    )
+    current_status_date = models.DateField(_("current status date"), null=True, blank=True, editable=False)
 
     import_key = models.CharField(
+        _("import key"),
         max_length=64,
         blank=True,
         editable=False,
-        help_text="Identity of a row without a paragraph number: hash of normalised text and recommending States.",
+        help_text=_("Identity of a row without a paragraph number: hash of normalised text and recommending States."),
     )
     # Always current whatever writes the row (admin, importer, COPY): the database computes it.
     search_vector = models.GeneratedField(
         expression=SearchVector("text", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
+        verbose_name=_("search vector"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=False)
 
     objects = RecommendationQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["search_vector", "session_number"])
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["review", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -252,9 +274,13 @@ class Recommendation(models.Model):
     def clean(self) -> None:
         # PostgreSQL refuses a search vector over 1 MB (a 500 on save); real texts are a few thousand characters.
         if len(self.text) > TEXT_MAX_LENGTH:
-            raise ValidationError(
-                {"text": f"At most {TEXT_MAX_LENGTH:,} characters (this text has {len(self.text):,})."}
-            )
+            sizes = {"max": _grouped(TEXT_MAX_LENGTH), "length": _grouped(len(self.text))}
+            raise ValidationError({"text": gettext("At most %(max)s characters (this text has %(length)s).") % sizes})
+
+
+def _grouped(number: int) -> str:
+    """10,000 in English, 10 000 in French: the reader's thousands separator."""
+    return formats.number_format(number, force_grouping=True)
 
 
 class Position(models.Model):
@@ -265,17 +291,23 @@ class Position(models.Model):
     latest is copied onto the recommendation.
     """
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="positions")
-    response = models.CharField(max_length=20, choices=Response.choices)
-    source = models.CharField(
-        "source of position", max_length=200, blank=True, help_text="E.g. A/HRC/28/15/Add.1 - Para. 3."
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="positions", verbose_name=_("recommendation")
     )
-    date = models.DateField(null=True, blank=True, help_text="When the State took this position, when known.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    response = models.CharField(_("response"), max_length=20, choices=Response.choices)
+    source = models.CharField(
+        _("source of position"), max_length=200, blank=True, help_text=_("E.g. A/HRC/28/15/Add.1 - Para. 3.")
+    )
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("When the State took this position, when known.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         ordering = ["recommendation", "date", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(response__in=Response.values), name="position_response_valid"),
@@ -283,4 +315,5 @@ class Position(models.Model):
         indexes = [models.Index(fields=["recommendation", "date", "id"], name="position_latest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_response_display()} ({self.source or 'no source'})"
+        source = self.source or gettext("no source")
+        return gettext("%(response)s (%(source)s)") % {"response": self.get_response_display(), "source": source}

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.uploads import ZipLimitError, check_zip, validate_upload_size
 
@@ -100,6 +101,7 @@ def validate_document(file: UploadedFile) -> None:
     file.seek(0)
     extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     if kind is None:
-        raise ValidationError("Only PDF and Word (DOCX) documents can be uploaded; this file is neither.")
+        raise ValidationError(gettext("Only PDF and Word (DOCX) documents can be uploaded; this file is neither."))
     if extension != kind:
-        raise ValidationError(f"This file is a {kind.upper()} document: name it .{kind}.")
+        message = gettext("This file is a %(kind)s document: name it .%(extension)s.")
+        raise ValidationError(message % {"kind": kind.upper(), "extension": kind})

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,13 +20,14 @@ class DeletedObject(models.Model):
 
     Kind = DeletedKind  # defined before the model, where Meta's constraint can name its values
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    object_id = models.BigIntegerField(help_text="The id the object had in the API.")
-    deleted_at = models.DateTimeField(db_default=Now(), editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"), help_text=_("The id the object had in the API."))
+    deleted_at = models.DateTimeField(_("deleted at"), db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["deleted_at", "id"]
-        verbose_name = "deleted object"
+        verbose_name = _("deleted object")
+        verbose_name_plural = _("deleted objects")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=DeletedKind.values),
@@ -38,4 +40,5 @@ class DeletedObject(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.object_id} (deleted {self.deleted_at:%Y-%m-%d %H:%M})"
+        values = {"kind": self.get_kind_display(), "id": self.object_id, "when": f"{self.deleted_at:%Y-%m-%d %H:%M}"}
+        return gettext("%(kind)s #%(id)s (deleted %(when)s)") % values

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager, get_digest_token
 from knox.settings import CONSTANTS
@@ -26,7 +27,8 @@ def lifetime_error(days: int) -> str | None:
     """Why a token may not live `days` days (API_TOKEN_MAX_DAYS), or None."""
     if 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         return None
-    return f"A token lives from 1 to {settings.API_TOKEN_MAX_DAYS} days (API_TOKEN_MAX_DAYS), not {days}."
+    values = {"max": settings.API_TOKEN_MAX_DAYS, "days": days}
+    return gettext("A token lives from 1 to %(max)s days (API_TOKEN_MAX_DAYS), not %(days)s.") % values
 
 
 class APITokenManager(AuthTokenManager):
@@ -60,13 +62,22 @@ class APIToken(AbstractAuthToken):
     Scope = TokenScope  # defined before the model, where Meta's constraint can name its values
 
     # Knox keys its table by the digest; an id keeps digests out of admin URLs, logs and history.
-    id = models.BigAutoField(primary_key=True)
-    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    id = models.BigAutoField(_("ID"), primary_key=True)
+    digest = models.CharField(_("digest"), max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    # Knox's fields as knox declares them, with labels in the reader's language.
+    token_key = models.CharField(
+        _("token key"), max_length=CONSTANTS.MAXIMUM_TOKEN_PREFIX_LENGTH + CONSTANTS.TOKEN_KEY_LENGTH, db_index=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auth_token_set", verbose_name=_("user")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     # Knox allows tokens without expiry; ours always expire (API_TOKEN_DAYS, at most API_TOKEN_MAX_DAYS).
-    expiry = models.DateTimeField(verbose_name="expires at", help_text="After this moment the key is refused.")
+    expiry = models.DateTimeField(_("expires at"), help_text=_("After this moment the key is refused."))
     name = models.CharField(
+        _("name"),
         max_length=100,
-        help_text='What the token is for, e.g. "Partner site sync"; shown in the list of tokens.',
+        help_text=_('What the token is for, e.g. "Partner site sync"; shown in the list of tokens.'),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -74,19 +85,21 @@ class APIToken(AbstractAuthToken):
         null=True,
         blank=True,
         related_name="api_tokens",
-        help_text=(
+        verbose_name=_("organisation"),
+        help_text=_(
             "The one organisation requests with this token act for (the user must be a member). "
             "Without one, the token reads and submits assessments for moderation only."
         ),
     )
     scope = models.CharField(
+        _("scope"),
         max_length=10,
         choices=Scope.choices,
         default=Scope.READ,
-        help_text="A read-only token is refused every write (403).",
+        help_text=_("A read-only token is refused every write (403)."),
     )
     last_used_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Recorded at most every few minutes."
+        _("last used at"), null=True, blank=True, editable=False, help_text=_("Recorded at most every few minutes.")
     )
 
     objects = APITokenManager()
@@ -94,23 +107,24 @@ class APIToken(AbstractAuthToken):
     history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
 
     class Meta:
-        verbose_name = "API token"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"),
             models.CheckConstraint(condition=models.Q(expiry__gt=models.F("created")), name="api_token_expires"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…, {self.user}, {self.organisation or 'no organisation'})"
+        organisation = self.organisation or gettext("no organisation")
+        return f"{self.name} ({self.prefix}…, {self.user}, {organisation})"
 
     def clean(self) -> None:
         if self.user_id and self.organisation_id and not self.is_member():
-            raise ValidationError(
-                {
-                    "organisation": f"{self.user} is not a member of {self.organisation}: add the membership first, "
-                    "or issue the token without an organisation."
-                }
+            message = gettext(
+                "%(user)s is not a member of %(organisation)s: add the membership first, "
+                "or issue the token without an organisation."
             )
+            raise ValidationError({"organisation": message % {"user": self.user, "organisation": self.organisation}})
 
     def is_member(self) -> bool:
         return Membership.objects.filter(user_id=self.user_id, organisation_id=self.organisation_id).exists()

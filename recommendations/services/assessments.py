@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from recommendations.models import (
@@ -182,7 +183,8 @@ def propose_revision(
         raise EditConflict(current)
     fixed = {name for name in fields if name not in REVISABLE_FIELDS}
     if fixed:
-        raise ValidationError({name: "A proposed change keeps this as it is published." for name in sorted(fixed)})
+        kept = gettext("A proposed change keeps this as it is published.")
+        raise ValidationError({name: kept for name in sorted(fixed)})
     if (open_revision := current.revisions.filter(state__in=OPEN_PUBLICATION_STATES).first()) is not None:
         raise OpenRevision(open_revision)
     revision = ImplementationAssessment(

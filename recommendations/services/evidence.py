@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext
 
 from recommendations.models import (
     Citation,
@@ -29,7 +30,11 @@ def check_citable(organisation_id: int, citations) -> None:
     allowed = set(permissions.citable_evidence(organisation_id).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - allowed:
         raise ValidationError(
-            {"citations": "An assessment may cite only evidence its organisation holds or that is cited publicly."},
+            {
+                "citations": gettext(
+                    "An assessment may cite only evidence its organisation holds or that is cited publicly."
+                )
+            },
             code="evidence_not_citable",
         )
 

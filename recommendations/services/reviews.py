@@ -4,6 +4,7 @@ a comment."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from recommendations.models import ImplementationAssessment, Publication, ReviewComment
 from recommendations.services.assessments import update_assessment
@@ -20,7 +21,7 @@ def send_back(
     """Return a submitted assessment to its editors as a draft, with the reviewer's comment (kept with history).
     EditConflict when it changed since `expected_version`."""
     if not comment.strip():
-        raise ValidationError({"comment": "Say what the editors should change."}, code="required")
+        raise ValidationError({"comment": gettext("Say what the editors should change.")}, code="required")
     update_assessment(assessment=assessment, state=Publication.DRAFT, user=user, expected_version=expected_version)
     note = ReviewComment(assessment=assessment, author=user, text=comment.strip())
     note.full_clean()

@@ -70,7 +70,7 @@ def test_editor_records_publishes_and_the_public_page_follows(
     page.check("input[name=_selected_action]")
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
-    page.wait_for_selector("text=Published 1 assessment(s).")
+    page.wait_for_selector("text=Published 1 assessment.")
 
     page.goto(f"{live_server.url}/recommendations/{made.pk}/")
     assert "Two defenders were released in 2013." in page.content()
