@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from core.bulk import array
 from recommendations.imports.base import (
@@ -40,9 +40,9 @@ from recommendations.models import Recommendation
 
 # What two rows for one recommendation may differ in, as a report names them ("with other themes and SDGs").
 MERGEABLE_NAMES = {
-    THEMES: gettext_lazy("themes"),
-    AFFECTED_GROUPS: gettext_lazy("affected groups"),
-    SDGS: gettext_lazy("SDGs"),
+    THEMES: pgettext_lazy("import: two rows differ in their …", "themes"),
+    AFFECTED_GROUPS: pgettext_lazy("import: two rows differ in their …", "affected groups"),
+    SDGS: pgettext_lazy("import: two rows differ in their …", "SDGs"),
 }
 
 
