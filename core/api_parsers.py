@@ -9,7 +9,7 @@ The body's size is bounded before parsing: DRF reads it through request.body,
 which enforces DATA_UPLOAD_MAX_MEMORY_SIZE (api_errors.bad_request answers 413).
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
@@ -19,7 +19,7 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(gettext("JSON parse error - arrays or objects are nested too deeply.")) from None
+            raise ParseError(_("JSON parse error - arrays or objects are nested too deeply.")) from None
         check_strings(data)
         return data
 
@@ -43,10 +43,10 @@ def check_strings(data: object) -> None:
 
 def _check_string(field: str, text: str) -> None:
     if "\x00" in text:
-        raise ValidationError({field: [gettext("Null characters are not allowed.")]})
+        raise ValidationError({field: [_("Null characters are not allowed.")]})
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         code_point = ord(text[error.start])
-        message = gettext("Surrogate characters are not allowed: %(code_point)s.") % {"code_point": f"U+{code_point:X}"}
+        message = _("Surrogate characters are not allowed: %(character)s.") % {"character": f"U+{code_point:X}"}
         raise ValidationError({field: [message]}) from None

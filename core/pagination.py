@@ -20,7 +20,8 @@ import json
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -34,8 +35,11 @@ MAX_PAGE_SIZE = 500
 _TRUE, _FALSE = {"true", "1"}, {"false", "0", ""}
 
 
+INVALID_CURSOR = gettext_lazy("Invalid cursor.")
+
+
 def _error(param: str, message: str) -> ValidationError:
-    return ValidationError({param: [message]})
+    return ValidationError({param: [str(message)]})
 
 
 def _encode(keys: list[str], values: list, reverse: bool) -> str:
@@ -49,9 +53,9 @@ def _decode(cursor: str) -> dict:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _error("cursor", gettext("Invalid cursor.")) from None
+        raise _error("cursor", INVALID_CURSOR) from None
     if not (isinstance(data, dict) and isinstance(data.get("k"), list) and isinstance(data.get("v"), list)):
-        raise _error("cursor", gettext("Invalid cursor."))
+        raise _error("cursor", INVALID_CURSOR)
     return data
 
 
@@ -130,29 +134,29 @@ class KeysetPagination(BasePagination):
         if raw is None or raw == "":
             return DEFAULT_PAGE_SIZE
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-            message = gettext("Must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}
+            message = _("Must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}
             raise _error(self.page_size_query_param, message)
         return int(raw)
 
     def wants_total(self, request: Request) -> bool:
         raw = request.query_params.get("include_total", "").lower()
         if raw not in _TRUE | _FALSE:
-            raise _error("include_total", gettext("Must be true or false."))
+            raise _error("include_total", _("Must be true or false."))
         return raw in _TRUE
 
     def read_cursor(self, queryset: QuerySet, cursor: str) -> tuple[list, bool]:
         data = _decode(cursor)
         if data["k"] != self.keys or len(data["v"]) != len(self.keys):
-            raise _error("cursor", gettext("This cursor belongs to another ordering; start again without a cursor."))
+            raise _error("cursor", _("This cursor belongs to another ordering; start again without a cursor."))
         try:
             values = [
                 _output_field(queryset, key.lstrip("-")).to_python(value)
                 for key, value in zip(self.keys, data["v"], strict=True)
             ]
         except (DjangoValidationError, TypeError, ValueError):
-            raise _error("cursor", gettext("Invalid cursor.")) from None
+            raise _error("cursor", INVALID_CURSOR) from None
         if any(value is None or isinstance(value, (list, dict)) or "\x00" in str(value) for value in values):
-            raise _error("cursor", gettext("Invalid cursor."))
+            raise _error("cursor", INVALID_CURSOR)
         return values, bool(data.get("r"))
 
     def link(self, row, reverse: bool) -> str:

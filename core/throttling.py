@@ -12,7 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext, ngettext
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from core.client import client_ip
@@ -85,10 +85,8 @@ def throttled(view: Callable, throttle_class: type[AnonRateThrottle] = SiteThrot
 
 def too_many_requests(request: HttpRequest, seconds: int, *, embed_csp: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
-        # DRF's wording, as the API's own throttles answer.
-        wait = ngettext("Expected available in %(n)d second.", "Expected available in %(n)d seconds.", seconds)
-        detail = gettext("Request was throttled. %(wait)s") % {"wait": wait % {"n": seconds}}
-        response = JsonResponse({"errors": {"detail": [detail]}}, status=429)
+        # DRF's wording (and its translations), as the API's own throttles answer.
+        response = JsonResponse({"errors": {"detail": [str(Throttled(wait=seconds).detail)]}}, status=429)
     else:
         response = render(request, "429.html", {"retry_after": seconds}, status=429)
     if embed_csp:

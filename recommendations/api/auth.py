@@ -17,6 +17,8 @@ import datetime
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import permissions
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
@@ -26,7 +28,7 @@ from recommendations.models import APIToken
 
 KEY = re.compile(r"[0-9A-Za-z]{1,128}")
 LAST_USED_PRECISION = datetime.timedelta(minutes=5)
-READ_ONLY_MESSAGE = (
+READ_ONLY_MESSAGE = gettext_lazy(
     "This API token is read-only (scope read): it may not create, change or delete anything. "
     "Ask an administrator for a token with scope write."
 )
@@ -43,7 +45,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # Keys are hexadecimal (knox's 64 characters, DRF's 40 before): anything else is refused before
         # knox decodes it (invalid UTF-8 would be a 500) or PostgreSQL sees it (a NUL byte would be one too).
         if not KEY.fullmatch(token.decode("latin-1")):
-            raise AuthenticationFailed("Invalid token.")
+            raise AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
 
     def validate_user(self, auth_token: APIToken):
@@ -51,7 +53,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         user, token = super().validate_user(auth_token)
         if token.expired:
             raise AuthenticationFailed(
-                f"This token expired on {token.expiry:%Y-%m-%d}. Ask an administrator for a new one."
+                _("This token expired on %(date)s. Ask an administrator for a new one.")
+                % {"date": f"{token.expiry:%Y-%m-%d}"}
             )
         record_use(token)
         user.api_token = token

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -77,10 +79,14 @@ class ExportView(generics.GenericAPIView):
         if self.request.user.is_authenticated:
             return None
         limit = settings.EXPORT_ANON_MAX_ROWS
-        return limit, (
-            f"More than {limit:,} recommendations match: narrow the filters, or export with an API token "
-            "(docs/api.md, Exports), which has no limit."
+        message = ngettext(
+            "More than %(limit)s recommendation matches: narrow the filters, or export with an API token "
+            "(docs/api.md, Exports), which has no limit.",
+            "More than %(limit)s recommendations match: narrow the filters, or export with an API token "
+            "(docs/api.md, Exports), which has no limit.",
+            limit,
         )
+        return limit, message % {"limit": number_format(limit, force_grouping=True)}
 
     @staticmethod
     def refuse_above(queryset: QuerySet, limit: tuple[int, str] | None) -> None:
@@ -135,11 +141,12 @@ class XLSXExportView(ExportView):
     @_export_schema(XLSX_TYPE, "XLSX workbook in the generic table format.", OpenApiTypes.BINARY)
     def get(self, request: Request) -> FileResponse:
         queryset = self.filter_queryset(self.get_queryset())
-        xlsx_limit = (
+        message = ngettext(
+            "More than %(limit)s recommendation matches: narrow the filters or use export.csv, which has no limit.",
+            "More than %(limit)s recommendations match: narrow the filters or use export.csv, which has no limit.",
             XLSX_MAX_ROWS,
-            f"More than {XLSX_MAX_ROWS:,} recommendations match: narrow the filters or use export.csv, which has no "
-            "limit.",
         )
+        xlsx_limit = (XLSX_MAX_ROWS, message % {"limit": number_format(XLSX_MAX_ROWS, force_grouping=True)})
         # One COUNT, against the lower limit (the anonymous one when they are equal).
         self.refuse_above(queryset, min(filter(None, (self.anonymous_limit(), xlsx_limit)), key=lambda limit: limit[0]))
         stream = tempfile.TemporaryFile()

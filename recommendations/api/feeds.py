@@ -12,7 +12,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from recommendations import permissions
@@ -30,8 +33,8 @@ def xml_text(text: str) -> str:
 
 class AssessmentFeed(Feed):
     feed_type = Atom1Feed
-    title = "UPR Tracker: new implementation assessments"
-    subtitle = "Assessments of how far UPR recommendations have been implemented, newest first."
+    title = gettext_lazy("UPR Tracker: new implementation assessments")
+    subtitle = gettext_lazy("Assessments of how far UPR recommendations have been implemented, newest first.")
 
     def get_object(self, request: HttpRequest) -> AssessmentFeedFilterSet:
         return request.feed_filterset
@@ -51,13 +54,21 @@ class AssessmentFeed(Feed):
     def item_title(self, item: ImplementationAssessment) -> str:
         recommendation = item.recommendation
         label = recommendation.paragraph or f"#{recommendation.pk}"
-        return xml_text(f"{item.get_status_display()}: {recommendation.review.state.name}, recommendation {label}")
+        title = _("%(status)s: %(state)s, recommendation %(paragraph)s") % {
+            "status": item.get_status_display(),
+            "state": recommendation.review.state.name,
+            "paragraph": label,
+        }
+        return xml_text(title)
 
     def item_description(self, item: ImplementationAssessment) -> str:
         text = Truncator(item.recommendation.text).chars(300)
-        description = (
-            f"{item.organisation.name}, {item.assessed_on:%d %B %Y}. {item.narrative}\n\nRecommendation: {text}"
-        )
+        description = _("%(organisation)s, %(date)s. %(narrative)s\n\nRecommendation: %(text)s") % {
+            "organisation": item.organisation.name,
+            "date": date_format(item.assessed_on, "d F Y"),
+            "narrative": item.narrative,
+            "text": text,
+        }
         return xml_text(description)
 
     def item_link(self, item: ImplementationAssessment) -> str:

@@ -1,6 +1,7 @@
 """API representations. Fields are listed explicitly: adding one is a compatible change, removing or
 renaming one is a breaking change (docs/api.md)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from recommendations.api.fields import (
@@ -244,7 +245,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def validate_citations(self, citations: list[dict]) -> list[dict]:
         keys = [(citation["evidence"].pk, citation.get("page", "")) for citation in citations]
         if len(set(keys)) != len(keys):
-            raise serializers.ValidationError("Each evidence source may be cited once per page.")
+            raise serializers.ValidationError(_("Each evidence source may be cited once per page."))
         return citations
 
 
@@ -290,14 +291,16 @@ class EvidenceSourceSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if data.get("url") and organisation is not None and others.exists():
-            raise serializers.ValidationError({"source_url": ["Your organisation already has a source with this URL."]})
+            raise serializers.ValidationError(
+                {"source_url": [_("Your organisation already has a source with this URL.")]}
+            )
         return data
 
     def _only_organisation(self) -> Organisation:
         """A new source belongs to the account's organisation when it has only one."""
         choices = list(self.fields["organisation"].get_queryset()[:2])
         if len(choices) != 1:
-            raise serializers.ValidationError({"organisation": ["Name the organisation that holds this source."]})
+            raise serializers.ValidationError({"organisation": [_("Name the organisation that holds this source.")]})
         return choices[0]
 
 

@@ -3,6 +3,7 @@
 Apart from recommendations/api/auth.py, which DRF imports with its settings, before any view.
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework import generics, mixins, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +21,9 @@ class CurrentTokenSerializer(serializers.ModelSerializer):
 
 
 class HasAPIToken(permissions.IsAuthenticated):
-    message = "Only a request authenticated with an API token (Authorization: Token <key>) has a token to show."
+    message = gettext_lazy(
+        "Only a request authenticated with an API token (Authorization: Token <key>) has a token to show."
+    )
 
     def has_permission(self, request: Request, view) -> bool:
         return super().has_permission(request, view) and isinstance(request.auth, APIToken)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ID_REGEX, DetailMixin, FilterBackend, sync_ordering
+from core.api_errors import not_found
 from core.response_cache import cached_view
 from recommendations.api.representations import recommendation_representations
 from recommendations.api.schema import filterset_parameters
@@ -92,7 +94,7 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     def _one(self, request: Request, pk: int) -> Response:
         found = recommendation_representations([pk], request)
         if pk not in found:
-            raise Http404(f"No {Recommendation._meta.object_name} matches the given query.")
+            raise Http404(not_found(Recommendation._meta.object_name))
         response = Response(found[pk])
         updated_at = datetime.datetime.fromisoformat(found[pk]["updated_at"])
         response["Last-Modified"] = http_date(updated_at.timestamp())
@@ -118,11 +120,13 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
         """Counts per value of each requested facet, under every filter except the facet's own."""
         names = list(dict.fromkeys(name.strip() for name in request.query_params.getlist("facet")))
         errors = {}
+        choices = ", ".join(facet_module.FACETS)
         if not names:
-            errors["facet"] = [f"Name at least one facet: {', '.join(facet_module.FACETS)}."]
+            errors["facet"] = [_("Name at least one facet: %(choices)s.") % {"choices": choices}]
         elif unknown := facet_module.unknown_facets(names):
             errors["facet"] = [
-                f"Unknown facet: {name[:60]}. Choose from: {', '.join(facet_module.FACETS)}." for name in unknown
+                _("Unknown facet: %(value)s. Choose from: %(choices)s.") % {"value": name[:60], "choices": choices}
+                for name in unknown
             ]
         try:
             self.filter_queryset(Recommendation.objects.all())

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -31,6 +33,17 @@ ASSESSMENT_FIELDS = ("recommendation", "status", "assessed_on", "narrative", "or
 
 
 ETAG_PREFIXES = {ImplementationAssessment: "assessment", EvidenceSource: "evidence"}
+# What a write answers when someone else saved the object first (services.EditConflict).
+CHANGED_WHILE_SAVING = {
+    ImplementationAssessment: gettext_lazy(
+        "The assessment was changed by someone else while you saved: it is now version %(version)s. "
+        "Read it again and reapply your change."
+    ),
+    EvidenceSource: gettext_lazy(
+        "The evidence was changed by someone else while you saved: it is now version %(version)s. "
+        "Read it again and reapply your change."
+    ),
+}
 
 
 def version_etag(obj: ImplementationAssessment | EvidenceSource) -> str:
@@ -41,17 +54,17 @@ def version_etag(obj: ImplementationAssessment | EvidenceSource) -> str:
 def require_writer(request: Request, organisation: Organisation) -> None:
     if not rules.may_write_for(request.user, organisation.pk):
         own = Organisation.objects.filter(pk__in=rules.organisations_for(request.user)).values_list("slug", flat=True)
-        allowed = ", ".join(sorted(own)) or "none"
+        allowed = ", ".join(sorted(own)) or pgettext("no organisations", "none")
         raise PermissionDenied(
-            f"Your account may write assessments only for its own organisations ({allowed}), "
-            f"not for {organisation.slug}."
+            _("Your account may write assessments only for its own organisations (%(allowed)s), not for %(slug)s.")
+            % {"allowed": allowed, "slug": organisation.slug}
         )
 
 
 def require_move(request: Request, organisation_id: int, from_state: str, to_state: str) -> None:
     """The workflow of permissions.may_move, as the API's 403."""
     if not rules.may_move(request.user, organisation_id, from_state, to_state):
-        raise PermissionDenied("Only a reviewer of the assessment's organisation may publish or reject it.")
+        raise PermissionDenied(_("Only a reviewer of the assessment's organisation may publish or reject it."))
 
 
 def call_service(function, **kwargs):
@@ -62,13 +75,12 @@ def call_service(function, **kwargs):
         raise  # an IntegrityError too: the caller says what protects the object
     except services.EditConflict as conflict:
         raise PreconditionFailed(
-            f"The {ETAG_PREFIXES[type(conflict.current)]} was changed by someone else while you saved: "
-            f"it is now version {conflict.current.version}. Read it again and reapply your change."
+            CHANGED_WHILE_SAVING[type(conflict.current)] % {"version": conflict.current.version}
         ) from None
     except DjangoValidationError as error:
         raise serializers.ValidationError(getattr(error, "message_dict", {"detail": error.messages})) from None
     except IntegrityError:
-        raise serializers.ValidationError({"detail": ["This conflicts with an existing record."]}) from None
+        raise serializers.ValidationError({"detail": [_("This conflicts with an existing record.")]}) from None
 
 
 class AssessmentPermission(permissions.IsAuthenticatedOrReadOnly):
@@ -81,16 +93,20 @@ class AssessmentPermission(permissions.IsAuthenticatedOrReadOnly):
         require_writer(request, obj.organisation)
         if request.method == "DELETE" and not rules.can_change(request.user, obj):
             raise PermissionDenied(
-                "Only a reviewer of the assessment's organisation may delete a published assessment."
+                _("Only a reviewer of the assessment's organisation may delete a published assessment.")
             )
         return True
 
 
-NOT_A_MEMBER = "Your account is not a member of any organisation, so it cannot add or change evidence sources."
+NOT_A_MEMBER = gettext_lazy(
+    "Your account is not a member of any organisation, so it cannot add or change evidence sources."
+)
 
 
 class EvidenceSourcePermission(permissions.IsAuthenticatedOrReadOnly):
-    message = "This evidence source is held by another organisation; ask it or an administrator to change it."
+    message = gettext_lazy(
+        "This evidence source is held by another organisation; ask it or an administrator to change it."
+    )
 
     def has_permission(self, request: Request, view) -> bool:
         if request.method == "POST" and request.user.is_authenticated and not rules.is_editor(request.user):
@@ -179,8 +195,11 @@ class AssessmentViewSet(DetailMixin, viewsets.ModelViewSet):
         except services.OpenRevision as waiting:
             url = self.request.build_absolute_uri(reverse("api:assessment-detail", args=[waiting.revision.pk]))
             raise Conflict(
-                f"A proposed change to this assessment already awaits review: {url}. Change that one (PATCH it), "
-                "or ask a reviewer of your organisation to publish or reject it first."
+                _(
+                    "A proposed change to this assessment already awaits review: %(url)s. Change that one (PATCH it), "
+                    "or ask a reviewer of your organisation to publish or reject it first."
+                )
+                % {"url": url}
             ) from None
 
     def update(self, request: Request, *args, **kwargs) -> Response:
@@ -226,7 +245,7 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
         evidence = serializer.instance
         moved = serializer.validated_data.get("organisation", evidence.organisation) != evidence.organisation
         if moved and not rules.is_staff_admin(self.request.user):
-            raise PermissionDenied("Only a staff administrator moves a source to another organisation.")
+            raise PermissionDenied(_("Only a staff administrator moves a source to another organisation."))
         version = evidence.version  # the one If-Match named
         for name, value in serializer.validated_data.items():
             setattr(evidence, name, value)
@@ -244,5 +263,5 @@ class EvidenceSourceViewSet(DetailMixin, viewsets.ModelViewSet):
             call_service(services.delete_evidence_source, evidence=instance, expected_version=instance.version)
         except ProtectedError:
             raise Conflict(
-                "Assessments cite this evidence source; remove those citations before deleting it."
+                _("Assessments cite this evidence source; remove those citations before deleting it.")
             ) from None

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from recommendations.models import AffectedGroup, Recommendation, Theme
 from recommendations.models.recommendation import TEXT_MAX_LENGTH
 
@@ -149,12 +151,23 @@ def fold(value: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def did_you_mean(suggestions: list[str]) -> str:
-    """ " Did you mean A, B or C?", or "" without suggestions."""
-    if not suggestions:
-        return ""
-    names = ", ".join(suggestions[:-1]) + " or " + suggestions[-1] if len(suggestions) > 1 else suggestions[0]
-    return f" Did you mean {names}?"
+def bad_action_category(value: str) -> str:
+    return _("Action category must be 1 to 5, not %(value)s.") % {"value": repr(value)}
+
+
+def or_list(items: list[str]) -> str:
+    """ "A", "A or B", "A, B or C", in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(names)s or %(last)s") % {"names": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def and_list(items: list[str]) -> str:
+    """ "A", "A and B", "A and B and C", in the active language."""
+    joined = items[0] if items else ""
+    for item in items[1:]:
+        joined = _("%(names)s and %(last)s") % {"names": joined, "last": item}
+    return joined
 
 
 def parse_response(value: str) -> str | None:

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from typing import BinaryIO
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
 
 from core.uploads import ZipLimitError, check_zip
 from recommendations.imports.base import ImportFileError
@@ -63,7 +64,9 @@ def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ImportFileError(f"The file is a damaged or truncated ZIP archive (DOCX/XLSX): {exc}.") from None
+        raise ImportFileError(
+            _("The file is a damaged or truncated ZIP archive (DOCX/XLSX): %(error)s.") % {"error": exc}
+        ) from None
     try:
         check_zip(archive)
     except ZipLimitError as exc:
@@ -73,7 +76,15 @@ def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
 
 def undecodable(encoding: str, line: int, error: UnicodeDecodeError) -> str:
     """The message for text that stops being valid in the encoding its BOM named."""
-    return f"The file is not valid {encoding} text near line {line} ({error.reason}): save it again as UTF-8."
+    return _("The file is not valid %(encoding)s text near line %(line)s (%(reason)s): save it again as UTF-8.") % {
+        "encoding": encoding,
+        "line": line,
+        "reason": error.reason,
+    }
+
+
+def malformed_csv(line: int, error: csv.Error) -> str:
+    return _("The CSV file is malformed near line %(line)s: %(error)s.") % {"line": line, "error": error}
 
 
 def peek(stream: BinaryIO, size: int) -> bytes:
@@ -90,7 +101,7 @@ def read_csv_header(stream: BinaryIO, encoding: str | None = None) -> list[str]:
         try:
             header = next(csv.reader(text), [])
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportFileError(f"The file is not a readable CSV file: {exc}.") from None
+            raise ImportFileError(_("The file is not a readable CSV file: %(error)s.") % {"error": exc}) from None
     stream.seek(0)
     return [name.strip() for name in header]
 
@@ -133,7 +144,7 @@ def _scan(stream: BinaryIO) -> tuple[bool, bool, list[bytes]]:
     snippets: list[bytes] = []
     for chunk in iter(lambda: stream.read(_CHUNK), b""):
         if b"\x00" in chunk:
-            raise ImportFileError("The file is binary, not a CSV text file.")
+            raise ImportFileError(_("The file is binary, not a CSV text file."))
         if utf8_ok:
             try:
                 decoder.decode(chunk)

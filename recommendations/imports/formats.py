@@ -3,6 +3,9 @@
 from pathlib import PurePath
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
 from recommendations.imports import table, upr_info
 from recommendations.imports.base import ImportFileError
 from recommendations.imports.detect import (
@@ -16,8 +19,17 @@ from recommendations.imports.detect import (
     read_csv_header,
 )
 
-# What a file whose name ends so must be: a ZIP archive (Office Open XML).
-DOCUMENT_EXTENSIONS = {".docx": "a valid Word (.docx) document", ".xlsx": "a valid Excel (.xlsx) workbook"}
+# What a file whose name ends so must be, a ZIP archive (Office Open XML), and what to say when it is not.
+DOCUMENT_EXTENSIONS = {
+    ".docx": gettext_lazy(
+        "The file is not a valid Word (.docx) document: its content is not an Office document "
+        "(the file may be damaged, or renamed from another format). Save it again from Word or Excel."
+    ),
+    ".xlsx": gettext_lazy(
+        "The file is not a valid Excel (.xlsx) workbook: its content is not an Office document "
+        "(the file may be damaged, or renamed from another format). Save it again from Word or Excel."
+    ),
+}
 
 
 def check_extension(stream: BinaryIO, name: str) -> None:
@@ -27,13 +39,10 @@ def check_extension(stream: BinaryIO, name: str) -> None:
     text, which says nothing to someone who uploaded a damaged Word document.
     A legacy .doc/.xls saved under the new extension gets detect_format's message.
     """
-    what = DOCUMENT_EXTENSIONS.get(PurePath(name).suffix.casefold())
+    message = DOCUMENT_EXTENSIONS.get(PurePath(name).suffix.casefold())
     head = peek(stream, 8)
-    if what and not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        raise ImportFileError(
-            f"The file is not {what}: its content is not an Office document "
-            "(the file may be damaged, or renamed from another format). Save it again from Word or Excel."
-        )
+    if message and not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raise ImportFileError(str(message))
 
 
 def detect_format(stream: BinaryIO) -> str:
@@ -42,15 +51,22 @@ def detect_format(stream: BinaryIO) -> str:
     if head.startswith(ZIP_MAGIC):
         return _zip_format(stream)
     if head.startswith(OLE_MAGIC):
-        raise ImportFileError("This is a legacy Word/Excel file (.doc/.xls); save it as .docx or .xlsx.")
+        raise ImportFileError(_("This is a legacy Word/Excel file (.doc/.xls); save it as .docx or .xlsx."))
     header = read_csv_header(stream)
     if upr_info.is_header(header):
         return UPR_INFO
     if table.is_header(header):
         return TABLE
     raise ImportFileError(
-        f"Unrecognised columns {', '.join(header) or '(none)'}: expected a UPR Info export "
-        f"({', '.join(upr_info.COLUMNS)}) or the table template ({', '.join(table.REQUIRED_COLUMNS)})."
+        _(
+            "Unrecognised columns %(columns)s: expected a UPR Info export (%(upr_info)s) "
+            "or the table template (%(table)s)."
+        )
+        % {
+            "columns": ", ".join(header) or pgettext("import: no column names", "(none)"),
+            "upr_info": ", ".join(upr_info.COLUMNS),
+            "table": ", ".join(table.REQUIRED_COLUMNS),
+        }
     )
 
 
@@ -61,4 +77,4 @@ def _zip_format(stream: BinaryIO) -> str:
         return OHCHR_DOCX
     if "xl/workbook.xml" in names:
         return TABLE
-    raise ImportFileError("The file is a ZIP archive but neither a DOCX nor an XLSX document.")
+    raise ImportFileError(_("The file is a ZIP archive but neither a DOCX nor an XLSX document."))

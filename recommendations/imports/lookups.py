@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from recommendations.imports.base import ParsedFile, ThemeRef, did_you_mean, fold
+from recommendations.imports.base import ParsedFile, ThemeRef, fold, or_list
 from recommendations.imports.result import ImportResult
 from recommendations.models import SDG, AffectedGroup, Review, Session, Theme, ThemeScheme
 from recommendations.models.reference import theme_slug
@@ -21,7 +22,13 @@ from states.resolve import StateResolver
 
 
 def unknown_state(name: str, resolver: StateResolver) -> str:
-    return f"Unknown State {name!r}.{did_you_mean(resolver.suggest(name))}"
+    suggestions = resolver.suggest(name)
+    if suggestions:
+        return _("Unknown State %(name)s. Did you mean %(suggestions)s?") % {
+            "name": repr(name),
+            "suggestions": or_list(suggestions),
+        }
+    return _("Unknown State %(name)s.") % {"name": repr(name)}
 
 
 class Lookups:
@@ -97,10 +104,17 @@ class Lookups:
         if len(matches) == 1:
             return matches.pop()
         if matches:
-            options = " or ".join(sorted(f"{self.theme_scheme[pk]}:{ref.name}" for pk in matches))
-            return f"Theme {ref.name!r} exists in several schemes: write {options}."
-        where = f"in the {ref.scheme!r} scheme" if ref.scheme else "in any scheme"
-        return f"Unknown theme {str(ref)!r} {where}."
+            options = or_list(sorted(f"{self.theme_scheme[pk]}:{ref.name}" for pk in matches))
+            return _("Theme %(name)s exists in several schemes: write %(options)s.") % {
+                "name": repr(ref.name),
+                "options": options,
+            }
+        if ref.scheme:
+            return _("Unknown theme %(theme)s in the %(scheme)s scheme.") % {
+                "theme": repr(str(ref)),
+                "scheme": repr(ref.scheme),
+            }
+        return _("Unknown theme %(theme)s in any scheme.") % {"theme": repr(str(ref))}
 
     def create_themes(self, found: list[int | ThemeRef]) -> list[int]:
         """Theme ids, creating the themes still missing."""
@@ -169,7 +183,10 @@ class Lookups:
     def _remember_review(self, pk: int, key: tuple[int, int]) -> None:
         self.reviews[key] = pk
         state = self.states_by_id[key[0]]
-        self.review_labels[pk] = f"{state.name} — session {self.session_numbers[key[1]]}"
+        self.review_labels[pk] = _("%(state)s — session %(number)s") % {
+            "state": state.name,
+            "number": self.session_numbers[key[1]],
+        }
 
 
 def _unique_slug(base: str, taken, max_length: int = 220) -> str:

@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from recommendations.imports import detect
 from recommendations.imports.base import (
     AFFECTED_GROUPS,
@@ -46,7 +48,7 @@ from recommendations.imports.base import (
     StateLookup,
     ThemeRef,
     clean,
-    did_you_mean,
+    or_list,
     parse_response,
 )
 
@@ -102,7 +104,7 @@ def _open(stream: BinaryIO):
     try:
         return docx.Document(stream)
     except (PackageNotFoundError, *detect.DAMAGED_ARCHIVE) as exc:
-        raise ImportFileError(f"The DOCX file cannot be read: {exc}.") from None
+        raise ImportFileError(_("The DOCX file cannot be read: %(error)s.") % {"error": exc}) from None
 
 
 def _role(header: str) -> str | None:
@@ -124,10 +126,12 @@ def _find_table(document):
         if table.rows and required <= {_role(cell.text) for cell in table.rows[0].cells}:
             return table
     if not document.tables:
-        raise ImportFileError("The DOCX file has no table: it is not an OHCHR thematic list of recommendations.")
+        raise ImportFileError(_("The DOCX file has no table: it is not an OHCHR thematic list of recommendations."))
     raise ImportFileError(
-        "No table in the DOCX file has the thematic list's header "
-        "(Recommendation, Position, Full list of themes / Human rights themes …)."
+        _(
+            "No table in the DOCX file has the thematic list's header "
+            "(Recommendation, Position, Full list of themes / Human rights themes …)."
+        )
     )
 
 
@@ -139,7 +143,7 @@ def _rows(table, roles: list[str | None], states: StateLookup) -> Iterator[Parse
                 cells[role] = cell.text
         first = cells.get(RECOMMENDATION, "").strip()
         if first and not _is_theme_heading(first, [cell.text for cell in row.cells]):
-            yield parse_paragraph(f"table row {number}", cells, states)
+            yield parse_paragraph(_("table row %(number)s") % {"number": number}, cells, states)
 
 
 def _is_theme_heading(first: str, texts: list[str]) -> bool:
@@ -156,7 +160,7 @@ def parse_paragraph(label: str, cells: dict[str, str], states: StateLookup) -> P
     match = _PARAGRAPH.fullmatch(clean(body))
     if not match:
         parsed = ParsedRow(row=label, text=clean(body))
-        parsed.error(TEXT, "No paragraph number (such as 121.2) at the start of the recommendation.")
+        parsed.error(TEXT, _("No paragraph number (such as 121.2) at the start of the recommendation."))
         return parsed
     parsed = ParsedRow(row=match["number"], paragraph=match["number"], text="")
     parsed.text, parsed.recommending_states = split_states(match["text"], states, parsed)
@@ -182,9 +186,9 @@ def _read_position(parsed: ParsedRow, cell: str) -> None:
     wording = next((clean(line) for line in cell.splitlines() if line.strip()), "")
     response = parse_response(wording)
     if response is None:
-        parsed.error(RESPONSE, f"Unknown position {wording!r}.")
+        parsed.error(RESPONSE, _("Unknown position %(position)s.") % {"position": repr(wording)})
     elif not response:
-        parsed.warn(RESPONSE, "No position given: imported without a response.")
+        parsed.warn(RESPONSE, _("No position given: imported without a response."))
     else:
         parsed.response = response
 
@@ -218,12 +222,12 @@ def _read_sdg_line(parsed: ParsedRow, line: str) -> None:
         return
     numbers = [int(m["number"]) for part in line.split(",") if (m := _SDG.match(part.strip()))]
     if not numbers:
-        parsed.error(SDGS, f"Not an SDG: {line!r}.")
+        parsed.error(SDGS, _("Not an SDG: %(text)s.") % {"text": repr(line)})
     for number in numbers:
         if 1 <= number <= 17:
             parsed.sdgs.append(number)
         else:
-            parsed.error(SDGS, f"SDG {number} does not exist (SDGs are numbered 1 to 17).")
+            parsed.error(SDGS, _("SDG %(number)s does not exist (SDGs are numbered 1 to 17).") % {"number": number})
 
 
 def split_states(text: str, states: StateLookup, parsed: ParsedRow) -> tuple[str, list[str]]:
@@ -236,16 +240,16 @@ def split_states(text: str, states: StateLookup, parsed: ParsedRow) -> tuple[str
     runs, inner_groups = _terminal_runs(text)
     for start, end in inner_groups:
         if state_list(text[start + 1 : end - 1], states):
-            parsed.warn(
-                RECOMMENDING_STATES,
-                f"{text[start:end]} names a State in the middle of a clause: kept in the text, not read as a "
-                "recommending State.",
+            message = _(
+                "%(states)s names a State in the middle of a clause: kept in the text, not read as a "
+                "recommending State."
             )
+            parsed.warn(RECOMMENDING_STATES, message % {"states": text[start:end]})
     for index, run in enumerate(runs):
         last_run = index == len(runs) - 1
         found.extend(_states_of_run(text, run, states, parsed, last_run))
     if not found and not parsed.has_errors:
-        parsed.error(RECOMMENDING_STATES, "No recommending State in parentheses at the end of the recommendation.")
+        parsed.error(RECOMMENDING_STATES, _("No recommending State in parentheses at the end of the recommendation."))
     found.sort()
     names = [name for _, _, group in found for name in group]
     return _strip_spans(text, [(start, end) for start, end, _ in found]), list(dict.fromkeys(names))
@@ -271,8 +275,14 @@ def _report_unknown(inner: str, states: StateLookup, parsed: ParsedRow, last_run
         if not _state_like(name) or _is_state(name, states):
             continue
         suggestions = states.suggest(name)
-        if last_run or suggestions:
-            parsed.error(RECOMMENDING_STATES, f"Unknown recommending State {name!r}.{did_you_mean(suggestions)}")
+        if suggestions:
+            message = _("Unknown recommending State %(name)s. Did you mean %(suggestions)s?") % {
+                "name": repr(name),
+                "suggestions": or_list(suggestions),
+            }
+            parsed.error(RECOMMENDING_STATES, message)
+        elif last_run:
+            parsed.error(RECOMMENDING_STATES, _("Unknown recommending State %(name)s.") % {"name": repr(name)})
 
 
 def _state_like(name: str) -> bool:

@@ -3,6 +3,10 @@ problem on the row and column it comes from; a valid row becomes a Prepared item
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from recommendations.imports.base import (
     AFFECTED_GROUPS,
     ERROR,
@@ -73,7 +77,7 @@ class RowResolver:
     def _state_under_review(self, row: ParsedRow) -> State | None:
         name = row.state_under_review or self.default_state
         if not name:
-            self._problem(row, STATE_UNDER_REVIEW, "No State under review.")
+            self._problem(row, STATE_UNDER_REVIEW, _("No State under review."))
             return None
         state = self.lookups.state(name)
         if state is None:
@@ -85,7 +89,11 @@ class RowResolver:
         wording = row.session or self.default_session
         number = int(wording) if wording.isdigit() else None
         if number not in sessions:
-            self._problem(row, SESSION, f"Unknown session {wording!r} (sessions are numbered 1 to {max(sessions)}).")
+            message = _("Unknown session %(session)s (sessions are numbered 1 to %(last)s).") % {
+                "session": repr(wording),
+                "last": max(sessions),
+            }
+            self._problem(row, SESSION, message)
             return None
         return sessions[number]
 
@@ -121,28 +129,45 @@ class RowResolver:
             elif self.parsed.creates_taxonomy:
                 found.append(name)
             else:
-                self._problem(row, AFFECTED_GROUPS, f"Unknown affected group {name!r}.")
+                self._problem(row, AFFECTED_GROUPS, _("Unknown affected group %(name)s.") % {"name": repr(name)})
         return found
 
     def _sdgs(self, row: ParsedRow) -> list[int]:
         sdgs = self.lookups.sdgs
         missing = [number for number in row.sdgs if number not in sdgs]
         if missing:
-            self._problem(row, SDGS, f"SDG {missing[0]} is not in the reference data.")
+            self._problem(row, SDGS, _("SDG %(number)s is not in the reference data.") % {"number": missing[0]})
         return [sdgs[number] for number in row.sdgs if number in sdgs]
 
     def _check_lengths(self, row: ParsedRow) -> None:
         if not row.text.strip():
-            self._problem(row, TEXT, "No recommendation text.")
+            self._problem(row, TEXT, _("No recommendation text."))
         elif len(row.text) > MAX_TEXT:
-            self._problem(row, TEXT, f"Recommendation text longer than {MAX_TEXT:,} characters.")
+            message = ngettext(
+                "Recommendation text longer than %(max)s character.",
+                "Recommendation text longer than %(max)s characters.",
+                MAX_TEXT,
+            )
+            self._problem(row, TEXT, message % {"max": number_format(MAX_TEXT, force_grouping=True)})
         if len(row.paragraph) > MAX_PARAGRAPH:
-            self._problem(row, PARAGRAPH, f"Paragraph number longer than {MAX_PARAGRAPH} characters.")
+            message = ngettext(
+                "Paragraph number longer than %(max)d character.",
+                "Paragraph number longer than %(max)d characters.",
+                MAX_PARAGRAPH,
+            )
+            self._problem(row, PARAGRAPH, message % {"max": MAX_PARAGRAPH})
         if len(row.response_source) > MAX_RESPONSE_SOURCE:
-            self._problem(row, RESPONSE, f"Source of position longer than {MAX_RESPONSE_SOURCE} characters.")
+            message = ngettext(
+                "Source of position longer than %(max)d character.",
+                "Source of position longer than %(max)d characters.",
+                MAX_RESPONSE_SOURCE,
+            )
+            self._problem(row, RESPONSE, message % {"max": MAX_RESPONSE_SOURCE})
         for ref in row.themes:
             if len(ref.name) > MAX_THEME_NAME or len(ref.code) > MAX_THEME_CODE:
-                self._problem(row, THEMES, f"Theme {ref.name[:40]!r}… is too long.")
+                self._problem(row, THEMES, _("Theme %(name)s… is too long.") % {"name": repr(ref.name[:40])})
         for name in row.affected_groups:
             if len(name) > MAX_GROUP_NAME:
-                self._problem(row, AFFECTED_GROUPS, f"Affected group {name[:40]!r}… is too long.")
+                self._problem(
+                    row, AFFECTED_GROUPS, _("Affected group %(name)s… is too long.") % {"name": repr(name[:40])}
+                )

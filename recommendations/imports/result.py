@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy, npgettext_lazy
+
 from recommendations.imports.base import ERROR, WARNING, Problem
 
 
@@ -41,6 +44,10 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.level == WARNING]
 
+    def counts(self) -> dict[str, int]:
+        """The rows and what was done with them, by name ("rows", "created" …): what the summary counts."""
+        raise NotImplementedError
+
     def sort_problems(self) -> None:
         """Problems in file order ("12" before "100", "3:B" by its row)."""
         self.problems.sort(key=lambda problem: [int(n) for n in re.findall(r"\d+", problem.row)])
@@ -48,10 +55,14 @@ class Report:
     def outcome(self) -> str:
         """What was done: "Imported." or why nothing was."""
         if self.written:
-            return "Imported."
+            return _("Imported.")
         if self.dry_run:
-            return "Dry run: nothing was imported."
-        return f"{rows_of(self.skipped, 'invalid row').capitalize()}: nothing was imported."
+            return _("Dry run: nothing was imported.")
+        return ngettext(
+            "%(count)d invalid row: nothing was imported.",
+            "%(count)d invalid rows: nothing was imported.",
+            self.skipped,
+        ) % {"count": self.skipped}
 
 
 @dataclass(kw_only=True)
@@ -79,25 +90,71 @@ class ImportResult(Report):
 
     def summary(self) -> str:
         """What the import did ("2 rows: 2 created, …") or, when it wrote nothing, what it would have done."""
-        if not self.written:
-            return f"{self.rows} rows: would " + ", ".join(
-                (
-                    f"create {self.created}",
-                    f"update {self.updated}",
-                    f"leave {self.unchanged} unchanged",
-                    f"skip {rows_of(self.skipped, 'invalid row')}",
-                    f"import {rows_of(self.duplicates, 'exact duplicate')} once",
-                    f"merge {rows_of(self.merged, 'repeat')} with other themes into an earlier row",
-                )
-            )
-        counts = self.counts()
-        rows = counts.pop("rows")
-        return f"{rows} rows: " + ", ".join(f"{value} {name}" for name, value in counts.items())
+        if self.written:
+            return summarise(self, [(part, name) for name, part in DID.items()])
+        return summarise(
+            self,
+            [
+                (WOULD_CREATE, "created"),
+                (WOULD_UPDATE, "updated"),
+                (WOULD_LEAVE, "unchanged"),
+                (WOULD_SKIP, "skipped"),
+                (WOULD_IMPORT_ONCE, "duplicates"),
+                (WOULD_MERGE, "merged"),
+            ],
+            would=True,
+        )
 
 
-def rows_of(count: int, noun: str) -> str:
-    """A counted noun: 1 invalid row, 2 invalid rows."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def summarise(result: Report, parts: list[tuple[str, str]], *, would: bool = False) -> str:
+    """ "12 rows: 3 created, …" or "12 rows: would create 3, …" from (lazy plural of "count", the name of the
+    count in result.counts()) pairs; a part may name the other counts too ("%(blank)d")."""
+    counts = result.counts()
+    done = ", ".join(part % {**counts, "count": counts[name]} for part, name in parts)
+    return (ROWS_WOULD if would else ROWS_DID) % {"count": counts["rows"], "parts": done}
+
+
+# The summary of an import that wrote nothing: "12 rows: would create 3, update 2, …".
+ROWS_WOULD = ngettext_lazy("%(count)d row: would %(parts)s", "%(count)d rows: would %(parts)s", "count")
+WOULD_CREATE = npgettext_lazy("import dry run: 12 rows: would …", "create %(count)d", "create %(count)d", "count")
+WOULD_UPDATE = npgettext_lazy("import dry run: 12 rows: would …", "update %(count)d", "update %(count)d", "count")
+WOULD_LEAVE = npgettext_lazy(
+    "import dry run: 12 rows: would …", "leave %(count)d unchanged", "leave %(count)d unchanged", "count"
+)
+WOULD_SKIP = npgettext_lazy(
+    "import dry run: 12 rows: would …", "skip %(count)d invalid row", "skip %(count)d invalid rows", "count"
+)
+WOULD_IMPORT_ONCE = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "import %(count)d exact duplicate once",
+    "import %(count)d exact duplicates once",
+    "count",
+)
+WOULD_MERGE = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "merge %(count)d repeat with other themes into an earlier row",
+    "merge %(count)d repeats with other themes into an earlier row",
+    "count",
+)
+# The summary of an import that wrote: "12 rows: 3 created, 2 updated, …", by the result's attribute counted.
+ROWS_DID = ngettext_lazy("%(count)d row: %(parts)s", "%(count)d rows: %(parts)s", "count")
+DID = {
+    "created": npgettext_lazy("import summary: 12 rows: …", "%(count)d created", "%(count)d created", "count"),
+    "updated": npgettext_lazy("import summary: 12 rows: …", "%(count)d updated", "%(count)d updated", "count"),
+    "unchanged": npgettext_lazy("import summary: 12 rows: …", "%(count)d unchanged", "%(count)d unchanged", "count"),
+    "skipped": npgettext_lazy("import summary: 12 rows: …", "%(count)d skipped", "%(count)d skipped", "count"),
+    "duplicates": npgettext_lazy("import summary: 12 rows: …", "%(count)d duplicate", "%(count)d duplicates", "count"),
+    "merged": npgettext_lazy("import summary: 12 rows: …", "%(count)d merged", "%(count)d merged", "count"),
+}
+
+
+def invalid_rows(count: int) -> str:
+    """ "1 invalid row: nothing was imported (fix them, or use --skip-invalid).": what a command says."""
+    return ngettext(
+        "%(count)d invalid row: nothing was imported (fix them, or use --skip-invalid).",
+        "%(count)d invalid rows: nothing was imported (fix them, or use --skip-invalid).",
+        count,
+    ) % {"count": count}
 
 
 def write_report(result: Report, handle: TextIO) -> None:

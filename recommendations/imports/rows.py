@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.bulk import array
 from recommendations.imports.base import (
@@ -19,6 +21,7 @@ from recommendations.imports.base import (
     ParsedFile,
     ParsedRow,
     Problem,
+    and_list,
 )
 from recommendations.imports.lookups import Lookups
 from recommendations.imports.prepared import (
@@ -34,6 +37,13 @@ from recommendations.imports.resolving import RowResolver
 from recommendations.imports.result import ImportResult
 from recommendations.imports.writing import ChunkWriter
 from recommendations.models import Recommendation
+
+# What two rows for one recommendation may differ in, as a report names them ("with other themes and SDGs").
+MERGEABLE_NAMES = {
+    THEMES: pgettext_lazy("import: two rows differ in their …", "themes"),
+    AFFECTED_GROUPS: pgettext_lazy("import: two rows differ in their …", "affected groups"),
+    SDGS: pgettext_lazy("import: two rows differ in their …", "SDGs"),
+}
 
 
 class Run(ChunkWriter):
@@ -138,20 +148,24 @@ class Run(ChunkWriter):
         """
         if diff and set(diff) <= MERGEABLE:
             self.result.merged += 1
-            names = " and ".join(name.replace("_", " ").replace("sdgs", "SDGs") for name in diff)
-            message = (
-                f"Same recommendation as row {first_row} but with other {names}: imported once, "
-                f"with the {names} of rows {first_row} and {item.row.row} together."
-            )
+            names = and_list([str(MERGEABLE_NAMES[name]) for name in diff])
+            message = _(
+                "Same recommendation as row %(first)s but with other %(names)s: imported once, "
+                "with the %(names)s of rows %(first)s and %(row)s together."
+            ) % {"first": first_row, "names": names, "row": item.row.row}
             self.result.problems.append(Problem(item.row.row, self._column(diff[0]), message, WARNING))
             return True
         if diff:
             self.result.skipped += 1
-            message = f"Same recommendation as row {first_row} but a different {', '.join(diff)}: skipped."
+            # The fields are named as the table format's columns are ("text, recommending_states").
+            message = _("Same recommendation as row %(first)s but a different %(fields)s: skipped.") % {
+                "first": first_row,
+                "fields": ", ".join(diff),
+            }
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message))
         else:
             self.result.duplicates += 1
-            message = f"Exact duplicate of row {first_row}: imported once."
+            message = _("Exact duplicate of row %(first)s: imported once.") % {"first": first_row}
             self.result.problems.append(Problem(item.row.row, self._identity_column(item), message, WARNING))
         return False
 
@@ -159,10 +173,10 @@ class Run(ChunkWriter):
         """A row that would change official data the user may not change is an error (nothing of it is written)."""
         refused = [name for name in FIELD_ORDER if name in diff and name in self.protected]
         if refused:
-            message = (
-                f"This row would change the official {', '.join(refused)} of an existing recommendation: only staff "
+            message = _(
+                "This row would change the official %(fields)s of an existing recommendation: only staff "
                 "administrators change official data. Propose a correction from the recommendation's admin page."
-            )
+            ) % {"fields": ", ".join(refused)}
             self.result.problems.append(Problem(item.row.row, self._column(refused[0]), message))
         return bool(refused)
 
@@ -273,10 +287,14 @@ class Run(ChunkWriter):
         if current.response_date is None:
             return True
         if current.id not in self.seen or self.seen[current.id] == item.row.row:
-            message = (
-                f"The file's position ({item.response[0]}) differs from the current one, {current.response[0]} "
-                f"since {current.response_date.isoformat()}: that later, dated position is kept."
-            )
+            message = _(
+                "The file's position (%(response)s) differs from the current one, %(current)s "
+                "since %(date)s: that later, dated position is kept."
+            ) % {
+                "response": item.response[0],
+                "current": current.response[0],
+                "date": current.response_date.isoformat(),
+            }
             self.result.problems.append(Problem(item.row.row, self._column(RESPONSE), message, WARNING))
         return False
 

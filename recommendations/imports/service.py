@@ -8,6 +8,8 @@ from typing import BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import planner as statistics_upkeep
 from recommendations import advocacy, followup, permissions
@@ -54,16 +56,23 @@ def import_recommendations(
     for them (in their own transaction: the import stands if that fails).
     """
     if format not in FORMATS:
-        raise ImportFileError(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
+        raise ImportFileError(
+            _("Unknown format %(format)s: use one of %(formats)s.")
+            % {"format": repr(format), "formats": ", ".join(FORMATS)}
+        )
     resolver = StateResolver()
     formats.check_extension(file, name)
     file_format = formats.detect_format(file) if format == "auto" else format
     defaults = _review_defaults(file_format, state, session, resolver)
     if max_rows is not None and count_rows(file, file_format, resolver, max_rows) > max_rows:
-        raise ImportFileError(
-            f"The file has more than {max_rows} rows: import it with the command "
-            "`python manage.py import_recommendations FILE`."
+        message = ngettext(
+            "The file has more than %(max)d row: import it with the command "
+            "`python manage.py import_recommendations FILE`.",
+            "The file has more than %(max)d rows: import it with the command "
+            "`python manage.py import_recommendations FILE`.",
+            max_rows,
         )
+        raise ImportFileError(message % {"max": max_rows})
     parsed = parse_file(file, file_format, resolver)
     result = ImportResult(format=file_format, dry_run=dry_run)
     with transaction.atomic():
@@ -124,7 +133,7 @@ def _lock_imports() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
         if not cursor.fetchone()[0]:
-            raise ImportFileError("Another import is running: try again when it has finished.")
+            raise ImportFileError(_("Another import is running: try again when it has finished."))
 
 
 def parse_file(file: BinaryIO, file_format: str, resolver: StateResolver) -> ParsedFile:
@@ -153,14 +162,17 @@ def _review_defaults(
     """The State under review and session that rows without their own take (OHCHR lists need both)."""
     if file_format == detect.OHCHR_DOCX and not (state and session):
         raise ImportFileError(
-            "An OHCHR list covers one review: give the State under review and the session (--state ISO3 --session N)."
+            _(
+                "An OHCHR list covers one review: give the State under review and the session "
+                "(--state ISO3 --session N)."
+            )
         )
     if file_format == detect.UPR_INFO and (state or session):
-        raise ImportFileError("A UPR Info export names the State and session on every row: do not give them.")
+        raise ImportFileError(_("A UPR Info export names the State and session on every row: do not give them."))
     if state and resolver.resolve(state) is None:
         raise ImportFileError(unknown_state(state, resolver))
     if session is not None and not Session.objects.filter(number=session).exists():
-        raise ImportFileError(f"Session {session} does not exist.")
+        raise ImportFileError(_("Session %(number)s does not exist.") % {"number": session})
     return (state or "", str(session) if session is not None else "")
 
 

@@ -26,6 +26,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from recommendations.imports import detect
 from recommendations.imports.base import (
     ACTION_CATEGORY,
@@ -44,6 +47,7 @@ from recommendations.imports.base import (
     ParsedFile,
     ParsedRow,
     ThemeRef,
+    bad_action_category,
     clean,
     parse_int,
     parse_response,
@@ -117,19 +121,28 @@ def _check_header(raw: list[str]) -> list[str]:
     header = [name.strip().casefold() for name in raw]
     while header and not header[-1]:
         header.pop()
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    unknown = [name or "(blank)" for name in header if name not in COLUMNS]
+    problems = header_problems(header, REQUIRED_COLUMNS, COLUMNS)
+    if problems:
+        raise ImportFileError(
+            _("Wrong table header (%(problems)s). Expected: %(columns)s.")
+            % {"problems": problems, "columns": ", ".join(COLUMNS)}
+        )
+    return header
+
+
+def header_problems(header: list[str], required: list[str], known: list[str]) -> str:
+    """ "missing columns: a, b; unknown columns: c", or "" when the header has every required column and no other."""
+    missing = [name for name in required if name not in header]
+    unknown = [name or pgettext("import: a blank column name", "(blank)") for name in header if name not in known]
     repeated = sorted({name for name in header if header.count(name) > 1})
     problems = []
     if missing:
-        problems.append(f"missing columns: {', '.join(missing)}")
+        problems.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
     if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)}")
+        problems.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
     if repeated:
-        problems.append(f"repeated columns: {', '.join(repeated)}")
-    if problems:
-        raise ImportFileError(f"Wrong table header ({'; '.join(problems)}). Expected: {', '.join(COLUMNS)}.")
-    return header
+        problems.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(repeated)})
+    return "; ".join(problems)
 
 
 def _csv_records(stream: BinaryIO) -> Iterator[list[str]]:
@@ -140,7 +153,7 @@ def _csv_records(stream: BinaryIO) -> Iterator[list[str]]:
             for record in reader:
                 yield [unquote_formula(value) for value in record]
         except csv.Error as exc:
-            raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+            raise ImportFileError(detect.malformed_csv(reader.line_num, exc)) from None
         except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
             raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
 
@@ -154,7 +167,7 @@ def _xlsx_records(stream: BinaryIO) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, *detect.DAMAGED_ARCHIVE) as exc:
-        raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
+        raise ImportFileError(_("The XLSX file cannot be read: %(error)s.") % {"error": exc}) from None
     return _sheet_records(workbook)
 
 
@@ -165,7 +178,7 @@ def _sheet_records(workbook) -> Iterator[list[str]]:
             yield [_cell_text(value) for value in values]
     # The sheet is decompressed and parsed as it is read: damage shows up here too.
     except detect.DAMAGED_ARCHIVE as exc:
-        raise ImportFileError(f"The XLSX file cannot be read: {exc}.") from None
+        raise ImportFileError(_("The XLSX file cannot be read: %(error)s.") % {"error": exc}) from None
     finally:
         workbook.close()
 
@@ -225,21 +238,24 @@ def theme_ref(item: str) -> ThemeRef:
 def _read_response(parsed: ParsedRow, wording: str) -> None:
     response = parse_response(wording.replace("_", " "))
     if response is None:
-        parsed.error(RESPONSE, f"Unknown response {wording!r} (use supported, noted, partially_supported or pending).")
+        message = _("Unknown response %(response)s (use supported, noted, partially_supported or pending).")
+        parsed.error(RESPONSE, message % {"response": repr(wording)})
     else:
         parsed.response = response
     if parsed.response_source and not parsed.response:
-        parsed.error(RESPONSE_SOURCE, "A response source needs a response.")
+        parsed.error(RESPONSE_SOURCE, _("A response source needs a response."))
 
 
 def _read_kind(parsed: ParsedRow, wording: str) -> None:
     kind = KINDS.get(wording.casefold(), None) if wording else "recommendation"
     if kind is None:
-        parsed.error(KIND, f"Unknown kind {wording!r} (use recommendation or voluntary_pledge).")
+        parsed.error(
+            KIND, _("Unknown kind %(kind)s (use recommendation or voluntary_pledge).") % {"kind": repr(wording)}
+        )
         return
     parsed.kind = kind
     if kind == "voluntary_pledge" and parsed.recommending_states:
-        parsed.error(RECOMMENDING_STATES, "A voluntary pledge has no recommending States.")
+        parsed.error(RECOMMENDING_STATES, _("A voluntary pledge has no recommending States."))
 
 
 def _read_action(parsed: ParsedRow, wording: str) -> None:
@@ -247,7 +263,7 @@ def _read_action(parsed: ParsedRow, wording: str) -> None:
         return
     category = parse_int(wording)
     if category is None or not 1 <= category <= 5:
-        parsed.error(ACTION_CATEGORY, f"Action category must be 1 to 5, not {wording!r}.")
+        parsed.error(ACTION_CATEGORY, bad_action_category(wording))
     else:
         parsed.action_category = category
 
@@ -256,6 +272,6 @@ def _read_sdgs(parsed: ParsedRow, wording: str) -> None:
     for item in split(wording):
         number = parse_int(item.removeprefix("SDG").strip())
         if number is None or not 1 <= number <= 17:
-            parsed.error(SDGS, f"Not an SDG number (1 to 17): {item!r}.")
+            parsed.error(SDGS, _("Not an SDG number (1 to 17): %(value)s.") % {"value": repr(item)})
         elif number not in parsed.sdgs:
             parsed.sdgs.append(number)

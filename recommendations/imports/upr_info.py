@@ -13,6 +13,9 @@ import html
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from recommendations.imports import detect
 from recommendations.imports.base import (
     ACTION_CATEGORY,
@@ -27,6 +30,7 @@ from recommendations.imports.base import (
     ParsedFile,
     ParsedRow,
     ThemeRef,
+    bad_action_category,
     clean,
     parse_int,
     parse_response,
@@ -59,7 +63,9 @@ def parse(stream: BinaryIO) -> ParsedFile:
     encoding = detect.detect_encoding(stream)
     header = detect.read_csv_header(stream, encoding)
     if not is_header(header):
-        raise ImportFileError(f"Not a UPR Info export: the columns must be {', '.join(COLUMNS)}.")
+        raise ImportFileError(
+            _("Not a UPR Info export: the columns must be %(columns)s.") % {"columns": ", ".join(COLUMNS)}
+        )
     return ParsedFile(
         format=detect.UPR_INFO,
         rows=_rows(stream, encoding),
@@ -83,7 +89,7 @@ def _records(reader, encoding: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise ImportFileError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from None
+        raise ImportFileError(detect.malformed_csv(reader.line_num, exc)) from None
     except UnicodeDecodeError as exc:  # a BOM promised an encoding the rest of the file does not keep to
         raise ImportFileError(detect.undecodable(encoding, reader.line_num + 1, exc)) from None
 
@@ -93,7 +99,12 @@ def parse_record(row: str, record: list[str]) -> ParsedRow:
     values = {name: clean(html.unescape(value)) for name, value in zip(COLUMNS, record, strict=False) if name in READ}
     parsed = ParsedRow(row=row, text=values.get("Text", ""), state_under_review=values.get("To", ""))
     if len(record) != len(COLUMNS):
-        parsed.error("", f"Expected {len(COLUMNS)} columns, found {len(record)}.")
+        message = ngettext(
+            "Expected %(expected)d column, found %(found)d.",
+            "Expected %(expected)d columns, found %(found)d.",
+            len(COLUMNS),
+        )
+        parsed.error("", message % {"expected": len(COLUMNS), "found": len(record)})
         return parsed
     parsed.session = values["Session"]
     _read_response(parsed, values["Response"], values["From"])
@@ -109,15 +120,15 @@ def _read_response(parsed: ParsedRow, response: str, recommending_state: str) ->
         return
     value = parse_response(response)
     if value is None:
-        parsed.error("Response", f"Unknown response {response!r}.")
+        parsed.error("Response", _("Unknown response %(response)s.") % {"response": repr(response)})
     else:
         parsed.response = value
     if recommending_state.casefold() == UNKNOWN_STATE:
-        parsed.warn("From", "Recommending State is (Unknown) in the source: imported without one.")
+        parsed.warn("From", _("Recommending State is (Unknown) in the source: imported without one."))
     elif recommending_state:
         parsed.recommending_states = [recommending_state]
     else:
-        parsed.error("From", "No recommending State.")
+        parsed.error("From", _("No recommending State."))
 
 
 def _read_action(parsed: ParsedRow, action: str) -> None:
@@ -125,7 +136,7 @@ def _read_action(parsed: ParsedRow, action: str) -> None:
         return
     category = parse_int(action)
     if category is None or not 1 <= category <= 5:
-        parsed.error("Action", f"Action category must be 1 to 5, not {action!r}.")
+        parsed.error("Action", bad_action_category(action))
     else:
         parsed.action_category = category
 

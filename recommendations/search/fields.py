@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from recommendations.models import Organisation
 from recommendations.search import lookups
@@ -29,9 +31,28 @@ def shown(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def invalid(message: str, value: str) -> ValidationError:
-    """An error quoting the user's value through params, so a "%" in it is never read as a format."""
-    return ValidationError(message.replace("{}", "%(value)s"), params={"value": shown(value)})
+def invalid(message: str, value: str, **params: object) -> ValidationError:
+    """An error quoting the user's value as %(value)s through params, so a "%" in it is never read as a format."""
+    return ValidationError(message, params={"value": shown(value), **params})
+
+
+# Messages of the fields below that name the parameter, by the `noun` a filter gives its field (a whole message
+# each, so that a translation agrees with the noun).
+UNKNOWN_CHOICE = {
+    "response": gettext_lazy("Unknown response: %(value)s. Choose from: %(choices)s."),
+    "action category": gettext_lazy("Unknown action category: %(value)s. Choose from: %(choices)s."),
+    "kind": gettext_lazy("Unknown kind: %(value)s. Choose from: %(choices)s."),
+    "status": gettext_lazy("Unknown status: %(value)s. Choose from: %(choices)s."),
+}
+OUT_OF_RANGE = {
+    "cycle": gettext_lazy("Out of range: %(number)s (cycle from %(minimum)s to %(maximum)s)."),
+    "session": gettext_lazy("Out of range: %(number)s (session from %(minimum)s to %(maximum)s)."),
+    "year": gettext_lazy("Out of range: %(number)s (year from %(minimum)s to %(maximum)s)."),
+    "SDG": gettext_lazy("Out of range: %(number)s (SDG from %(minimum)s to %(maximum)s)."),
+    "recommendation id": gettext_lazy("Out of range: %(number)s (recommendation id from %(minimum)s to %(maximum)s)."),
+}
+
+NOT_A_WHOLE_NUMBER = gettext_lazy("Not a whole number: %(value)s.")
 
 
 class SharedField:
@@ -61,7 +82,10 @@ class RepeatableField(SharedField, forms.Field):
         values = [value] if isinstance(value, str) else list(value)
         values = [v.strip() for v in values if isinstance(v, str) and v.strip()]
         if len(values) > MAX_VALUES:
-            raise ValidationError(f"At most {MAX_VALUES} values may be given.")
+            message = ngettext(
+                "At most %(max)d value may be given.", "At most %(max)d values may be given.", MAX_VALUES
+            )
+            raise ValidationError(message % {"max": MAX_VALUES})
         cleaned, errors = [], []
         for item in dict.fromkeys(values):
             try:
@@ -74,7 +98,7 @@ class RepeatableField(SharedField, forms.Field):
 
     def clean_value(self, value: str):
         if "\x00" in value:
-            raise ValidationError("Null characters are not allowed.")
+            raise ValidationError(_("Null characters are not allowed."))
         return value
 
     def resolve(self, values: list) -> list:
@@ -87,27 +111,28 @@ class ChoicesField(RepeatableField):
 
     def __init__(self, *, choices: dict[str, object], noun: str, **kwargs) -> None:
         self.choices = choices
-        self.noun = noun
+        self.unknown = UNKNOWN_CHOICE[noun]
         super().__init__(**kwargs)
 
     def clean_value(self, value: str):
         if value not in self.choices:
-            options = ", ".join(self.choices)
-            raise invalid(f"Unknown {self.noun}: {{}}. Choose from: {options}.", value)
+            raise invalid(self.unknown, value, choices=", ".join(self.choices))
         return self.choices[value]
 
 
 class IntegersField(RepeatableField):
     def __init__(self, *, minimum: int, maximum: int, noun: str, **kwargs) -> None:
-        self.minimum, self.maximum, self.noun = minimum, maximum, noun
+        self.minimum, self.maximum, self.out_of_range = minimum, maximum, OUT_OF_RANGE[noun]
         super().__init__(**kwargs)
 
     def clean_value(self, value: str) -> int:
         if not re.fullmatch(r"[0-9]{1,18}", value):
-            raise invalid("Not a whole number: {}.", value)
+            raise invalid(NOT_A_WHOLE_NUMBER, value)
         number = int(value)
         if not self.minimum <= number <= self.maximum:
-            raise ValidationError(f"Out of range: {number} ({self.noun} from {self.minimum} to {self.maximum}).")
+            raise ValidationError(
+                self.out_of_range, params={"number": number, "minimum": self.minimum, "maximum": self.maximum}
+            )
         return number
 
 
@@ -115,7 +140,7 @@ class ReferenceField(RepeatableField):
     """Codes or slugs of reference rows, resolved to their ids."""
 
     pattern: re.Pattern = _SLUG
-    unknown = "Unknown value: {}."
+    unknown = gettext_lazy("Unknown value: %(value)s.")
 
     def normalise(self, value: str) -> str:
         return value
@@ -141,7 +166,7 @@ class StateField(ReferenceField):
     """ISO 3166 alpha-3 codes, any case."""
 
     pattern = _ISO3
-    unknown = "Unknown ISO3 code: {}."
+    unknown = gettext_lazy("Unknown ISO3 code: %(value)s.")
 
     def normalise(self, value: str) -> str:
         return value.upper()
@@ -152,7 +177,7 @@ class StateField(ReferenceField):
 
 class RegionalGroupField(ReferenceField):
     pattern = _CODE
-    unknown = "Unknown regional group code: {}."
+    unknown = gettext_lazy("Unknown regional group code: %(value)s.")
 
     def normalise(self, value: str) -> str:
         return value.upper()
@@ -162,28 +187,28 @@ class RegionalGroupField(ReferenceField):
 
 
 class BlocField(RegionalGroupField):
-    unknown = "Unknown bloc code: {}."
+    unknown = gettext_lazy("Unknown bloc code: %(value)s.")
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.current().bloc_ids
 
 
 class AffectedGroupField(ReferenceField):
-    unknown = "Unknown affected group: {}."
+    unknown = gettext_lazy("Unknown affected group: %(value)s.")
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.current().affected_group_ids
 
 
 class ThemeSchemeField(ReferenceField):
-    unknown = "Unknown theme scheme: {}."
+    unknown = gettext_lazy("Unknown theme scheme: %(value)s.")
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.current().scheme_ids
 
 
 class OrganisationField(ReferenceField):
-    unknown = "Unknown organisation: {}."
+    unknown = gettext_lazy("Unknown organisation: %(value)s.")
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.grouped(Organisation.objects.filter(slug__in=values).values_list("slug", "pk"))
@@ -193,7 +218,7 @@ class ThemeField(ReferenceField):
     """`slug` (that slug in every scheme) or `scheme:slug` (one theme)."""
 
     pattern = re.compile(r"^(?:[-a-zA-Z0-9_]{1,50}:)?[-a-zA-Z0-9_]{1,220}$")
-    unknown = "Unknown theme: {}."
+    unknown = gettext_lazy("Unknown theme: %(value)s.")
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.current().theme_ids
@@ -202,7 +227,7 @@ class ThemeField(ReferenceField):
 class ISODateTimeField(SharedField, forms.DateTimeField):
     """An ISO 8601 date and time; without an offset it is read as UTC, a bare date as midnight UTC."""
 
-    default_error_messages = {"invalid": "Enter an ISO 8601 date and time, e.g. 2024-05-01T00:00:00Z."}
+    default_error_messages = {"invalid": gettext_lazy("Enter an ISO 8601 date and time, e.g. 2024-05-01T00:00:00Z.")}
 
     def to_python(self, value) -> datetime.datetime | None:
         if isinstance(value, str) and "\x00" in value:
@@ -231,9 +256,9 @@ class OrderingField(SharedField, forms.CharField):
         bad = [part for part in parts if part.lstrip("-") not in self.keys]
         if bad:
             raise ValidationError(
-                f"Unknown ordering: %(value)s. Choose from: {', '.join(self.keys)} (prefix with - for descending).",
-                params={"value": shown(", ".join(bad))},
+                _("Unknown ordering: %(value)s. Choose from: %(keys)s (prefix with - for descending)."),
+                params={"value": shown(", ".join(bad)), "keys": ", ".join(self.keys)},
             )
         if len({part.lstrip("-") for part in parts}) != len(parts):
-            raise ValidationError("Each ordering key may appear only once.")
+            raise ValidationError(_("Each ordering key may appear only once."))
         return parts

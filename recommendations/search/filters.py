@@ -12,6 +12,7 @@ import copy
 import django_filters
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from recommendations.models import (
     ImplementationStatus,
@@ -286,6 +287,6 @@ class RecommendationFilterSet(FilterSet):
     def is_valid(self) -> bool:
         valid = super().is_valid()
         if valid and not self.search_text and "rank" in {k.lstrip("-") for k in self.ordering_keys()}:
-            self.form.add_error("ordering", "Ordering by rank needs a full-text search (q).")
+            self.form.add_error("ordering", _("Ordering by rank needs a full-text search (q)."))
             return False
         return valid

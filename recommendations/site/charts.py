@@ -7,6 +7,8 @@ description and a data table beside it for screen readers and print.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext
+
 from recommendations.models import RESPONSE_LABELS, STATUS_LABELS
 
 WIDTH = 400  # viewBox units; the CSS scales the SVG to its column
@@ -54,7 +56,10 @@ class BarChart:
 
     @property
     def description(self) -> str:
-        return "; ".join(f"{bar.label}: {bar.value}" for bar in self.bars)
+        return "; ".join(
+            pgettext("chart: a bar and its value", "%(label)s: %(value)s") % {"label": bar.label, "value": bar.value}
+            for bar in self.bars
+        )
 
 
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> BarChart:
@@ -119,8 +124,15 @@ class StackedChart:
     def description(self) -> str:
         parts = []
         for row in self.rows:
-            shares = ", ".join(f"{s.label} {s.value}" for s in row.segments if s.value)
-            parts.append(f"{row.label} ({row.total}): {shares or '0'}")
+            shares = ", ".join(
+                pgettext("chart: a share of a bar", "%(label)s %(value)s") % {"label": s.label, "value": s.value}
+                for s in row.segments
+                if s.value
+            )
+            parts.append(
+                pgettext("chart: a bar, its total and its shares", "%(label)s (%(total)s): %(shares)s")
+                % {"label": row.label, "total": row.total, "shares": shares or "0"}
+            )
         return "; ".join(parts)
 
 

@@ -8,6 +8,7 @@ other page keeps X-Frame-Options: DENY).
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -26,7 +27,7 @@ def _limit(params: QueryDict) -> tuple[int, str]:
     if not raw:
         return DEFAULT_LIMIT, ""
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        return DEFAULT_LIMIT, f"Must be a whole number from 1 to {MAX_LIMIT}."
+        return DEFAULT_LIMIT, _("Must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT}
     return int(raw), ""
 
 

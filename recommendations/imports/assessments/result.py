@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recommendations.imports.result import Report, rows_of
+from django.utils.translation import npgettext_lazy
+
+from recommendations.imports.result import DID, WOULD_CREATE, WOULD_UPDATE, Report, summarise
 
 FORMAT = "assessment sheet"
 
@@ -32,17 +34,55 @@ class SheetResult(Report):
 
     def summary(self) -> str:
         """What the import did ("3 rows: 1 created, …") or, when it wrote nothing, what it would have done."""
-        if not self.written:
-            return f"{self.rows} rows: would " + ", ".join(
-                (
-                    f"create {self.created}",
-                    f"update {self.updated}",
-                    f"propose {self.proposed} revisions of published assessments",
-                    f"leave {self.unchanged} unchanged and {self.blank} blank",
-                    f"skip {rows_of(self.skipped, 'invalid row')} ({self.conflicts} in conflict)",
-                    f"add {self.evidence_created} evidence sources",
-                )
-            )
-        counts = self.counts()
-        rows = counts.pop("rows")
-        return f"{rows} rows: " + ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
+        if self.written:
+            parts = {**DID, **SHEET_DID}
+            return summarise(self, [(parts[name], name) for name in self.counts() if name != "rows"])
+        return summarise(
+            self,
+            [
+                (WOULD_CREATE, "created"),
+                (WOULD_UPDATE, "updated"),
+                (WOULD_PROPOSE, "proposed"),
+                (WOULD_LEAVE, "unchanged"),
+                (WOULD_SKIP, "skipped"),
+                (WOULD_ADD, "evidence_created"),
+            ],
+            would=True,
+        )
+
+
+# Parts of the summary of a sheet import that wrote nothing; WOULD_LEAVE and WOULD_SKIP also take the result's
+# "blank" and "conflicts" counts.
+WOULD_PROPOSE = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "propose %(count)d revision of published assessments",
+    "propose %(count)d revisions of published assessments",
+    "count",
+)
+WOULD_LEAVE = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "leave %(count)d unchanged and %(blank)d blank",
+    "leave %(count)d unchanged and %(blank)d blank",
+    "count",
+)
+WOULD_SKIP = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "skip %(count)d invalid row (%(conflicts)d in conflict)",
+    "skip %(count)d invalid rows (%(conflicts)d in conflict)",
+    "count",
+)
+WOULD_ADD = npgettext_lazy(
+    "import dry run: 12 rows: would …",
+    "add %(count)d evidence source",
+    "add %(count)d evidence sources",
+    "count",
+)
+# Parts of the summary of a sheet import that wrote, beside those of a recommendation import (result.DID).
+SHEET_DID = {
+    "proposed": npgettext_lazy("import summary: 12 rows: …", "%(count)d proposed", "%(count)d proposed", "count"),
+    "blank": npgettext_lazy("import summary: 12 rows: …", "%(count)d blank", "%(count)d blank", "count"),
+    "conflicts": npgettext_lazy("import summary: 12 rows: …", "%(count)d conflict", "%(count)d conflicts", "count"),
+    "evidence_created": npgettext_lazy(
+        "import summary: 12 rows: …", "%(count)d evidence created", "%(count)d evidence created", "count"
+    ),
+}

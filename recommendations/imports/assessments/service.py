@@ -8,6 +8,7 @@ from typing import BinaryIO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recommendations import permissions
 from recommendations.imports.assessments import sheet
@@ -46,10 +47,12 @@ def import_assessments(
         rows = itertools.islice(rows, max_rows + 1)
     rows = list(rows)  # the whole file is read (and found readable) before anything is written
     if max_rows is not None and len(rows) > max_rows:
-        raise ImportFileError(
-            _("The file has more than %(max)d rows: import it with the command `python manage.py import_assessments`.")
-            % {"max": max_rows}
+        message = ngettext(
+            "The file has more than %(max)d row: import it with the command `python manage.py import_assessments`.",
+            "The file has more than %(max)d rows: import it with the command `python manage.py import_assessments`.",
+            max_rows,
         )
+        raise ImportFileError(message % {"max": max_rows})
     result = SheetResult(dry_run=dry_run)
     with transaction.atomic():
         _lock(organisation)

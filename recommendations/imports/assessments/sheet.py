@@ -128,20 +128,11 @@ def check_header(raw: list[str]) -> list[str]:
     header = [name.strip().casefold() for name in raw]
     while header and not header[-1]:
         header.pop()
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    unknown = [name or "(blank)" for name in header if name not in COLUMNS]
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append(_("missing columns: %s") % ", ".join(missing))
-    if unknown:
-        problems.append(_("unknown columns: %s") % ", ".join(unknown))
-    if repeated:
-        problems.append(_("repeated columns: %s") % ", ".join(repeated))
+    problems = table.header_problems(header, REQUIRED_COLUMNS, COLUMNS)
     if problems:
         raise ImportFileError(
             _("This is not an assessment sheet (%(problems)s). Expected the columns: %(columns)s.")
-            % {"problems": "; ".join(problems), "columns": ", ".join(COLUMNS)}
+            % {"problems": problems, "columns": ", ".join(COLUMNS)}
         )
     return header
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recommendations import imports as importing
 from recommendations.imports import assessments as sheets
 from recommendations.imports.base import ImportFileError
-from recommendations.imports.result import rows_of
+from recommendations.imports.result import invalid_rows
 from recommendations.models import Organisation
 
 # Problems and changes printed on the terminal; --report has them all.
@@ -36,8 +36,7 @@ class Command(BaseCommand):
         self._print_details(result, options["verbosity"])
         self.stdout.write(f"{result.format}: {result.summary()}.")
         if result.errors and not options["skip_invalid"]:
-            invalid = rows_of(result.skipped, "invalid row")
-            raise CommandError(f"{invalid}: nothing was imported (fix them, or use --skip-invalid).")
+            raise CommandError(invalid_rows(result.skipped))
         self.stdout.write(self.style.SUCCESS(result.outcome()) if result.written else result.outcome())
 
     def _import(self, options) -> sheets.SheetResult:

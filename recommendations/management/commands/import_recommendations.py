@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from recommendations import imports as importing
 from recommendations.imports.base import ImportFileError
-from recommendations.imports.result import rows_of
+from recommendations.imports.result import invalid_rows
 from recommendations.models import DemoData
 
 # Below this many rows a progress bar is noise.
@@ -48,8 +48,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(f"{result.format}: {result.summary()} in {elapsed:.1f} s.")
         if result.errors and not options["skip_invalid"]:
-            invalid = rows_of(result.skipped, "invalid row")
-            raise CommandError(f"{invalid}: nothing was imported (fix them, or use --skip-invalid).")
+            raise CommandError(invalid_rows(result.skipped))
         if result.suggested_repeats is not None:
             self.stdout.write(
                 f"For editors to confirm in the admin: {result.suggested_repeats} new likely repeats across cycles, "
