@@ -76,9 +76,7 @@ def test_the_check_names_a_label_left_to_django_or_given_in_plain_english():
 
 
 def model_admins():
-    return [
-        model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in APPS
-    ]
+    return [model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in APPS]
 
 
 def described(owner) -> list[tuple[str, object]]:
