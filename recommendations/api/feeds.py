@@ -51,7 +51,9 @@ class AssessmentFeed(Feed):
     def item_title(self, item: ImplementationAssessment) -> str:
         recommendation = item.recommendation
         label = recommendation.paragraph or f"#{recommendation.pk}"
-        return xml_text(f"{item.get_status_display()}: {recommendation.review.state.name}, recommendation {label}")
+        return xml_text(
+            f"{item.get_status_display()}: {recommendation.review.state.localized_name}, recommendation {label}"
+        )
 
     def item_description(self, item: ImplementationAssessment) -> str:
         text = Truncator(item.recommendation.text).chars(300)

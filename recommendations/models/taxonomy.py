@@ -90,5 +90,5 @@ class SDG(TranslatedName):
 
 
 def sdg_label(number: int, name: str) -> str:
-    """"SDG 16: Peace, Justice and Strong Institutions", in the reader's language ("ODD 16 : …")."""
+    """ "SDG 16: Peace, Justice and Strong Institutions", in the reader's language ("ODD 16 : …")."""
     return gettext("SDG %(number)s: %(name)s") % {"number": number, "name": name}
