@@ -12,6 +12,11 @@ those tables, which could fall behind.
 
 Lists are ordered as the models order them, by the database's collation: each
 row carries its position in that order.
+
+Names are English, as stored. localized() names the same rows in the reader's
+language (core/localized.py: each row's name_translations, CLDR for States),
+kept per language under the same data version: labelling a facet or a
+representation in French costs no query per row.
 """
 
 from __future__ import annotations
