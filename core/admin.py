@@ -7,13 +7,16 @@ STAFF_READS, is reference data's: staff read everything, staff administrators ch
 recommendations/admin/base.py plugs in recommendations/permissions.py, the policy of organisation data.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.localized import NAME_MAX_LENGTH, translation_languages
 from core.roles import is_staff_admin
 
 
@@ -168,3 +171,59 @@ class StaffAdminInline(GuardedInline):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff(request)
+
+
+class TranslatedNamesAdmin:
+    """The admin of a reference model with name_translations (core/localized.py): one field per language of the
+    site (settings.LANGUAGES) beside the English name, instead of the raw JSON. A blank field removes that
+    language's name (readers then see the English one); languages the site does not offer are kept as stored."""
+
+    exclude = ["name_translations"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        fields = {
+            f"name_{code}": forms.CharField(
+                label=_("Name (%(language)s)") % {"language": language},
+                required=False,
+                max_length=NAME_MAX_LENGTH,
+                help_text=self.blank_name_help(obj, code),
+            )
+            for code, language in translation_languages()
+        }
+        kwargs["form"] = type(self.form.__name__, (TranslatedNamesForm, self.form), fields)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def blank_name_help(self, obj, language: str) -> str:
+        """What readers see in `language` when its field is left blank."""
+        return _("Leave blank to show the English name.")
+
+    def get_fields(self, request, obj=None):
+        """The names in other languages right after the English name."""
+        fields = list(super().get_fields(request, obj))
+        names = [field for field in fields if field.startswith("name_")]
+        rest = [field for field in fields if field not in names]
+        at = rest.index("name") + 1 if "name" in rest else len(rest)
+        return [*rest[:at], *names, *rest[at:]]
+
+
+class TranslatedNamesForm(forms.ModelForm):
+    """Fills the name_<language> fields from the row's name_translations and stores them back."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.name_translations or {}
+        for code, _language in translation_languages():
+            self.fields[f"name_{code}"].initial = stored.get(code, "")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        offered = [code for code, _language in translation_languages()]
+        translations = {
+            code: name for code, name in (self.instance.name_translations or {}).items() if code not in offered
+        }
+        for code in offered:
+            name = (cleaned.get(f"name_{code}") or "").strip()
+            if name:
+                translations[code] = name
+        self.instance.name_translations = translations
+        return cleaned

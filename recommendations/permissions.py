@@ -252,6 +252,12 @@ def may_revert(user, obj: Model) -> bool:
     return rule_for(type(obj)).revert and can_change(user, obj)
 
 
+def may_read_translation_report(user) -> bool:
+    """Staff read the admin's translation report (which reference names have no translation): it lists public
+    reference data only, so every staff member may, the staff administrators who fix them and the others."""
+    return signed_in(user) and user.is_staff and token_organisations(user) is None
+
+
 # Recommendations: official data and classification --------------------------------------------------------
 
 # The UN's record of a recommendation: changed by staff administrators only; editors propose corrections.

@@ -6,6 +6,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.localized import TranslatedName, is_default, pick
+from states.names import cldr_name
+
 # Apostrophes and quotes that sources use interchangeably ("Côte d’Ivoire").
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 
@@ -22,7 +25,7 @@ def normalise_name(name: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class RegionalGroup(models.Model):
+class RegionalGroup(TranslatedName):
     """One of the five UN regional groups."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -45,7 +48,7 @@ class RegionalGroup(models.Model):
         return self.name
 
 
-class Bloc(models.Model):
+class Bloc(TranslatedName):
     """An intergovernmental organisation or political bloc (EU, OIC, AU, …)."""
 
     code = models.CharField(
@@ -77,8 +80,12 @@ class StateQuerySet(models.QuerySet):
         return self.filter(status=State.Status.OBSERVER)
 
 
-class State(models.Model):
-    """A UN member State or observer State."""
+class State(TranslatedName):
+    """A UN member State or observer State.
+
+    Its name in another language: `name_translations` (the UN's names where CLDR's differ,
+    states/data/state_names.csv, or an editor's), else CLDR's (states/names.py), else the English name.
+    """
 
     Status = StateStatus  # defined before the model, where Meta's constraint can name its values
 
@@ -118,6 +125,19 @@ class State(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:states_state_change", args=[self.pk])
+
+    def name_in(self, language: str | None) -> str:
+        return state_name(self.name, self.iso2, self.name_translations, language)
+
+    def has_name_in(self, language: str) -> bool:
+        return pick(self.name_translations, language) is not None or cldr_name(self.iso2, language) is not None
+
+
+def state_name(name: str, iso2: str, translations: dict | None, language: str | None) -> str:
+    """A State's name in `language` from its stored parts (for rows read without a model instance)."""
+    if is_default(language):
+        return name
+    return pick(translations, language) or cldr_name(iso2, language) or name
 
 
 class BlocMembership(models.Model):

@@ -1,4 +1,4 @@
-"""Reference data (States, aliases, regional groups, blocs) loaded by migrations.
+"""Reference data (States, aliases, regional groups, blocs, their names in other languages) loaded by migrations.
 
 The CSV files in states/data/ are the source of truth. Loading is an upsert
 keyed on stable codes, so a later migration can call ``load_all`` again after
@@ -8,18 +8,10 @@ the files change (a State renamed, a bloc joined) without duplicating rows.
 import csv
 from pathlib import Path
 
+from core.localized import merged, translations_from
 from states.models import normalise_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-# (code, name, the abbreviation UPR Info exports use in To-Rgrp / From-Rgrp)
-REGIONAL_GROUPS = [
-    ("AFRICAN", "African States", "Africa"),
-    ("ASIA_PACIFIC", "Asia-Pacific States", "Asia"),
-    ("EEG", "Eastern European States", "EEG"),
-    ("GRULAC", "Latin American and Caribbean States", "GRULAC"),
-    ("WEOG", "Western European and other States", "WEOG"),
-]
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -33,14 +25,42 @@ def load_all(apps) -> None:
     states = _load_states(apps, groups)
     _load_aliases(apps, states)
     _load_blocs(apps, states)
+    # Migration 0002 runs this before 0005_name_translations adds the field (and calls load_translations).
+    if any(field.name == "name_translations" for field in apps.get_model("states", "State")._meta.fields):
+        load_translations(apps)
+
+
+def load_translations(apps) -> None:
+    """Names in other languages from the data files: the name_fr, name_es … columns of regional_groups.csv and
+    blocs.csv, and state_names.csv (the UN's names of States where CLDR's differ, states/names.py). A
+    language the file does not give for a row (one an editor added in the admin) is kept."""
+    RegionalGroup = apps.get_model("states", "RegionalGroup")
+    Bloc = apps.get_model("states", "Bloc")
+    State = apps.get_model("states", "State")
+    _merge_translations(
+        RegionalGroup, "code", {row["code"]: translations_from(row) for row in read_csv("regional_groups.csv")}
+    )
+    _merge_translations(Bloc, "code", {row["code"]: translations_from(row) for row in read_csv("blocs.csv")})
+    by_state: dict[str, dict[str, str]] = {}
+    for row in read_csv("state_names.csv"):
+        by_state.setdefault(row["iso3"], {})[row["language"].lower()] = row["name"]
+    _merge_translations(State, "iso3", by_state)
+
+
+def _merge_translations(model, key: str, loaded: dict[str, dict[str, str]]) -> None:
+    for row in model.objects.filter(**{f"{key}__in": list(loaded)}):
+        translations = merged(row.name_translations, loaded[getattr(row, key)])
+        if translations != row.name_translations:
+            row.name_translations = translations
+            row.save(update_fields=["name_translations"])
 
 
 def _load_regional_groups(apps) -> dict:
     RegionalGroup = apps.get_model("states", "RegionalGroup")
     groups = {}
-    for code, name, short_name in REGIONAL_GROUPS:
-        groups[code], _ = RegionalGroup.objects.update_or_create(
-            code=code, defaults={"name": name, "short_name": short_name}
+    for row in read_csv("regional_groups.csv"):
+        groups[row["code"]], _ = RegionalGroup.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "short_name": row["short_name"]}
         )
     return groups
 

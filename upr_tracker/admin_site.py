@@ -6,10 +6,13 @@ verified session such a user is refused, even if logged in some other way.
 Staff without a device sign in with their password alone, unless
 ADMIN_REQUIRE_2FA=true, which refuses them until an administrator gives them
 a device (Django OTP › TOTP devices).
+
+Its own page: the translation report (recommendations/admin/translations.py), linked from the index.
 """
 
 from django.conf import settings
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -41,3 +44,10 @@ class TwoFactorAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and two_factor_satisfied(request.user)
+
+    def get_urls(self):
+        # Imported here: the admin modules register with this site, which must exist first.
+        from recommendations.admin.translations import translation_report
+
+        pages = [path("translations/", self.admin_view(translation_report), name="translation_report")]
+        return [*pages, *super().get_urls()]

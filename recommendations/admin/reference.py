@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import TranslatedNamesAdmin
 from recommendations.admin.base import (
     PolicyAdmin,
     ReferenceDataAdmin,
@@ -45,13 +46,13 @@ class ReviewAdmin(ReferenceDataAdmin):
 
 
 @admin.register(ThemeScheme)
-class ThemeSchemeAdmin(ReferenceDataAdmin):
+class ThemeSchemeAdmin(TranslatedNamesAdmin, ReferenceDataAdmin):
     list_display = ["name", "slug", "version"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(ReferenceDataAdmin):
+class ThemeAdmin(TranslatedNamesAdmin, ReferenceDataAdmin):
     list_display = ["name", "code", "scheme", "parent"]
     list_filter = ["scheme"]
     list_select_related = ["scheme", "parent"]
@@ -61,14 +62,14 @@ class ThemeAdmin(ReferenceDataAdmin):
 
 
 @admin.register(AffectedGroup)
-class AffectedGroupAdmin(ReferenceDataAdmin):
+class AffectedGroupAdmin(TranslatedNamesAdmin, ReferenceDataAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(SDG)
-class SDGAdmin(ReferenceDataAdmin):
+class SDGAdmin(TranslatedNamesAdmin, ReferenceDataAdmin):
     list_display = ["number", "name"]
     search_fields = ["name", "number"]
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext
 
+from core.localized import sort_key
 from recommendations import permissions
 from recommendations.advocacy.matching import match_score
 from recommendations.models import (
@@ -183,7 +184,9 @@ def _ask_uptake(ask: ProposedRecommendation) -> AskUptake:
         recommendations=recommendations,
         lobbied_made=[s for s in lobbied if s.pk in made],
         lobbied_not_made=[s for s in lobbied if s.pk not in made] if ask.review_held else [],
-        others_made=sorted((s for pk, s in made.items() if pk not in lobbied_ids), key=lambda s: s.name),
+        others_made=sorted(
+            (s for pk, s in made.items() if pk not in lobbied_ids), key=lambda s: sort_key(s.localized_name)
+        ),
     )
 
 

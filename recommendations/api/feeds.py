@@ -56,7 +56,7 @@ class AssessmentFeed(Feed):
         label = recommendation.paragraph or f"#{recommendation.pk}"
         title = _("%(status)s: %(state)s, recommendation %(paragraph)s") % {
             "status": item.get_status_display(),
-            "state": recommendation.review.state.name,
+            "state": recommendation.review.state.localized_name,
             "paragraph": label,
         }
         return xml_text(title)

@@ -6,7 +6,8 @@ or serializer fields, which per row cost more than the query itself: each row co
 report symbol and its lists as arrays of ids, read from the link tables' covering indexes. The names
 behind the ids (States, themes, affected groups, SDGs, sessions) come from the reference tables held
 in memory (search/lookups.py), in the order the models give them: joining those tables in the
-statement cost more than the rows themselves. Figures in bench/NOTES.md.
+statement cost more than the rows themselves. Figures in bench/NOTES.md. Those names follow the active
+language (lookups.localized); the JSON Lines export keeps them in English.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def recommendation_representations(
     ids = list(ids)
     if not ids:
         return {}
-    return _representations(ids, _Links(request, lookups.current()), snippets, search_text if snippets else "")
+    reference = lookups.localized()  # names in the reader's language; codes and slugs as ever
+    return _representations(ids, _Links(request, reference), snippets, search_text if snippets else "")
 
 
 def streamed_representations(queryset: QuerySet, request: HttpRequest | None, *, chunk_size: int) -> Iterator[dict]:
@@ -66,7 +68,9 @@ def streamed_representations(queryset: QuerySet, request: HttpRequest | None, *,
 
     The ids come through a server-side cursor, their representations one query per `chunk_size` ids.
     The reference tables are read when this is called, within the request's reads (a streamed
-    response's rows come after the view has returned); the rows as they are consumed.
+    response's rows come after the view has returned); the rows as they are consumed. Names stay in
+    English whatever the request's language: an export is data, read back by the table importer and
+    compared across downloads (docs/api.md).
     """
     ids = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
     return _in_chunks(ids, _Links(request, lookups.current()), chunk_size)

@@ -27,7 +27,7 @@ from recommendations.models import (
     Theme,
     ThemeScheme,
 )
-from states.serializers import StateRefSerializer
+from states.serializers import LocalizedNameField, StateRefSerializer
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -50,6 +50,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class ThemeSchemeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:themescheme-detail", lookup_field="slug")
+    name = LocalizedNameField()
 
     class Meta:
         model = ThemeScheme
@@ -58,6 +59,7 @@ class ThemeSchemeSerializer(serializers.ModelSerializer):
 
 class ThemeRefSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    name = LocalizedNameField()
 
     class Meta:
         model = Theme
@@ -75,6 +77,7 @@ class ThemeSerializer(ThemeRefSerializer):
 
 class AffectedGroupSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:affectedgroup-detail", lookup_field="slug")
+    name = LocalizedNameField()
 
     class Meta:
         model = AffectedGroup
@@ -82,6 +85,8 @@ class AffectedGroupSerializer(serializers.ModelSerializer):
 
 
 class AffectedGroupRefSerializer(serializers.ModelSerializer):
+    name = LocalizedNameField()
+
     class Meta:
         model = AffectedGroup
         fields = ["slug", "name"]
@@ -89,6 +94,7 @@ class AffectedGroupRefSerializer(serializers.ModelSerializer):
 
 class SDGSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:sdg-detail", lookup_field="number")
+    name = LocalizedNameField()
 
     class Meta:
         model = SDG
@@ -96,6 +102,8 @@ class SDGSerializer(serializers.ModelSerializer):
 
 
 class SDGRefSerializer(serializers.ModelSerializer):
+    name = LocalizedNameField()
+
     class Meta:
         model = SDG
         fields = ["number", "name"]

@@ -122,7 +122,9 @@ class BriefingData:
         if self.texts is not None and self.texts.title:
             return self.texts.title
         subject = ", ".join(value for _label, value in self.filters.in_words())
-        return _("%(state)s: UPR briefing") % {"state": self.state.name} + (f" — {subject}" if subject else "")
+        return _("%(state)s: UPR briefing") % {"state": self.state.localized_name} + (
+            f" — {subject}" if subject else ""
+        )
 
 
 def build_briefing(
@@ -294,11 +296,11 @@ def topic_words(filters: Filters) -> str:
     """E.g. " on human rights defenders", " on freedom of the press concerning journalists", or "" without filters."""
     if filters.theme and filters.affected_group:
         return _(" on %(theme)s concerning %(group)s") % {
-            "theme": _as_topic(filters.theme.name),
-            "group": _as_topic(filters.affected_group.name),
+            "theme": _as_topic(filters.theme.localized_name),
+            "group": _as_topic(filters.affected_group.localized_name),
         }
     if filters.theme or filters.affected_group:
-        return _(" on %(topic)s") % {"topic": _as_topic((filters.theme or filters.affected_group).name)}
+        return _(" on %(topic)s") % {"topic": _as_topic((filters.theme or filters.affected_group).localized_name)}
     return ""
 
 
@@ -311,7 +313,7 @@ def opening_sentence(briefing: BriefingData) -> str:
     review = briefing.review
     if review is None:
         return _("No review of %(state)s has been recorded yet%(cycle)s.") % {
-            "state": briefing.state.name,
+            "state": briefing.state.localized_name,
             "cycle": _(" in cycle %(number)d") % {"number": briefing.filters.cycle.number}
             if briefing.filters.cycle
             else "",
@@ -319,7 +321,7 @@ def opening_sentence(briefing: BriefingData) -> str:
     values = {
         "year": review.review_date.year if review.review_date else review.session.year,
         "session": ordinal(review.session.number),
-        "state": briefing.state.name,
+        "state": briefing.state.localized_name,
         "count": briefing.total,
         "topic": briefing.topic,
         "supported": briefing.counts[Response.SUPPORTED],

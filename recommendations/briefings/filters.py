@@ -128,9 +128,9 @@ class Filters:
         """(label, value) for each data filter set, e.g. ("Affected persons", "Human rights defenders")."""
         words = []
         if self.theme:
-            words.append((str(PARAMS["theme"]), f"{self.theme.name} ({self.theme.scheme.name})"))
+            words.append((str(PARAMS["theme"]), f"{self.theme.localized_name} ({self.theme.scheme.localized_name})"))
         if self.affected_group:
-            words.append((str(PARAMS["affected_group"]), self.affected_group.name))
+            words.append((str(PARAMS["affected_group"]), self.affected_group.localized_name))
         if self.cycle:
             words.append((str(PARAMS["cycle"]), f"{self.cycle.number} ({self.cycle.start_year}–{self.cycle.end_year})"))
         return words

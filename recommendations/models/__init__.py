@@ -24,7 +24,7 @@ from recommendations.models.recommendation import (
 )
 from recommendations.models.review import Cycle, Review, Session, ordinal, session_label
 from recommendations.models.sync import DeletedObject
-from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme
+from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme, sdg_label
 from recommendations.models.tokens import APIToken
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "Review",
     "Session",
     "STATUS_LABELS",
+    "sdg_label",
     "Theme",
     "ThemeScheme",
     "ordinal",

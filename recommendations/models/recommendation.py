@@ -271,6 +271,11 @@ class Recommendation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[self.pk])
 
+    @property
+    def localized_label(self) -> str:
+        """__str__ for readers: the State named in their language."""
+        return f"{self.review.localized_label} — {self.paragraph or f'#{self.pk}'}"
+
     def clean(self) -> None:
         # PostgreSQL refuses a search vector over 1 MB (a 500 on save); real texts are a few thousand characters.
         if len(self.text) > TEXT_MAX_LENGTH:

@@ -1,4 +1,5 @@
-"""Reference data for recommendations (cycles, sessions, SDGs, theme schemes), loaded by migrations.
+"""Reference data for recommendations (cycles, sessions, SDGs, theme schemes, their names in other languages),
+loaded by migrations.
 
 Source files live in recommendations/data/; loading is an upsert keyed on
 stable numbers and names, safe to run again when a file changes.
@@ -9,6 +10,8 @@ import datetime
 from pathlib import Path
 
 from django.utils.text import slugify
+
+from core.localized import merged, translations_from
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # recommendations/data/
 
@@ -41,11 +44,52 @@ def theme_slug(code: str, name: str) -> str:
     return slugify(f"{code} {name}" if code else name)[:220]
 
 
+# The schemes' names in other languages (the themes' are in the data files' name_fr, name_es … columns).
+SCHEME_NAMES = {
+    UPR_INFO_SCHEME: {"fr": "Thèmes d'UPR Info", "es": "Temas de UPR Info"},
+    OHCHR_SCHEME: {"fr": "Thèmes du HCDH", "es": "Temas del ACNUDH"},
+}
+
+
 def load_all(apps) -> None:
     _load_cycles_and_sessions(apps)
     _load_sdgs(apps)
     _load_schemes_and_themes(apps)
     _load_affected_groups(apps)
+    # Migration 0002 runs this before 0027_reference_translations adds the field (and calls load_translations).
+    if any(field.name == "name_translations" for field in apps.get_model("recommendations", "SDG")._meta.fields):
+        load_translations(apps)
+
+
+def load_translations(apps) -> None:
+    """Names in other languages from the data files' name_fr, name_es … columns, matched on the rows' stable keys
+    (SDG numbers, scheme slugs, theme and group names). A language the file does not give for a row (one an
+    editor added in the admin) is kept; rows the files do not hold (themes an import created) are left alone."""
+    SDG = apps.get_model("recommendations", "SDG")
+    ThemeScheme = apps.get_model("recommendations", "ThemeScheme")
+    Theme = apps.get_model("recommendations", "Theme")
+    AffectedGroup = apps.get_model("recommendations", "AffectedGroup")
+    _merge(
+        SDG.objects.all(),
+        lambda row: row.number,
+        {int(r["number"]): translations_from(r) for r in read_csv("sdgs.csv")},
+    )
+    _merge(ThemeScheme.objects.all(), lambda row: row.slug, SCHEME_NAMES)
+    themes = {(UPR_INFO_SCHEME, r["name"]): translations_from(r) for r in read_csv("upr_info_issues.csv")}
+    themes |= {(OHCHR_SCHEME, r["name"]): translations_from(r) for r in read_csv("ohchr_themes.csv")}
+    _merge(Theme.objects.select_related("scheme"), lambda row: (row.scheme.slug, row.name), themes)
+    groups = {r["name"]: translations_from(r) for r in read_csv("affected_groups.csv")}
+    _merge(AffectedGroup.objects.all(), lambda row: row.name, groups)
+
+
+def _merge(rows, key, loaded: dict) -> None:
+    for row in rows:
+        if key(row) not in loaded:
+            continue
+        translations = merged(row.name_translations, loaded[key(row)])
+        if translations != row.name_translations:
+            row.name_translations = translations
+            row.save(update_fields=["name_translations"])
 
 
 def _load_cycles_and_sessions(apps) -> None:

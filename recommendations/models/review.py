@@ -142,3 +142,8 @@ class Review(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_review_change", args=[self.pk])
+
+    @property
+    def localized_label(self) -> str:
+        """__str__ for readers: the State named in their language."""
+        return f"{self.state.localized_name} — {self.session}"

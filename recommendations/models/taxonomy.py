@@ -3,8 +3,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.localized import TranslatedName
 
-class ThemeScheme(models.Model):
+
+class ThemeScheme(TranslatedName):
     """A versioned classification of recommendations (UPR Info issues, OHCHR themes of a cycle)."""
 
     slug = models.SlugField(
@@ -27,7 +29,7 @@ class ThemeScheme(models.Model):
         return f"{self.name} ({self.version})" if self.version else self.name
 
 
-class Theme(models.Model):
+class Theme(TranslatedName):
     scheme = models.ForeignKey(ThemeScheme, on_delete=models.PROTECT, related_name="themes", verbose_name=_("scheme"))
     code = models.CharField(
         _("code"), max_length=20, blank=True, help_text=_("Code in the scheme when it has one, e.g. A12.")
@@ -60,8 +62,13 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}" if self.code else self.name
 
+    @property
+    def localized_label(self) -> str:
+        """__str__ in the reader's language: the code, if any, and the localized name."""
+        return f"{self.code} {self.localized_name}" if self.code else self.localized_name
 
-class AffectedGroup(models.Model):
+
+class AffectedGroup(TranslatedName):
     """Affected persons / groups of persons (women, children, human rights defenders …)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -78,7 +85,7 @@ class AffectedGroup(models.Model):
         return self.name
 
 
-class SDG(models.Model):
+class SDG(TranslatedName):
     """A Sustainable Development Goal, 1 to 17."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
@@ -95,4 +102,13 @@ class SDG(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("SDG %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+        return sdg_label(self.number, self.name)
+
+    @property
+    def localized_label(self) -> str:
+        return sdg_label(self.number, self.localized_name)
+
+
+def sdg_label(number: int, name: str) -> str:
+    """ "SDG 16: Peace, Justice and Strong Institutions", in the reader's language ("ODD 16 : …")."""
+    return gettext("SDG %(number)s: %(name)s") % {"number": number, "name": name}

@@ -19,13 +19,16 @@ from django.db import connections
 from django.utils import translation
 
 from core import counts
+from core.localized import language_key
 from recommendations.models import (
     STATUS_LABELS,
     ImplementationStatus,
     Recommendation,
     Response,
     ordinal,
+    sdg_label,
 )
+from recommendations.search import lookups
 from recommendations.search.filters import (
     STATUS_NONE,
     GroupThrough,
@@ -47,8 +50,9 @@ BASE_COLUMNS = ("id", "review_id", "state_under_review_id", "response", "action_
 
 def _items(rows: Iterable[tuple], make: Callable[..., tuple[object, str]]) -> list[Facet]:
     items = []
-    # Labels as the code writes them (English), whatever language is active: they are the API's, and
-    # counts are cached for every language. The public site words them by value (site/search/facets.py).
+    # Labels as the code and the database write them (English), whatever language is active: counts are
+    # cached for every language. facet_counts names reference rows in the reader's language afterwards
+    # (_in_language); the public site words the choices by value (site/search/facets.py).
     with translation.override(None):
         for values, count in rows:
             if values[0] is None or (values[0] == "" and make is not _status):
@@ -268,7 +272,64 @@ def facet_counts(
         return _compute(filterset, missing)
 
     found = counts.cached_many(entries, compute)
-    return {name: found[name] for name in names}
+    return _in_language({name: found[name] for name in names})
+
+
+def _in_language(found: dict[str, list[Facet]]) -> dict[str, list[Facet]]:
+    """The facets with the names of States, groups, blocs, themes, affected groups and SDGs in the active
+    language: counts are cached with English labels, relabelled here from the reference tables in memory
+    (no query per value; none at all in English)."""
+    if language_key() is None:
+        return found
+    reference = lookups.localized()
+    return {
+        name: [_relabelled(item, REFERENCE_LABELS[name], reference) for item in items]
+        if name in REFERENCE_LABELS
+        else items
+        for name, items in found.items()
+    }
+
+
+def _relabelled(item: Facet, label: Callable[[str, lookups.Lookups], str | None], reference: lookups.Lookups) -> Facet:
+    return {**item, "label": label(item["value"], reference) or item["label"]}
+
+
+def _first(ids: dict[str, list[int]], value: str) -> int | None:
+    found = ids.get(value)
+    return found[0] if found else None
+
+
+def _state_label(iso3: str, reference: lookups.Lookups) -> str | None:
+    pk = _first(reference.state_ids, iso3)
+    return reference.states[pk][2] if pk in reference.states else None
+
+
+def _theme_label(value: str, reference: lookups.Lookups) -> str | None:
+    pk = _first(reference.theme_ids, value)
+    return reference.themes[pk][1]["name"] if pk in reference.themes else None
+
+
+def _group_label(slug: str, reference: lookups.Lookups) -> str | None:
+    pk = _first(reference.affected_group_ids, slug)
+    return reference.affected_groups[pk][2] if pk in reference.affected_groups else None
+
+
+def _sdg_label(number: str, reference: lookups.Lookups) -> str | None:
+    names = {str(goal): name for _position, goal, name in reference.sdgs.values()}
+    return sdg_label(int(number), names[number]) if number in names else None
+
+
+# The facets whose values name reference rows, and how to name a value in the reader's language.
+REFERENCE_LABELS: dict[str, Callable[[str, lookups.Lookups], str | None]] = {
+    "state_under_review": _state_label,
+    "recommending_state": _state_label,
+    "regional_group": lambda code, reference: reference.regional_group_names.get(code),
+    "recommending_regional_group": lambda code, reference: reference.regional_group_names.get(code),
+    "bloc": lambda code, reference: reference.bloc_names.get(code),
+    "theme": _theme_label,
+    "affected_group": _group_label,
+    "sdg": _sdg_label,
+}
 
 
 def unfiltered_reads(name: str) -> frozenset[str]:

@@ -12,30 +12,40 @@ those tables, which could fall behind.
 
 Lists are ordered as the models order them, by the database's collation: each
 row carries its position in that order.
+
+Names are English, as stored. localized() names the same rows in the reader's
+language (core/localized.py: each row's name_translations, CLDR for States),
+kept per language under the same data version: labelling a facet or a
+representation in French costs no query per row.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db import connections
 
 from core import counts
+from core.localized import language_key, translated
 from recommendations.models import Recommendation
+from states.models import state_name
 
 _SQL = """
 SELECT
-  (SELECT json_agg(json_build_array(s.id, s.iso3, s.name) ORDER BY s.name, s.id) FROM states_state s),
-  (SELECT json_agg(json_build_array(g.id, g.code)) FROM states_regionalgroup g),
-  (SELECT json_agg(json_build_array(b.id, b.code)) FROM states_bloc b),
+  (SELECT json_agg(json_build_array(s.id, s.iso3, s.name, s.iso2, s.name_translations) ORDER BY s.name, s.id)
+     FROM states_state s),
+  (SELECT json_agg(json_build_array(g.id, g.code, g.name, g.name_translations)) FROM states_regionalgroup g),
+  (SELECT json_agg(json_build_array(b.id, b.code, b.name, b.name_translations)) FROM states_bloc b),
   (SELECT json_agg(json_build_array(sc.id, sc.slug)) FROM recommendations_themescheme sc),
-  (SELECT json_agg(json_build_array(th.id, sc.slug, th.code, th.name, th.slug)
+  (SELECT json_agg(json_build_array(th.id, sc.slug, th.code, th.name, th.slug, th.name_translations)
                    ORDER BY sc.name, th.code, th.name, th.id)
      FROM recommendations_theme th JOIN recommendations_themescheme sc ON sc.id = th.scheme_id),
-  (SELECT json_agg(json_build_array(g.id, g.slug, g.name) ORDER BY g.name, g.id) FROM recommendations_affectedgroup g),
-  (SELECT json_agg(json_build_array(g.id, g.number, g.name) ORDER BY g.number) FROM recommendations_sdg g),
+  (SELECT json_agg(json_build_array(g.id, g.slug, g.name, g.name_translations) ORDER BY g.name, g.id)
+     FROM recommendations_affectedgroup g),
+  (SELECT json_agg(json_build_array(g.id, g.number, g.name, g.name_translations) ORDER BY g.number)
+     FROM recommendations_sdg g),
   (SELECT json_agg(json_build_array(se.number, se.start_date, cy.number))
      FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id)
 """
@@ -50,7 +60,10 @@ class Session:
 
 @dataclass(frozen=True)
 class Lookups:
-    """Each table as id -> (position in the model's order, its public parts), and code or slug -> ids."""
+    """Each table as id -> (position in the model's order, its public parts), and code or slug -> ids.
+
+    Names are English, as stored; `in_language` gives the same tables named in another language.
+    """
 
     states: dict[int, tuple[int, str, str]]  # id -> (position, iso3, name)
     themes: dict[int, tuple[int, dict]]  # id -> (position, the API's theme object)
@@ -63,11 +76,56 @@ class Lookups:
     scheme_ids: dict[str, list[int]]
     theme_ids: dict[str, list[int]]  # slug (in every scheme) and scheme:slug
     affected_group_ids: dict[str, list[int]]
+    regional_group_names: dict[str, str]  # code -> name
+    bloc_names: dict[str, str]  # code -> name
+    # What naming them in another language takes: each table's rows' name_translations (and a State's iso2,
+    # for its CLDR name), by id; groups and blocs by code.
+    translations: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    def in_language(self, language: str) -> Lookups:
+        """The same tables, names in `language` (English where a row has no name in it)."""
+        names = self.translations
+        return replace(
+            self,
+            states={
+                pk: (position, iso3, state_name(name, *names["states"][pk], language))
+                for pk, (position, iso3, name) in self.states.items()
+            },
+            themes={
+                pk: (position, {**theme, "name": translated(theme["name"], names["themes"][pk], language)})
+                for pk, (position, theme) in self.themes.items()
+            },
+            affected_groups={
+                pk: (position, slug, translated(name, names["affected_groups"][pk], language))
+                for pk, (position, slug, name) in self.affected_groups.items()
+            },
+            sdgs={
+                pk: (position, number, translated(name, names["sdgs"][pk], language))
+                for pk, (position, number, name) in self.sdgs.items()
+            },
+            regional_group_names={
+                code: translated(name, names["regional_groups"][code], language)
+                for code, name in self.regional_group_names.items()
+            },
+            bloc_names={
+                code: translated(name, names["blocs"][code], language) for code, name in self.bloc_names.items()
+            },
+        )
 
 
 def current() -> Lookups:
-    """The reference tables as of the data version this request reads (read again after any write)."""
+    """The reference tables as of the data version this request reads (read again after any write), named in
+    English: what filters resolve and exports write."""
     return counts.kept("lookups", _load)
+
+
+def localized() -> Lookups:
+    """current(), named in the active language (kept per language under the same data version)."""
+    english = current()
+    language = language_key()
+    if language is None:
+        return english
+    return counts.kept(f"lookups:{language}", lambda: english.in_language(language))
 
 
 def _load() -> Lookups:
@@ -75,25 +133,35 @@ def _load() -> Lookups:
         cursor.execute(_SQL)
         states, groups, blocs, schemes, themes, affected, sdgs, sessions = (rows or [] for rows in cursor.fetchone())
     theme_ids = grouped(
-        pair for pk, scheme, _code, _name, slug in themes for pair in ((slug, pk), (f"{scheme}:{slug}", pk))
+        pair for pk, scheme, _code, _name, slug, _t in themes for pair in ((slug, pk), (f"{scheme}:{slug}", pk))
     )
     return Lookups(
-        states={pk: (position, iso3, name) for position, (pk, iso3, name) in enumerate(states)},
+        states={pk: (position, iso3, name) for position, (pk, iso3, name, _iso2, _t) in enumerate(states)},
         themes={
             pk: (position, {"id": pk, "scheme": scheme, "code": code, "name": name, "slug": slug})
-            for position, (pk, scheme, code, name, slug) in enumerate(themes)
+            for position, (pk, scheme, code, name, slug, _t) in enumerate(themes)
         },
-        affected_groups={pk: (position, slug, name) for position, (pk, slug, name) in enumerate(affected)},
-        sdgs={pk: (position, number, name) for position, (pk, number, name) in enumerate(sdgs)},
+        affected_groups={pk: (position, slug, name) for position, (pk, slug, name, _t) in enumerate(affected)},
+        sdgs={pk: (position, number, name) for position, (pk, number, name, _t) in enumerate(sdgs)},
         sessions={
             number: Session(number, datetime.date.fromisoformat(start).year, cycle) for number, start, cycle in sessions
         },
-        state_ids=grouped((iso3, pk) for pk, iso3, _name in states),
-        regional_group_ids=grouped((code, pk) for pk, code in groups),
-        bloc_ids=grouped((code, pk) for pk, code in blocs),
+        state_ids=grouped((iso3, pk) for pk, iso3, *_rest in states),
+        regional_group_ids=grouped((code, pk) for pk, code, *_rest in groups),
+        bloc_ids=grouped((code, pk) for pk, code, *_rest in blocs),
         scheme_ids=grouped((slug, pk) for pk, slug in schemes),
         theme_ids=theme_ids,
-        affected_group_ids=grouped((slug, pk) for pk, slug, _name in affected),
+        affected_group_ids=grouped((slug, pk) for pk, slug, *_rest in affected),
+        regional_group_names={code: name for _pk, code, name, _t in groups},
+        bloc_names={code: name for _pk, code, name, _t in blocs},
+        translations={
+            "states": {pk: (iso2, translations) for pk, _iso3, _name, iso2, translations in states},
+            "themes": {row[0]: row[-1] for row in themes},
+            "affected_groups": {row[0]: row[-1] for row in affected},
+            "sdgs": {row[0]: row[-1] for row in sdgs},
+            "regional_groups": {code: translations for _pk, code, _name, translations in groups},
+            "blocs": {code: translations for _pk, code, _name, translations in blocs},
+        },
     )
 
 

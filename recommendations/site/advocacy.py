@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.localized import sort_key
 from recommendations import advocacy, permissions
 from recommendations.models import Organisation, ProposedRecommendation, ordinal
+from states.models import state_name
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,14 @@ def _options(organisation: Organisation, user) -> Options:
             "review__state_id",
             "review__state__iso3",
             "review__state__name",
+            "review__state__iso2",
+            "review__state__name_translations",
         )
         .distinct()
     )
     reviews, states = [], {}
-    for review_id, number, start, state_id, iso3, name in rows:
+    for review_id, number, start, state_id, iso3, english, iso2, translations in rows:
+        name = state_name(english, iso2, translations, get_language())
         label = _("%(state)s — %(session)s session (%(year)s)") % {
             "state": name,
             "session": ordinal(number),
@@ -88,7 +94,7 @@ def _options(organisation: Organisation, user) -> Options:
         }
         reviews.append(ReviewOption(review_id, label))
         states[iso3] = StateOption(state_id, iso3, name)
-    return Options(reviews=reviews, states=sorted(states.values(), key=lambda s: s.name))
+    return Options(reviews=reviews, states=sorted(states.values(), key=lambda s: sort_key(s.name)))
 
 
 def _filters(params: QueryDict, options: Options) -> tuple[ReviewOption | None, StateOption | None, list[str]]:

@@ -1,11 +1,11 @@
 """Public pages about States: the index, a State's profile and the side-by-side comparison."""
 
-from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.localized import sort_key
 from core.response_cache import cached_view
 from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Recommendation
 from recommendations.site import charts, search, statistics
@@ -15,8 +15,14 @@ COMPARE_MAX = 6
 
 
 def state_index(request):
-    states = statistics.states_with_counts().order_by(F("regional_group__name").asc(nulls_last=True), "name")
+    """States by regional group (observers last), each list sorted by name in the reader's language."""
+    states = sorted(statistics.states_with_counts(), key=_by_group_and_name)
     return render(request, "states/index.html", {"states": states})
+
+
+def _by_group_and_name(state: State) -> tuple:
+    group = state.regional_group
+    return (group is None, sort_key(group.localized_name) if group else "", sort_key(state.localized_name))
 
 
 @cached_view  # whole-table statistics for the State: computed once per data version for anonymous visitors
@@ -73,7 +79,7 @@ def _with_theme_values(rows: list[dict]) -> list[dict]:
 
 
 def compare(request):
-    everyone = list(State.objects.order_by("name"))
+    everyone = sorted(State.objects.all(), key=lambda state: sort_key(state.localized_name))
     chosen, errors = _chosen_states(request.GET.getlist("state"), {state.iso3: state for state in everyone})
     context = {"everyone": everyone, "chosen": chosen, "errors": errors, "slots": _slots(chosen)}
     if len(chosen) >= 2 and not errors:
@@ -117,7 +123,7 @@ def _comparison(chosen: list[State]) -> dict:
             _("Share of recommendations received, by response"),
             [(key or "none", label) for key, label in RESPONSE_LABELS.items()],
             [
-                (column["state"].name, {key or "none": n for key, n in r.items()})
+                (column["state"].localized_name, {key or "none": n for key, n in r.items()})
                 for column, r in zip(columns, responses, strict=True)
             ],
         ),
@@ -147,5 +153,6 @@ def _theme_rows(themes: dict[int, dict], columns: list[dict]) -> list[dict]:
         theme["theme_value"] = search.theme_value(theme["themes__scheme__slug"], theme["themes__slug"])
         rows.append({"theme": theme, "cells": cells, "total": sum(cell["count"] for cell in cells)})
     return sorted(
-        rows, key=lambda row: (row["theme"]["themes__scheme__slug"], -row["total"], row["theme"]["themes__name"])
+        rows,
+        key=lambda row: (row["theme"]["themes__scheme__slug"], -row["total"], sort_key(row["theme"]["themes__name"])),
     )

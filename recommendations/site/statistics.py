@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
+from core.localized import sort_key, translated
 from recommendations import permissions
 from recommendations.models import (
     Citation,
@@ -23,7 +25,7 @@ from recommendations.models import (
     Review,
     Theme,
 )
-from states.models import State
+from states.models import State, state_name
 
 RESPONSE_KEYS = [*Response.values, ""]
 STATUS_KEYS = [*ImplementationStatus.values, ""]
@@ -49,6 +51,27 @@ def _status_counts(path: str = "") -> dict:
 def split_counts(row: dict, letter: str, keys: list[str]) -> dict[str, int]:
     """{response or status: count} from the n_… / s_… columns of an aggregate row."""
     return {key: row[f"{letter}_{key or 'none'}"] for key in keys}
+
+
+# Reference names in the reader's language: rows of values() carry the name's parts ("…__name",
+# "…__name_translations" and, for States, "…__iso2"); the name is replaced by the localized one.
+_STATE_NAME_PARTS = ("review__state__name", "review__state__iso2", "review__state__name_translations")
+
+
+def _localized(row: dict, path: str) -> dict:
+    row[f"{path}__name"] = translated(row[f"{path}__name"], row.pop(f"{path}__name_translations"), get_language())
+    return row
+
+
+def _localized_state(row: dict, path: str = "review__state") -> dict:
+    parts = (row[f"{path}__name"], row.pop(f"{path}__iso2"), row.pop(f"{path}__name_translations"))
+    row[f"{path}__name"] = state_name(*parts, get_language())
+    return row
+
+
+def _by_count_and_name(rows: list[dict], name: str) -> list[dict]:
+    """Largest count first, then by name in the reader's language (the query's order, English, for the cut)."""
+    return sorted(rows, key=lambda row: (-row["count"], sort_key(row[name])))
 
 
 # Home ------------------------------------------------------------------------
@@ -135,32 +158,44 @@ def response_and_status_counts(recommendations: QuerySet) -> dict:
 
 
 def top_themes(recommendations: QuerySet, limit: int = 10) -> list[dict]:
-    return list(
+    """The themes most often given, with their names (and their schemes') in the reader's language."""
+    rows = (
         recommendations.filter(themes__isnull=False)
-        .values("themes__pk", "themes__name", "themes__slug", "themes__scheme__slug", "themes__scheme__name")
+        .values(
+            "themes__pk",
+            "themes__name",
+            "themes__name_translations",
+            "themes__slug",
+            "themes__scheme__slug",
+            "themes__scheme__name",
+            "themes__scheme__name_translations",
+        )
         .annotate(count=Count("pk"))
         .order_by("-count", "themes__name")[:limit]
     )
+    return _by_count_and_name([_localized(_localized(row, "themes"), "themes__scheme") for row in rows], "themes__name")
 
 
 def top_groups(recommendations: QuerySet, limit: int = 10) -> list[dict]:
     """The affected groups most often named, e.g. how many recommendations concern human rights defenders."""
-    return list(
+    rows = (
         recommendations.filter(affected_groups__isnull=False)
-        .values("affected_groups__slug", "affected_groups__name")
+        .values("affected_groups__slug", "affected_groups__name", "affected_groups__name_translations")
         .annotate(count=Count("pk"))
         .order_by("-count", "affected_groups__name")[:limit]
     )
+    return _by_count_and_name([_localized(row, "affected_groups") for row in rows], "affected_groups__name")
 
 
 def top_recipients(state: State, limit: int = 10) -> list[dict]:
     """The States this State made most recommendations to, with how many they supported."""
-    return list(
+    rows = (
         Recommendation.objects.filter(recommending_states=state)
-        .values("review__state__iso3", "review__state__name")
+        .values("review__state__iso3", *_STATE_NAME_PARTS)
         .annotate(count=Count("pk"), supported=Count("pk", filter=Q(response=Response.SUPPORTED)))
         .order_by("-count", "review__state__name")[:limit]
     )
+    return _by_count_and_name([_localized_state(row) for row in rows], "review__state__name")
 
 
 def recent_assessments_for_state(state: State, limit: int = 5) -> QuerySet:
@@ -209,7 +244,7 @@ def theme_matrix(theme: Theme, cycles: list[Cycle]) -> list[ThemeRow]:
     """Recommendations on a theme per State under review and cycle, largest total first (one query)."""
     counts = (
         Recommendation.objects.filter(themes=theme)
-        .values("review__state__iso3", "review__state__name", "review__session__cycle__number")
+        .values("review__state__iso3", *_STATE_NAME_PARTS, "review__session__cycle__number")
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -217,9 +252,9 @@ def theme_matrix(theme: Theme, cycles: list[Cycle]) -> list[ThemeRow]:
     rows: dict[str, ThemeRow] = {}
     for item in counts:
         iso3 = item["review__state__iso3"]
-        row = rows.setdefault(iso3, ThemeRow(iso3, item["review__state__name"], [0] * len(cycles)))
+        row = rows.setdefault(iso3, ThemeRow(iso3, _localized_state(item)["review__state__name"], [0] * len(cycles)))
         row.cells[position[item["review__session__cycle__number"]]] += item["count"]
-    return sorted(rows.values(), key=lambda row: (-row.total, row.name))
+    return sorted(rows.values(), key=lambda row: (-row.total, sort_key(row.name)))
 
 
 # Compare ---------------------------------------------------------------------
@@ -231,13 +266,20 @@ def compare_counts(states: list[State]) -> dict:
     by_state = received.values("review__state").annotate(total=Count("pk"), **_response_counts(), **_status_counts())
     themes = (
         received.filter(themes__isnull=False)
-        .values("review__state", "themes__pk", "themes__name", "themes__slug", "themes__scheme__slug")
+        .values(
+            "review__state",
+            "themes__pk",
+            "themes__name",
+            "themes__name_translations",
+            "themes__slug",
+            "themes__scheme__slug",
+        )
         .annotate(count=Count("pk", distinct=True))
         .order_by()
     )
     totals = {row["review__state"]: row for row in by_state}
     theme_counts: dict[int, dict] = defaultdict(dict)
     for row in themes:
-        theme_counts[row["themes__pk"]].setdefault("theme", row)
+        theme_counts[row["themes__pk"]].setdefault("theme", _localized(row, "themes"))
         theme_counts[row["themes__pk"]][row["review__state"]] = row["count"]
     return {"totals": totals, "themes": theme_counts}

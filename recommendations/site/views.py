@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.localized import sort_key
 from core.response_cache import cached_view
 from recommendations import followup, permissions
 from recommendations.models import Cycle, ImplementationAssessment, Recommendation, Theme
@@ -59,7 +60,9 @@ def _propose_correction_url(user, recommendation: Recommendation) -> str | None:
 
 @cached_view  # whole-table counts: computed once per data version for anonymous visitors
 def theme_index(request):
-    return render(request, "recommendations/theme_index.html", {"themes": statistics.themes_with_counts()})
+    # By scheme and code as stored, then by name in the reader's language.
+    themes = sorted(statistics.themes_with_counts(), key=lambda t: (t.scheme.name, t.code, sort_key(t.localized_name)))
+    return render(request, "recommendations/theme_index.html", {"themes": themes})
 
 
 @cached_view  # counts over every recommendation of the theme, the same for all anonymous visitors

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.localized import sort_key
 from recommendations import permissions, services
 from recommendations.followup import due
 from recommendations.models import ImplementationAssessment, Organisation, Publication, ReviewComment, Theme
@@ -92,24 +93,50 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "others": [o for o in choices if o != organisation],
         "due": due.due(organisation, months=months),
-        "followed_states": list(organisation.followed_states.order_by("name")),
-        "followed_themes": list(organisation.followed_themes.select_related("scheme").order_by("name")),
+        "followed_states": sorted(organisation.followed_states.all(), key=_by_name),
+        "followed_themes": sorted(organisation.followed_themes.select_related("scheme"), key=_by_name),
         **workspace_lists(request.user, organisation),
     }
     return render(request, "recommendations/workspace.html", context)
 
 
+def _by_name(row: State | Theme) -> str:
+    return sort_key(row.localized_name)
+
+
+class _Sorted(forms.models.ModelChoiceIterator):
+    """The choices sorted by their labels in the reader's language (a few hundred rows: sorted in Python)."""
+
+    def __iter__(self):
+        rows = [(self.field.label_from_instance(row), row) for row in self.queryset]
+        for _label, row in sorted(rows, key=lambda pair: (self.field.group_of(pair[1]), sort_key(pair[0]))):
+            yield self.choice(row)
+
+
+class LocalizedChoiceField(forms.ModelMultipleChoiceField):
+    """Reference rows offered by their names in the reader's language, sorted by them (within `group_of`)."""
+
+    iterator = _Sorted
+
+    def label_from_instance(self, obj: State | Theme) -> str:
+        return getattr(obj, "localized_label", None) or obj.localized_name
+
+    def group_of(self, obj: State | Theme) -> str:
+        scheme = getattr(obj, "scheme", None)
+        return sort_key(scheme.localized_name) if scheme else ""
+
+
 class FollowingForm(forms.Form):
-    states = forms.ModelMultipleChoiceField(
+    states = LocalizedChoiceField(
         label=gettext_lazy("States"),
-        queryset=State.objects.order_by("name"),
+        queryset=State.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=gettext_lazy("Hold Ctrl (or Shift) to choose several; arrow keys move, Space chooses."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = LocalizedChoiceField(
         label=gettext_lazy("Themes"),
-        queryset=Theme.objects.select_related("scheme").order_by("scheme__name", "name"),
+        queryset=Theme.objects.select_related("scheme"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=gettext_lazy("With States chosen too, only their recommendations on these themes are listed."),

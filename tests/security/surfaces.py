@@ -104,10 +104,13 @@ def api_viewset(surface: Surface):
 
 def classify(name: str, route: str, pages: dict[str, Callable]) -> Surface | None:
     """The surface a URL pattern belongs to, or None when the suite does not know how to ask it."""
+    if name.startswith("admin:") or route.startswith("admin/"):
+        surface = _admin_surface(name, route)
+        if name in pages and (surface is None or surface.kind == "admin-extra"):
+            return Surface(name, "admin-extra", getattr(surface, "model", None), getattr(surface, "action", ""))
+        return surface
     if name in pages:
         return Surface(name, "page")
-    if name.startswith("admin:") or route.startswith("admin/"):
-        return _admin_surface(name, route)
     if name.startswith("api:"):
         return _api_surface(name)
     return None

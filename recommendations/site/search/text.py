@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline
-from django.db.models import Count, F, Value
+from django.db.models import Count, F, JSONField, Q, Value
 from django.utils.translation import gettext as _
 
+from core.localized import language_key, translated
 from recommendations.models import SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
 from recommendations.search.params import theme_value
 from recommendations.search.text import MARK_START, MARK_STOP, search_query
@@ -44,28 +45,45 @@ def highlighted_texts(ids: list[int], text: str) -> dict[int, str]:
 
 
 def suggestions(text: str, limit: int = 6) -> list[Suggestion]:
-    """Themes and affected groups named like the search words, in one query (none without words)."""
+    """Themes and affected groups named like the search words, in English or the reader's language, in one query
+    (none without words)."""
     words = " ".join(text.replace('"', " ").split()).strip(" -")
     if len(words) < 3:
         return []
+    language = language_key()
+    named = Q(name__icontains=words)
+    if language is not None:
+        named |= Q(**{f"name_translations__{language}__icontains": words})
     themes = (
-        Theme.objects.filter(name__icontains=words)
-        .annotate(kind=Value("theme"), scheme_slug=F("scheme__slug"), scheme_name=F("scheme__name"))
+        Theme.objects.filter(named)
+        .annotate(
+            kind=Value("theme"),
+            scheme_slug=F("scheme__slug"),
+            scheme_name=F("scheme__name"),
+            scheme_translations=F("scheme__name_translations"),
+        )
         .annotate(count=Count("recommendations"))
         .filter(count__gt=0)
     )
     groups = (
-        AffectedGroup.objects.filter(name__icontains=words)
-        .annotate(kind=Value("affected_group"), scheme_slug=Value(""), scheme_name=Value(""))
+        AffectedGroup.objects.filter(named)
+        .annotate(
+            kind=Value("affected_group"),
+            scheme_slug=Value(""),
+            scheme_name=Value(""),
+            scheme_translations=Value({}, output_field=JSONField()),
+        )
         .annotate(count=Count("recommendations"))
         .filter(count__gt=0)
     )
-    fields = ("kind", "scheme_slug", "slug", "name", "scheme_name", "count")
+    fields = ("kind", "scheme_slug", "slug", "name", "name_translations", "scheme_name", "scheme_translations", "count")
     rows = themes.values_list(*fields).union(groups.values_list(*fields), all=True).order_by("-count", "name")
     found = []
-    for kind, scheme, slug, name, scheme_name, count in rows[:limit]:
+    for kind, scheme, slug, name, translations, scheme_name, scheme_translations, count in rows[:limit]:
+        label = translated(name, translations, language)
         if kind == "theme":
-            found.append(Suggestion("theme", name, theme_value(scheme, slug), scheme_name, count))
+            scheme_label = translated(scheme_name, scheme_translations, language)
+            found.append(Suggestion("theme", label, theme_value(scheme, slug), scheme_label, count))
         else:
-            found.append(Suggestion("affected_group", name, slug, str(_("Affected persons")), count))
+            found.append(Suggestion("affected_group", label, slug, str(_("Affected persons")), count))
     return found
