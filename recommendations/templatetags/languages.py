@@ -1,0 +1,14 @@
+"""The language switcher and the hreflang alternates of every page (core/locale.py)."""
+
+from django import template
+
+from core import locale
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of this page in each language, and x-default; empty outside a request."""
+    request = context.get("request")
+    return locale.alternates(request) if request is not None else []
