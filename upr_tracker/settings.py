@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.add_language_parameter",
         "recommendations.api.schema.add_error_responses",
     ],
 }
