@@ -50,9 +50,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response = super().process_response(request, response)
-        if not request.path_info.startswith(API_PREFIX) and not translation.get_language_from_path(
-            request.path_info
-        ):
+        if not request.path_info.startswith(API_PREFIX) and not translation.get_language_from_path(request.path_info):
             patch_vary_headers(response, CHOOSING_HEADERS)
         return response
 

@@ -198,7 +198,7 @@ ARABIC = {"Recommendations": "التوصيات", "States": "الدول", "Skip t
 
 @pytest.fixture
 def arabic(settings, tmp_path):
-    """"ar" added to LANGUAGES, with a catalogue of ARABIC's few strings in a locale folder of its own."""
+    """ "ar" added to LANGUAGES, with a catalogue of ARABIC's few strings in a locale folder of its own."""
     import polib
 
     from upr_tracker.catalogues import compile_catalogue

@@ -63,8 +63,16 @@ def test_makemessages_finds_no_untranslated_fuzzy_or_obsolete_entry(tmp_path, se
     for po_path in catalogues.catalogues(copy):
         language = po_path.parent.parent.name
         for entry in polib.pofile(str(po_path)):
-            problem = "obsolete" if entry.obsolete else "fuzzy" if entry.fuzzy else "" if entry.translated() else "untranslated"
+            problem = _problem(entry)
             if problem:
                 where = entry.occurrences[0][0] if entry.occurrences else "nowhere now"
                 problems.append(f"{language} {problem}: {entry.msgid!r} ({where})")
     assert not problems, f"{len(problems)} entries to translate (make messages):\n" + "\n".join(problems)
+
+
+def _problem(entry: polib.POEntry) -> str:
+    if entry.obsolete:
+        return "obsolete"
+    if entry.fuzzy:
+        return "fuzzy"
+    return "" if entry.translated() else "untranslated"

@@ -9,9 +9,7 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 320, "he
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_the_search_page_reads_right_to_left_without_sideways_scrolling(
-    live_server, new_page, arabic, tmp_path, width
-):
+def test_the_search_page_reads_right_to_left_without_sideways_scrolling(live_server, new_page, arabic, tmp_path, width):
     page = new_page(viewport=WIDTHS[width])
     response = page.goto(f"{live_server.url}/ar/recommendations/")
     assert response.status == 200

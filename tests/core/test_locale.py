@@ -46,7 +46,12 @@ def test_the_api_and_the_switcher_have_one_url_in_every_language():
 
 @pytest.mark.parametrize(
     ("url", "language"),
-    [("/recommendations/", "en"), ("/fr/recommendations/", "fr"), ("/es/states/KAZ/", "es"), ("/fr/admin/login/", "fr")],
+    [
+        ("/recommendations/", "en"),
+        ("/fr/recommendations/", "fr"),
+        ("/es/states/KAZ/", "es"),
+        ("/fr/admin/login/", "fr"),
+    ],
 )
 def test_a_page_is_answered_in_the_language_of_its_url(client, url, language):
     response = client.get(url)
@@ -116,9 +121,7 @@ def test_the_switcher_sends_nobody_to_another_site(client):
 
 
 def test_a_language_change_posted_from_another_site_is_refused(client):
-    response = client.post(
-        "/i18n/setlang/", {"language": "fr", "next": "/"}, headers={"Sec-Fetch-Site": "cross-site"}
-    )
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"}, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
     assert COOKIE not in response.cookies
 
