@@ -322,3 +322,21 @@ def test_cached_pages_neither_poison_nor_are_poisoned_by_the_redirect(client):
     assert html_tag(client.get("/fr/states/KAZ/", headers=french_reader)).startswith('<html lang="fr"')  # stored
     assert html_tag(client.get("/fr/states/KAZ/")).startswith('<html lang="fr"')
     assert html_tag(client.get("/states/KAZ/")).startswith('<html lang="en"')
+
+
+# Error pages ---------------------------------------------------------------------------------------------------
+
+
+def test_a_missing_page_is_explained_in_the_language_of_its_url(client):
+    response = client.get("/es/no/such/page/")
+    assert response.status_code == 404
+    assert html_tag(response).startswith('<html lang="es"')
+    assert 'href="/es/recommendations/"' in response.content.decode()  # its links stay in Spanish
+
+
+def test_the_standalone_error_pages_follow_the_language(rf):
+    from core import errors
+
+    with translation.override("fr"):
+        response = errors.unavailable(rf.get("/fr/states/"), heading="Indisponible", message="…", retry_after=5)
+    assert html_tag(response) == '<html lang="fr" dir="ltr">'
