@@ -18,6 +18,16 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, as a fresh thread does: the test client runs requests in the
+    test's thread, and LocaleMiddleware leaves a /fr/ page's language active after it (it never deactivates:
+    a streamed answer renders later), which would make the next test's reverse() French."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Per-address request counters (search page, widget, API, exports) live in the cache: none carry over."""
     from django.core.cache import cache
