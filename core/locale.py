@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.middleware import locale
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import iri_to_uri
@@ -31,6 +31,13 @@ API_PREFIX = "/api/"
 LANGUAGE_PARAMETER = "lang"
 # What an unprefixed page's answer depends on besides its URL: the remembered choice and the browser's.
 CHOOSING_HEADERS = ("Accept-Language", "Cookie")
+
+
+def in_the_language_of_its_url(view):
+    """A view (the embed widget) never redirected to the reader's language: a partner frames it in the
+    language of the URL it chose, with its own framing policy, which a redirect would not carry."""
+    view.language_redirect = False
+    return view
 
 
 def unprefixed(path: str) -> str:
@@ -58,10 +65,10 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         if request.method not in ("GET", "HEAD") or translation.get_language_from_path(request.path_info):
             return None
         chosen = translation.get_language_from_request(request)  # the cookie, else Accept-Language
-        if chosen == settings.LANGUAGE_CODE:
+        if chosen == settings.LANGUAGE_CODE or not _redirected(request.path_info):
             return None
         target = translate_url(request.path_info, chosen)
-        if target == request.path_info:  # not a page (a 404, /i18n/setlang/): answered as it is
+        if target == request.path_info:  # not a page in every language (/i18n/setlang/): answered as it is
             return None
         query = request.META.get("QUERY_STRING", "")
         response = HttpResponseRedirect(target + (f"?{iri_to_uri(query)}" if query else ""))
@@ -83,6 +90,13 @@ class LocaleMiddleware(locale.LocaleMiddleware):
             translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+def _redirected(path: str) -> bool:
+    try:
+        return getattr(resolve(path).func, "language_redirect", True)
+    except Resolver404:
+        return False
 
 
 def api_language(code: str) -> str | None:

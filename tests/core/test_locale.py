@@ -340,3 +340,11 @@ def test_the_standalone_error_pages_follow_the_language(rf):
     with translation.override("fr"):
         response = errors.unavailable(rf.get("/fr/states/"), heading="Indisponible", message="…", retry_after=5)
     assert html_tag(response) == '<html lang="fr" dir="ltr">'
+
+
+def test_the_embed_widget_stays_in_the_language_of_the_url_its_partner_chose(client):
+    client.cookies[COOKIE] = "fr"
+    response = client.get("/embed/recommendations/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 200
+    assert html_tag(response).startswith('<html lang="en"')
+    assert html_tag(client.get("/fr/embed/recommendations/")).startswith('<html lang="fr"')
