@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint audit format install install-dev migrate demo bench faults load clean-db backup restore
+.PHONY: run test test-fast lint audit format install install-dev migrate demo bench faults load clean-db backup restore \
+	messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -79,6 +80,15 @@ audit: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations (README, "Languages"). `messages` brings locale/<code>/LC_MESSAGES/django.po up to date with the
+# strings the code and templates mark (Django's makemessages, which needs GNU gettext: Debian's `gettext`);
+# `compilemessages` compiles each .po to the django.mo committed next to it, in Python (polib, no msgfmt).
+messages: install-dev
+	$(BIN)/python -m upr_tracker.catalogues extract
+
+compilemessages: install-dev
+	$(BIN)/python -m upr_tracker.catalogues compile
 
 # Database (pg_dump custom format) and uploaded files into var/backups/upr-backup-<time>/.
 backup: install

@@ -10,18 +10,19 @@ from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
 from core import counts, errors
+from core.locale import unprefixed
 
 logger = logging.getLogger(__name__)
 
 # Django's admin widgets and the bundled Swagger UI / Redoc set element styles
-# from JavaScript; they get inline *styles* (never inline scripts).
+# from JavaScript; they get inline *styles* (never inline scripts). The admin in every language (/fr/admin/).
 INLINE_STYLE_PREFIXES = ("/admin/", "/api/v1/docs/", "/api/v1/redoc/")
 
 
 class SiteCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path_info.startswith(INLINE_STYLE_PREFIXES):
+        if not report_only and unprefixed(request.path_info).startswith(INLINE_STYLE_PREFIXES):
             parts.update = {**(parts.update or {}), "style-src": [SELF, UNSAFE_INLINE]}
         if not report_only and request.path_info.startswith("/api/v1/redoc/"):
             # Redoc searches in a web worker it builds from a blob.

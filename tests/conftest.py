@@ -18,6 +18,16 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, as a fresh thread does: the test client runs requests in the
+    test's thread, and LocaleMiddleware leaves a /fr/ page's language active after it (it never deactivates:
+    a streamed answer renders later), which would make the next test's reverse() French."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Per-address request counters (search page, widget, API, exports) live in the cache: none carry over."""
     from django.core.cache import cache
@@ -190,3 +200,32 @@ def wsgi_in_test_transaction():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+# A right-to-left language the site does not ship: a stub Arabic catalogue, compiled for the test.
+ARABIC = {"Recommendations": "التوصيات", "States": "الدول", "Skip to main content": "انتقل إلى المحتوى الرئيسي"}
+
+
+@pytest.fixture
+def arabic(settings, tmp_path):
+    """ "ar" added to LANGUAGES, with a catalogue of ARABIC's few strings in a locale folder of its own."""
+    import polib
+
+    from upr_tracker.catalogues import compile_catalogue
+
+    folder = tmp_path / "locale" / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": "ar",
+        "Plural-Forms": "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=11 && n%100<=99 ? 4 : 5;",
+    }
+    for english, arabic in ARABIC.items():
+        po.append(polib.POEntry(msgid=english, msgstr=arabic))
+    po.save(str(folder / "django.po"))
+    compile_catalogue(folder / "django.po")
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ar", "العربية")]
+    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
+    return ARABIC

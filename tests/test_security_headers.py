@@ -35,12 +35,21 @@ def get(client, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/recommendations/", "/states/KAZ/", "/api/v1/recommendations/", "/api/v1/states/KAZ/", "/admin/login/"],
+    [
+        "/",
+        "/recommendations/",
+        "/states/KAZ/",
+        "/api/v1/recommendations/",
+        "/api/v1/states/KAZ/",
+        "/admin/login/",
+        "/fr/recommendations/",
+        "/es/admin/login/",
+    ],
 )
 def test_pages_and_api_answers_carry_the_security_headers(production_client, url):
     response = get(production_client, url)
     csp = response["Content-Security-Policy"]
-    if url.startswith("/admin/"):
+    if "/admin/" in url:  # in every language
         assert directives(csp) == directives(STRICT_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"))
     else:
         assert directives(csp) == directives(STRICT_CSP)
@@ -65,7 +74,7 @@ def test_only_the_embed_pages_may_be_framed(production_client):
 
 
 def test_admin_and_api_docs_allow_inline_styles_but_never_inline_scripts(production_client):
-    for url in ["/admin/login/", "/api/v1/docs/", "/api/v1/redoc/"]:
+    for url in ["/admin/login/", "/fr/admin/login/", "/api/v1/docs/", "/api/v1/redoc/"]:
         csp = get(production_client, url)["Content-Security-Policy"]
         assert "style-src 'self' 'unsafe-inline'" in directives(csp)
         assert "script-src 'self'" in directives(csp)
@@ -80,7 +89,7 @@ def test_api_docs_load_nothing_from_other_sites(production_client):
     assert script["Content-Type"].startswith("application/javascript")
 
 
-def test_session_and_csrf_cookies_are_secure_in_production():
+def test_session_csrf_and_language_cookies_are_secure_in_production():
     # DEBUG off turns these on; the test process itself runs with DEBUG=true.
     from tests.test_project import PRODUCTION_ENV, run_manage
 
@@ -88,10 +97,10 @@ def test_session_and_csrf_cookies_are_secure_in_production():
         "shell",
         "-c",
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY)",
+        "s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_HTTPONLY)",
         env=PRODUCTION_ENV,
     )
-    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True"], result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 6, result.stderr
 
 
 def test_public_templates_hold_no_inline_style_or_script():

@@ -74,6 +74,10 @@ MIDDLEWARE = [
     # One data version for all the counts and reference tables a GET reads (core/counts.py).
     "core.middleware.OneDataVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: Django's LocaleMiddleware (the /fr/ and /es/ prefixes), plus the redirect of an
+    # unprefixed page to the language chosen before or asked by the browser, and ?lang= on the API
+    # (core/locale.py). After the session, before CommonMiddleware (which may redirect to add a slash).
+    "core.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,10 +195,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The languages of the site, the admin and the API, each named in itself (the switcher shows these names).
+# English pages keep their unprefixed URLs; the others live under /fr/, /es/ (upr_tracker/urls.py).
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The catalogues: locale/<code>/LC_MESSAGES/django.po, compiled to the committed django.mo (`make messages`,
+# `make compilemessages`; README, "Languages").
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the reader's language (Django's formats for fr and es); English keeps the
+# "31 January 2014" the site has always written (upr_tracker/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["upr_tracker.formats"]
+# The language a visitor chose with the switcher, remembered for a year; sent to this site only, over HTTPS
+# in production like the session and CSRF cookies.
+LANGUAGE_COOKIE_NAME = "upr_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
@@ -358,6 +381,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.add_language_parameter",
         "recommendations.api.schema.add_error_responses",
     ],
 }

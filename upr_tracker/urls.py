@@ -1,6 +1,8 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core import locale
 from recommendations.site.urls import embed_patterns, state_patterns
 
 # JSON under /api/, Django's page (templates/404.html, 400.html) elsewhere.
@@ -10,9 +12,16 @@ handler400 = "core.api_errors.bad_request"
 handler500 = "core.errors.server_error"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # The API has one address per resource whatever the language: ?lang= or Accept-Language (core/locale.py).
     path("api/v1/", include("recommendations.api.urls", namespace="api")),
-    *embed_patterns,
-    path("", include("recommendations.site.urls")),
-    path("", include((state_patterns, "states"))),
+    # The language switcher's form posts here.
+    path("i18n/setlang/", locale.set_language, name="set_language"),
+    # Every page in every language: English unprefixed, /fr/…, /es/… (settings.LANGUAGES).
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        *embed_patterns,
+        path("", include("recommendations.site.urls")),
+        path("", include((state_patterns, "states"))),
+        prefix_default_language=False,
+    ),
 ]

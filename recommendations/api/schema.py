@@ -4,6 +4,7 @@ Imported by RecommendationsConfig.ready(), so the extensions are registered befo
 """
 
 from django import forms
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiFilterExtension
 from drf_spectacular.plumbing import build_parameter_type, get_view_model
 from drf_spectacular.utils import OpenApiParameter
@@ -156,6 +157,30 @@ def _allow_empty_query_values(operation: dict) -> None:
     for parameter in operation.get("parameters", []):
         if parameter.get("in") == "query" and parameter.get("name") != "facet":
             parameter["allowEmptyValue"] = True
+
+
+def language_parameter() -> dict:
+    """`lang`, which every operation takes (core/locale.py)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return {
+        "in": "query",
+        "name": "lang",
+        "required": False,
+        "schema": {"type": "string", "enum": codes},
+        "description": (
+            "The language of labels and messages (else the first of Accept-Language the API speaks, else "
+            f"{settings.LANGUAGE_CODE}); the answer says which in Content-Language. Codes, ids and values are "
+            "the same in every language. Another language is a 400."
+        ),
+    }
+
+
+def add_language_parameter(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: `lang` on every operation."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("parameters", []).append(language_parameter())
+    return result
 
 
 def add_error_responses(result: dict, generator, request, public) -> dict:

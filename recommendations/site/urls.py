@@ -3,6 +3,7 @@ project urls include `state_patterns` under it."""
 
 from django.urls import path, register_converter
 
+from core.locale import in_the_language_of_its_url
 from core.throttling import BriefingPdfThrottle, throttled
 from recommendations.site import (
     advocacy,
@@ -80,7 +81,7 @@ state_patterns = [
 embed_patterns = [
     path(
         "embed/recommendations/",
-        throttled(embed.embed_recommendations, embed_csp=embed.EMBED_CSP),
+        in_the_language_of_its_url(throttled(embed.embed_recommendations, embed_csp=embed.EMBED_CSP)),
         name="embed-recommendations",
     ),
 ]

@@ -1,7 +1,8 @@
-"""Template helpers for the public site: labels of stored values, highlighting, query strings."""
+"""Template helpers for the public site: labels of stored values, counts, highlighting, query strings."""
 
 from django import template
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +18,26 @@ ACTION_CATEGORIES = Recommendation.ActionCategory.values
 def edits_for_an_organisation(user) -> bool:
     """Whether the user has a workspace (permissions.is_editor, as the workspace itself asks)."""
     return permissions.is_editor(user)
+
+
+class GroupedCount(int):
+    """A count written with the reader's thousands separator: "1,234", "1 234" (fr, es: a no-break space).
+
+    Still a number, so `{% blocktranslate count counter=total|grouped %}` picks the plural form from it:
+    Django writes an integer with str() when no separator is asked for (settings.USE_THOUSAND_SEPARATOR is
+    off, so that years, ids and session numbers stay bare).
+    """
+
+    def __str__(self) -> str:
+        return formats.number_format(int(self), force_grouping=True)
+
+
+@register.filter
+def grouped(value):
+    """A count as the reader's language writes it; anything that is not an integer is left as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return GroupedCount(value)
+    return value
 
 
 @register.filter

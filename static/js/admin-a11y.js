@@ -5,6 +5,13 @@
 (function () {
   "use strict";
 
+  // The words this script adds, in the page's language: written by the template on the script element
+  // (templates/admin/base_site.html), so no JavaScript catalogue is needed.
+  var words = (document.currentScript && document.currentScript.dataset) || {};
+  function word(name, english) {
+    return words[name] || english;
+  }
+
   function labelOf(select) {
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
     if (label) {
@@ -55,7 +62,7 @@
   function nameInlineFields(root) {
     root.querySelectorAll(".tabular td input, .tabular td select, .tabular td textarea").forEach(function (field) {
       if (field.type === "hidden" || field.labels && field.labels.length || field.getAttribute("aria-label")) return;
-      var heading = columnHeading(field) || (field.name.endsWith("-DELETE") ? "Delete" : "");
+      var heading = columnHeading(field) || (field.name.endsWith("-DELETE") ? word("delete", "Delete") : "");
       if (heading) field.setAttribute("aria-label", heading);
     });
   }
@@ -79,8 +86,9 @@
       var table = heading.closest("table");
       var index = Array.prototype.indexOf.call(heading.parentNode.children, heading);
       var cell = table.tBodies[0] && table.tBodies[0].rows[0] && table.tBodies[0].rows[0].cells[index];
-      var text = heading.classList.contains("original") ? "Saved row"
-        : cell && cell.querySelector('input[name$="-DELETE"], .inline-deletelink') ? "Delete" : "More";
+      var text = heading.classList.contains("original") ? word("savedRow", "Saved row")
+        : cell && cell.querySelector('input[name$="-DELETE"], .inline-deletelink') ? word("delete", "Delete")
+        : word("more", "More");
       var span = document.createElement("span");
       span.className = "visually-hidden";
       span.textContent = text;
@@ -95,7 +103,7 @@
     nameInlineFields(document);
     // The search box select2 opens at the end of the page.
     document.querySelectorAll(".select2-container--open .select2-search__field").forEach(function (input) {
-      if (!input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search");
+      if (!input.getAttribute("aria-label")) input.setAttribute("aria-label", word("search", "Search"));
     });
   }
 

@@ -60,6 +60,15 @@
     });
   });
 
+  // The language switcher returns to the page as it is now: filters changed in place are in the address.
+  function followAddress() {
+    document.querySelectorAll(".language-switcher input[name=next]").forEach(function (input) {
+      input.value = window.location.pathname + window.location.search;
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", followAddress);
+  document.addEventListener("htmx:replacedInHistory", followAddress);
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", foldFiltersOnPhones);
   } else {

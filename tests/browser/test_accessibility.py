@@ -67,7 +67,9 @@ PAGES: dict[str, Callable[[dict], str]] = {
 def public_url_names(patterns=None, namespace: str = "") -> list[str]:
     names = []
     for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(entry, URLResolver):
+        if isinstance(entry, URLResolver) and entry.namespace is None:  # i18n_patterns: the pages in every language
+            names += public_url_names(entry.url_patterns, namespace)
+        elif isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
             if entry.namespace in PUBLIC or (inner or "").startswith(PUBLIC):
                 names += public_url_names(entry.url_patterns, inner or namespace)

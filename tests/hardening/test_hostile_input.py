@@ -15,9 +15,10 @@ import json
 import re
 import zipfile
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -142,6 +143,8 @@ def _query_surfaces() -> list[tuple[str, str, str, str]]:
     }
     for label, (path, names) in api_lists.items():
         surfaces += [(f"{label}:{name}", path, "", name) for name in names]
+    # The language of the API's answers (core/locale.py), read before any view.
+    surfaces += [(f"{label}:lang", path, "", "lang") for label, (path, _names) in api_lists.items()]
     surfaces.append(("api-facets:facet", facets, "", "facet"))
     surfaces += [
         (f"api-facets:{name}", facets, "facet=response&facet=theme", name)
@@ -224,6 +227,29 @@ class TestPathSegments:
     def test_path_segment_is_answered_safely(self, client, template, payload):
         path = template.format(path_segment(payload))
         assert_answered_safely(client.get(path), path, {200, 404})
+
+
+# The reader's language: what the browser says, the remembered choice, the switcher ---------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize("path", ["/", "/states/KAZ/", "/api/v1/states/KAZ/"])
+def test_hostile_language_headers_and_cookie_are_answered_safely(client, db, path, payload):
+    text = payload.text.encode("utf-8", "surrogatepass").decode("latin-1")  # a header is bytes on the wire
+    cookie = f"{settings.LANGUAGE_COOKIE_NAME}={path_segment(payload)}"
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=text, HTTP_COOKIE=cookie)
+    assert_answered_safely(response, path, {200})
+    assert response["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_hostile_language_choice_changes_nothing_and_stays_on_the_site(client, db, payload):
+    text = payload.text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    response = client.post("/i18n/setlang/", {"language": text, "next": text})
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert (location.scheme, location.netloc) == ("", ""), response["Location"]  # on this site
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 # API writes with a token ------------------------------------------------------------------------------------

@@ -108,3 +108,12 @@ def test_anonymous_writes_are_refused_in_the_documented_way(case, api_data):
     # schemathesis also probes methods the path lacks (405) and OPTIONS (200, public metadata).
     if response.request.method != "OPTIONS":
         assert response.status_code in {400, 401, 404, 405}
+
+
+def test_every_operation_takes_lang():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            (lang,) = [p for p in operation["parameters"] if p["name"] == "lang"]
+            assert (lang["in"], lang["schema"]) == ("query", {"type": "string", "enum": ["en", "fr", "es"]})
+            assert lang["allowEmptyValue"] is True, (path, method)  # `?lang=` is ignored, as every blank value

@@ -18,7 +18,8 @@ import pytest
 from django.contrib import admin
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse, translate_url
+from django.utils import translation
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -124,6 +125,8 @@ PAGES: dict[str, Callable] = {
     "api:redoc": lambda cast: [reverse("api:redoc")],
     "api:api-root": lambda cast: [reverse("api:api-root")],
     "api:token": lambda cast: [reverse("api:token")],  # the caller's own token; DELETE revokes only that one
+    # The language switcher: a GET only redirects; what a POST sets is a cookie, no row.
+    "set_language": lambda cast: [reverse("set_language") + "?next=/states/"],
 }
 
 
@@ -349,6 +352,28 @@ def cast_objects(cast, model) -> list[tuple[str | None, object]]:
 def test_every_url_pattern_is_classified():
     missing = surfaces.unclassified({**PAGES, **ADMIN_EXTRAS})
     assert not missing, "Tell tests/security how to ask these (PAGES or ADMIN_EXTRAS): " + ", ".join(missing)
+
+
+def test_every_language_serves_the_views_the_suite_asks(cast):
+    """The suite asks the English (unprefixed) URLs. The pages and the admin are served in every language from
+    the same URL patterns under a prefix that only selects the language (i18n_patterns): each URL the suite asks
+    resolves under /fr/ and /es/ to the same view with the same arguments, so what it finds holds there too."""
+    urls = [url for build in {**PAGES, **ADMIN_EXTRAS}.values() for url in build(cast)]
+    urls += [reverse(name) for name in surfaces_of("admin-model", actions={"changelist", "add"})]
+    checked = 0
+    for url in urls:
+        path = url.split("?")[0]
+        english = resolve(path)
+        for code in ("fr", "es"):
+            translated = translate_url(path, code)
+            if translated == path:
+                continue  # the API and the switcher: one URL in every language
+            with translation.override(code):
+                match = resolve(translated)
+            assert translated == f"/{code}{path}", translated
+            assert (match.func, match.args, match.kwargs) == (english.func, english.args, english.kwargs), url
+            checked += 1
+    assert checked > 100
 
 
 def test_every_admin_loads_through_the_policy():
