@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from upr_tracker.env import env_bool, env_int, env_list, env_secret, env_str, read_env_file
 
@@ -191,6 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The languages of the interface and of briefing texts (recommendations/models/briefing.py); English first,
+# the language everything falls back to.
+LANGUAGES = [("en", gettext_lazy("English")), ("fr", gettext_lazy("French")), ("es", gettext_lazy("Spanish"))]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

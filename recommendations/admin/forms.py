@@ -12,6 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from recommendations import permissions, services
+from recommendations.briefings import texts as briefing_texts
 from recommendations.models import (
     Briefing,
     Citation,
@@ -134,24 +135,35 @@ def _values(current) -> str:
             f"narrative “{current.narrative}”"
         )
     if isinstance(current, Briefing):
-        return f"title “{current.title}”, introduction “{current.introduction}”, conclusion “{current.conclusion}”"
+        return "; ".join(
+            f"{language}: " + ", ".join(f"{part} “{text}”" for part, text in parts.items())
+            for language, parts in current.texts.items()
+        )
     return f"title “{current.title}”, publisher “{current.publisher}”, URL {current.url or '(none)'}"
 
 
-class BriefingForm(VersionGuardForm):
+class _BriefingForm(VersionGuardForm):
+    """The filters a briefing is for, and its texts in each language (briefings.text_fields)."""
+
     class Meta:
         model = Briefing
-        fields = [
-            "organisation",
-            "state",
-            "theme",
-            "affected_group",
-            "cycle",
-            "title",
-            "introduction",
-            "conclusion",
-            "published",
-        ]
+        fields = ["organisation", "state", "theme", "affected_group", "cycle", "published"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, value in briefing_texts.initial_texts(self.instance.texts).items():
+            self.initial.setdefault(name, value)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            self.instance.texts = briefing_texts.texts_from(cleaned)
+        except ValidationError as error:  # the fields' limits make this rare
+            self.add_error(None, error)
+        return cleaned
+
+
+BriefingForm = type("BriefingForm", (_BriefingForm,), {"__module__": __name__, **briefing_texts.text_fields()})
 
 
 class AssessmentEntryForm(forms.ModelForm):

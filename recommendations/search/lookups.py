@@ -1,4 +1,5 @@
-"""The small reference tables (States, groups, blocs, themes, affected groups, SDGs, sessions), in memory.
+"""The small reference tables (States, groups, blocs, themes, affected groups, SDGs, sessions), in memory,
+and the languages the recommendation texts are in.
 
 Nearly every request reads them: a filter turns ISO3 codes and slugs into ids,
 a recommendation's representation names its States and themes. Joining them
@@ -37,7 +38,15 @@ SELECT
   (SELECT json_agg(json_build_array(g.id, g.slug, g.name) ORDER BY g.name, g.id) FROM recommendations_affectedgroup g),
   (SELECT json_agg(json_build_array(g.id, g.number, g.name) ORDER BY g.number) FROM recommendations_sdg g),
   (SELECT json_agg(json_build_array(se.number, se.start_date, cy.number))
-     FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id)
+     FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id),
+  -- The languages of the texts besides English: a probe of the partial index per language, however many rows.
+  (WITH RECURSIVE used(language) AS (
+       SELECT min(language) FROM recommendations_recommendation WHERE language <> 'en'
+       UNION ALL
+       SELECT (SELECT min(r.language) FROM recommendations_recommendation r
+                WHERE r.language <> 'en' AND r.language > used.language)
+         FROM used WHERE used.language IS NOT NULL)
+   SELECT json_agg(language) FROM used WHERE language IS NOT NULL)
 """
 
 
@@ -63,6 +72,8 @@ class Lookups:
     scheme_ids: dict[str, list[int]]
     theme_ids: dict[str, list[int]]  # slug (in every scheme) and scheme:slug
     affected_group_ids: dict[str, list[int]]
+    # Languages of recommendation texts other than English (a search stems its words for each: search/text.py).
+    other_languages: frozenset[str] = frozenset()
 
 
 def current() -> Lookups:
@@ -73,7 +84,9 @@ def current() -> Lookups:
 def _load() -> Lookups:
     with connections[Recommendation.objects.db].cursor() as cursor:
         cursor.execute(_SQL)
-        states, groups, blocs, schemes, themes, affected, sdgs, sessions = (rows or [] for rows in cursor.fetchone())
+        states, groups, blocs, schemes, themes, affected, sdgs, sessions, languages = (
+            rows or [] for rows in cursor.fetchone()
+        )
     theme_ids = grouped(
         pair for pk, scheme, _code, _name, slug in themes for pair in ((slug, pk), (f"{scheme}:{slug}", pk))
     )
@@ -94,6 +107,7 @@ def _load() -> Lookups:
         scheme_ids=grouped((slug, pk) for pk, slug in schemes),
         theme_ids=theme_ids,
         affected_group_ids=grouped((slug, pk) for pk, slug, _name in affected),
+        other_languages=frozenset(languages),
     )
 
 
