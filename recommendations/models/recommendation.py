@@ -22,6 +22,8 @@ DEFAULT_LANGUAGE = "en"
 def search_config(language: str) -> str:
     """The text search configuration of texts in `language` (ISO 639-1)."""
     return SEARCH_CONFIGS.get(language, UNSTEMMED_SEARCH_CONFIG)
+
+
 # Longest recommendation text, for every write path (imports/base.py reads it too). Not a column limit but
 # PostgreSQL's: the text's search vector must stay under 1 MB. Real recommendations are a few thousand characters.
 TEXT_MAX_LENGTH = 10_000
