@@ -262,8 +262,8 @@ def may_read_translation_report(user) -> bool:
 
 # The UN's record of a recommendation: changed by staff administrators only; editors propose corrections.
 OFFICIAL_FIELDS = frozenset(
-    {"review", "paragraph", "text", "kind", "recommending_states", "response", "response_source", "response_date"}
-    | {"positions", "import_key"}
+    {"review", "paragraph", "text", "language", "kind", "recommending_states", "response", "response_source"}
+    | {"response_date", "positions", "import_key"}
 )
 # Editorial classification, which organisations' editors keep (every change is in the history).
 CLASSIFICATION_FIELDS = frozenset({"themes", "affected_groups", "sdgs", "action_category"})

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from recommendations import permissions
 from recommendations.admin.base import OrganisationDataAdmin, VersionedHistoryMixin
 from recommendations.admin.forms import BriefingForm
-from recommendations.briefings import save_briefing
+from recommendations.briefings import language_sections, save_briefing
 from recommendations.models import Briefing
 
 
@@ -22,23 +22,24 @@ class BriefingAdmin(VersionedHistoryMixin, OrganisationDataAdmin):
     list_display = ["__str__", "organisation", "state", "theme", "affected_group", "cycle", "published", "updated_at"]
     list_filter = ["published", "organisation", "cycle"]
     list_select_related = ["organisation", "state", "theme", "affected_group", "cycle"]
-    search_fields = ["title", "introduction", "conclusion", "state__name", "organisation__name"]
+    search_fields = ["texts", "state__name", "organisation__name"]
     autocomplete_fields = ["state", "theme", "affected_group"]  # organisation: a short select of the user's own
     readonly_fields = ["updated_by", "created_at", "updated_at"]
-    fields = [
-        "organisation",
-        "state",
-        ("theme", "affected_group", "cycle"),
-        "title",
-        "introduction",
-        "conclusion",
-        "published",
-        ("updated_by", "created_at", "updated_at"),
-    ]
 
-    def get_fields(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None):
+        """The filters, then the texts of each language in a section of its own, then publication."""
+        languages = [
+            (name, {"fields": [field.name for field in fields]})
+            for _language, name, fields in language_sections(self.form())
+        ]
+        end = ["published", ("updated_by", "created_at", "updated_at")]
         # The hidden version travels with the form; it is listed so the admin renders it.
-        return [*self.fields, "opened_version"] if obj is not None else self.fields
+        end += ["opened_version"] if obj is not None else []
+        return [
+            (None, {"fields": ["organisation", "state", ("theme", "affected_group", "cycle")]}),
+            *languages,
+            (None, {"fields": end}),
+        ]
 
     def get_queryset(self, request) -> QuerySet:
         # The organisation's own texts: other organisations' published ones are read on the briefing pages.

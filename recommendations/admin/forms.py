@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions, services
+from recommendations.briefings import texts as briefing_texts
 from recommendations.models import (
     Briefing,
     Citation,
@@ -166,11 +167,10 @@ def _values(current) -> str:
             "narrative": current.narrative,
         }
     if isinstance(current, Briefing):
-        return gettext("title “%(title)s”, introduction “%(introduction)s”, conclusion “%(conclusion)s”") % {
-            "title": current.title,
-            "introduction": current.introduction,
-            "conclusion": current.conclusion,
-        }
+        return "; ".join(
+            f"{language}: " + ", ".join(f"{part} “{text}”" for part, text in parts.items())
+            for language, parts in current.texts.items()
+        )
     return gettext("title “%(title)s”, publisher “%(publisher)s”, URL %(url)s") % {
         "title": current.title,
         "publisher": current.publisher,
@@ -178,20 +178,28 @@ def _values(current) -> str:
     }
 
 
-class BriefingForm(VersionGuardForm):
+class _BriefingForm(VersionGuardForm):
+    """The filters a briefing is for, and its texts in each language (briefings.text_fields)."""
+
     class Meta:
         model = Briefing
-        fields = [
-            "organisation",
-            "state",
-            "theme",
-            "affected_group",
-            "cycle",
-            "title",
-            "introduction",
-            "conclusion",
-            "published",
-        ]
+        fields = ["organisation", "state", "theme", "affected_group", "cycle", "published"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, value in briefing_texts.initial_texts(self.instance.texts).items():
+            self.initial.setdefault(name, value)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            self.instance.texts = briefing_texts.texts_from(cleaned)
+        except ValidationError as error:  # the fields' limits make this rare
+            self.add_error(None, error)
+        return cleaned
+
+
+BriefingForm = type("BriefingForm", (_BriefingForm,), {"__module__": __name__, **briefing_texts.text_fields()})
 
 
 class AssessmentEntryForm(forms.ModelForm):

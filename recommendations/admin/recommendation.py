@@ -4,7 +4,6 @@ the bulk "record an assessment" action; imports (admin/imports.py)."""
 import datetime
 
 from django.contrib import admin, messages
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.response import TemplateResponse
@@ -34,7 +33,7 @@ from recommendations.models import (
     Position,
     Recommendation,
 )
-from recommendations.models.recommendation import SEARCH_CONFIG
+from recommendations.search.text import search_query
 
 
 class PositionInline(StaffAdminInline, admin.TabularInline):
@@ -156,6 +155,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
         "review",
         "paragraph",
         "text",
+        "language",
         "kind",
         "recommending_states",
         "action_category",
@@ -176,8 +176,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_vector=query) | queryset.filter(paragraph=term), False
+        return queryset.filter(search_vector=search_query(term)) | queryset.filter(paragraph=term), False
 
     def may_edit_recommendations(self, request) -> bool:
         """Whether the user changes everything (staff administrators); model permissions no longer suffice."""

@@ -23,13 +23,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from recommendations.api.fields import link_template, marked_snippet
-from recommendations.models import SEARCH_CONFIG, Recommendation
+from recommendations.models import Recommendation
 from recommendations.search import lookups
-from recommendations.search.text import headline_options
+from recommendations.search.text import headline_options, tsquery_sql
 
 _SQL = """
-SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.action_category, r.current_status,
-       r.current_status_date, r.created_at, r.updated_at, r.review_id, r.state_under_review_id, r.session_number,
+SELECT r.id, r.paragraph, r.text, r.language, r.kind, r.response, r.response_source, r.action_category,
+       r.current_status, r.current_status_date, r.created_at, r.updated_at, r.review_id, r.state_under_review_id,
+       r.session_number,
        (SELECT rv.report_symbol FROM recommendations_review rv WHERE rv.id = r.review_id),
        ARRAY(SELECT t.state_id FROM recommendations_recommendation_recommending_states t
               WHERE t.recommendation_id = r.id),
@@ -41,7 +42,8 @@ SELECT r.id, r.paragraph, r.text, r.kind, r.response, r.response_source, r.actio
   FROM recommendations_recommendation r
  WHERE r.id = ANY(%(ids)s::bigint[])
 """
-_SNIPPET = "ts_headline(%(config)s::regconfig, r.text, websearch_to_tsquery(%(config)s::regconfig, %(q)s), %(options)s)"
+# Each text parsed with its own language's configuration, as its search vector was (search/text.py).
+_SNIPPET = "ts_headline(recommendations_search_config(r.language), r.text, {query}, %(options)s)"
 _WITHOUT_SNIPPET = "NULL"
 _DATETIME = serializers.DateTimeField()
 _ZERO = datetime.timedelta(0)
@@ -87,8 +89,9 @@ def _representations(ids: list[int], links: _Links, with_snippet: bool, search_t
     params = {"ids": ids}
     snippet = _WITHOUT_SNIPPET
     if search_text:
-        snippet = _SNIPPET
-        params.update(config=SEARCH_CONFIG, q=search_text, options=headline_options(connection))
+        query, configs = tsquery_sql("q")
+        snippet = _SNIPPET.format(query=query)
+        params.update(configs, q=search_text, options=headline_options(connection))
     with connection.cursor() as cursor:
         cursor.execute(_SQL.format(snippet=snippet), params)
         rows = cursor.fetchall()
@@ -117,9 +120,9 @@ def _utc_datetime(value: datetime.datetime | None) -> str | None:
 
 
 def _representation(row: tuple, links: _Links, with_snippet: bool) -> dict:
-    (pk, paragraph, text, kind, response, response_source, action_category, status, status_date, created_at,
-     updated_at, review_id, state_id, session_number, report_symbol, recommending_states, themes, affected_groups,
-     sdgs, snippet) = row  # fmt: skip
+    (pk, paragraph, text, language, kind, response, response_source, action_category, status, status_date,
+     created_at, updated_at, review_id, state_id, session_number, report_symbol, recommending_states, themes,
+     affected_groups, sdgs, snippet) = row  # fmt: skip
     reference = links.reference
     session = reference.sessions[session_number]
     _position, iso3, name = reference.states[state_id]
@@ -128,6 +131,7 @@ def _representation(row: tuple, links: _Links, with_snippet: bool) -> dict:
         "url": f"{links.recommendation[0]}{pk}{links.recommendation[1]}",
         "paragraph": paragraph,
         "text": text,
+        "language": language,
         "kind": kind,
         "state_under_review": {"iso3": iso3, "name": name},
         "recommending_states": [

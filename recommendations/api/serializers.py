@@ -171,6 +171,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "url",
             "paragraph",
             "text",
+            "language",
             "kind",
             "state_under_review",
             "recommending_states",

@@ -14,7 +14,14 @@ any (`recommendations.advocacy`).
 - `build.build_briefing`: everything the page and the PDF show, in a fixed number of
   queries whatever the number of recommendations (tests/states/test_briefing.py).
 - `texts.write_briefing` / `save_briefing`: the one write path for the texts (the
-  editor form and the admin).
+  editor form and the admin), and the form fields both offer for each language.
+
+Languages: an organisation writes its title, introduction and conclusion in any
+of settings.LANGUAGES (Briefing.texts). A page shows them in its own language
+(get_language()), else in English with a note saying so; everything generated
+(sentences, headings, counts, the PDF's file name and page numbers) is in the
+page's language. Recommendation texts stay in the language of their source and
+carry it as `lang`.
 
 A recommendation with several themes appears once, under the theme that most
 of the briefing's recommendations share (the filtered theme first when there
@@ -25,25 +32,42 @@ recommendation.
 
 from recommendations.briefings.build import (
     BriefingData,
+    OwnText,
     build_briefing,
     opening_sentence,
     other_responses_sentence,
+    page_language,
     topic_words,
 )
 from recommendations.briefings.filters import Filters, parse_filters
-from recommendations.briefings.texts import EditConflict, save_briefing, write_briefing
-from recommendations.models.briefing import TEXT_MAX_LENGTH
+from recommendations.briefings.texts import (
+    EditConflict,
+    initial_texts,
+    language_sections,
+    save_briefing,
+    text_fields,
+    texts_from,
+    write_briefing,
+)
+from recommendations.models.briefing import FALLBACK_LANGUAGE, TEXT_MAX_LENGTH
 
 __all__ = [
+    "FALLBACK_LANGUAGE",
     "TEXT_MAX_LENGTH",
     "BriefingData",
     "EditConflict",
     "Filters",
     "build_briefing",
+    "initial_texts",
+    "language_sections",
     "opening_sentence",
     "other_responses_sentence",
+    "OwnText",
+    "page_language",
     "parse_filters",
     "save_briefing",
+    "text_fields",
+    "texts_from",
     "topic_words",
     "write_briefing",
 ]

@@ -6,10 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language, get_language_info, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from recommendations import advocacy, permissions
 from recommendations.advocacy import AskUptake
@@ -27,11 +28,19 @@ from recommendations.models import (
     Response,
     Review,
     Theme,
-    ordinal,
 )
+from recommendations.models.briefing import FALLBACK_LANGUAGE
 from states.models import State
 
 PUBLISHED = Publication.PUBLISHED
+
+# A language's name as it reads inside a sentence of that language ("disponible en français"): the fallback
+# notes name the page's own language. A language missing here is named as Django names it.
+LANGUAGE_IN_SENTENCE = {
+    "en": pgettext_lazy("language name inside a sentence", "English"),
+    "fr": pgettext_lazy("language name inside a sentence", "French"),
+    "es": pgettext_lazy("language name inside a sentence", "Spanish"),
+}
 
 
 @dataclass
@@ -48,6 +57,19 @@ class Note:
         """The source's address when it is a web address (never a javascript: or data: URL)."""
         url = self.evidence.url
         return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@dataclass(frozen=True)
+class OwnText:
+    """An introduction or a conclusion as the page shows it: in the page's language when the organisation wrote
+    it in that language, else in English (or, failing that, another language it wrote it in) with a note."""
+
+    text: str
+    language: str  # the language `text` is in: the page marks it with lang=
+    note: str = ""  # "This introduction is not yet available in French.", when `text` is in another language
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
 
 
 @dataclass
@@ -89,9 +111,10 @@ class BriefingData:
     counts: dict[str, int]  # response ("" for none recorded) → recommendations of the review matching the filters
     sections: list[Section]
     notes: list[Note]
-    texts: Briefing | None  # the introduction and conclusion shown, if any
+    texts: Briefing | None  # the organisation's texts shown, if any
     generated_on: datetime.datetime
     proposals: list[AskUptake]  # civil society's asks for the next review (recommendations.advocacy)
+    language: str = FALLBACK_LANGUAGE  # the page's language, which the organisation's texts are chosen in
 
     @property
     def total(self) -> int:
@@ -119,12 +142,50 @@ class BriefingData:
 
     @property
     def title(self) -> str:
-        if self.texts is not None and self.texts.title:
-            return self.texts.title
+        """The organisation's title in the page's language, else the generated one (always in that language)."""
+        own = self.texts.text("title", self.language) if self.texts is not None else ""
+        if own:
+            return own
         subject = ", ".join(value for _label, value in self.filters.in_words())
-        return _("%(state)s: UPR briefing") % {"state": self.state.localized_name} + (
-            f" — {subject}" if subject else ""
-        )
+        if subject:
+            return _("%(state)s: UPR briefing — %(subject)s") % {"state": self.state.localized_name, "subject": subject}
+        return _("%(state)s: UPR briefing") % {"state": self.state.localized_name}
+
+    @property
+    def introduction(self) -> OwnText:
+        # Translators: %(language)s is the page's language as named inside a sentence (e.g. "français").
+        missing = _("This introduction is not yet available in %(language)s.")
+        return own_text(self.texts, "introduction", self.language, missing)
+
+    @property
+    def conclusion(self) -> OwnText:
+        # Translators: %(language)s is the page's language as named inside a sentence (e.g. "français").
+        missing = _("This conclusion is not yet available in %(language)s.")
+        return own_text(self.texts, "conclusion", self.language, missing)
+
+
+def page_language() -> str:
+    """The active language as one of settings.LANGUAGES ("fr" for "fr-ch"), English when it is none of them."""
+    active = (get_language() or FALLBACK_LANGUAGE).lower()
+    codes = [code for code, _name in settings.LANGUAGES]
+    for candidate in (active, active.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return FALLBACK_LANGUAGE
+
+
+def own_text(texts: Briefing | None, part: str, language: str, missing: str) -> OwnText:
+    """`part` of `texts` in `language`; else in English, else in the first language that has it, with the note
+    `missing` % {"language": the name of `language`}."""
+    if texts is None:
+        return OwnText("", language)
+    if texts.text(part, language):
+        return OwnText(texts.text(part, language), language)
+    for other in [FALLBACK_LANGUAGE, *texts.languages]:
+        if texts.text(part, other):
+            name = LANGUAGE_IN_SENTENCE.get(language) or get_language_info(language)["name_translated"]
+            return OwnText(texts.text(part, other), other, missing % {"language": name})
+    return OwnText("", language)
 
 
 def build_briefing(
@@ -147,6 +208,7 @@ def build_briefing(
     number of recommendations.
     """
     filters = Filters(theme=theme, affected_group=affected_group, cycle=cycle, by=by)
+    language = page_language()
     review = _last_review(state, filters)
     recommendations = _recommendations(review, filters, user) if review else []
     sections = _sections(recommendations, theme)
@@ -158,9 +220,10 @@ def build_briefing(
         counts=Counter(r.response for r in recommendations),
         sections=sections,
         notes=_number_notes(sections),
-        texts=_texts(state, filters, user),
+        texts=_texts(state, filters, user, language),
         generated_on=timezone.now(),
         proposals=_proposals(state, review, theme, user),
+        language=language,
     )
 
 
@@ -247,24 +310,27 @@ def _cite(entry: AssessmentEntry, notes: dict[int, Note]) -> None:
     entry.markers.sort(key=lambda marker: marker.note.number)  # "1, 2" rather than "2, 1"
 
 
-def _texts(state: State, filters: Filters, user) -> Briefing | None:
-    """The introduction and conclusion to show.
+def _texts(state: State, filters: Filters, user, language: str) -> Briefing | None:
+    """The organisation's texts to show.
 
     With `by`: that organisation's, when published or when the user writes
     for it. Otherwise the user's own organisations' (draft or not) first,
-    then the most recently updated published one.
+    then those written in the page's language, then the most recently
+    updated published ones.
     """
     briefings = Briefing.objects.filter(state=state, **filters.data).select_related("organisation")
     briefings = permissions.visible(briefings, user)
     if filters.by is not None:
         return briefings.filter(organisation=filters.by).first()
+    in_language = Case(When(texts__has_key=language, then=Value(1)), default=Value(0), output_field=IntegerField())
+    briefings = briefings.annotate(in_language=in_language)
     own = permissions.organisations_for(user)
     if not own:
-        return briefings.order_by("-published", "-updated_at", "-pk").first()
+        return briefings.order_by("-in_language", "-published", "-updated_at", "-pk").first()
     mine = When(organisation_id__in=own, then=Value(1))
     return (
         briefings.annotate(own=Case(mine, default=Value(0), output_field=IntegerField()))
-        .order_by("-own", "-updated_at", "-pk")
+        .order_by("-own", "-in_language", "-updated_at", "-pk")
         .first()
     )
 
@@ -284,6 +350,8 @@ def _proposals(state: State, review: Review | None, theme: Theme | None, user) -
 
 
 # Words -----------------------------------------------------------------------
+# Each sentence is one message with named placeholders, so that translators see it whole; the only
+# values put into them are names (a State, a theme), numbers and noun phrases (topic_words).
 
 
 def _as_topic(name: str) -> str:
@@ -293,15 +361,33 @@ def _as_topic(name: str) -> str:
 
 
 def topic_words(filters: Filters) -> str:
-    """E.g. " on human rights defenders", " on freedom of the press concerning journalists", or "" without filters."""
+    """What the briefing is about, as a noun phrase ("human rights defenders", "freedom of the press concerning
+    journalists"), or "" without a theme or affected group."""
     if filters.theme and filters.affected_group:
-        return _(" on %(theme)s concerning %(group)s") % {
+        return _("%(theme)s concerning %(group)s") % {
             "theme": _as_topic(filters.theme.localized_name),
             "group": _as_topic(filters.affected_group.localized_name),
         }
     if filters.theme or filters.affected_group:
-        return _(" on %(topic)s") % {"topic": _as_topic((filters.theme or filters.affected_group).localized_name)}
+        return _as_topic((filters.theme or filters.affected_group).localized_name)
     return ""
+
+
+def session_ordinal(number: int) -> str:
+    """ "7th", as in "7th session": a session's ordinal in the active language. A session is feminine in French
+    and Spanish ("1re", "7.ª"), and French writes the first one apart ("1re" but "21e"): hence a message of its own
+    for 1."""
+    if number == 1:
+        template = pgettext("session ordinal: 1", "{}st")
+    elif number % 100 in (11, 12, 13):
+        template = pgettext("session ordinal: 11, 12, 13", "{}th")
+    else:
+        template = {
+            1: pgettext("session ordinal: ends in 1, e.g. 21", "{}st"),
+            2: pgettext("session ordinal: ends in 2, e.g. 22", "{}nd"),
+            3: pgettext("session ordinal: ends in 3, e.g. 23", "{}rd"),
+        }.get(number % 10) or pgettext("session ordinal: ends in 0 or 4 to 9", "{}th")
+    return template.format(number)
 
 
 def opening_sentence(briefing: BriefingData) -> str:
@@ -312,49 +398,96 @@ def opening_sentence(briefing: BriefingData) -> str:
     """
     review = briefing.review
     if review is None:
-        return _("No review of %(state)s has been recorded yet%(cycle)s.") % {
-            "state": briefing.state.localized_name,
-            "cycle": _(" in cycle %(number)d") % {"number": briefing.filters.cycle.number}
-            if briefing.filters.cycle
-            else "",
-        }
+        return _no_review_sentence(briefing)
     values = {
         "year": review.review_date.year if review.review_date else review.session.year,
-        "session": ordinal(review.session.number),
+        "session": session_ordinal(review.session.number),
         "state": briefing.state.localized_name,
         "count": briefing.total,
         "topic": briefing.topic,
         "supported": briefing.counts[Response.SUPPORTED],
     }
-    start = _("In its last review, in %(year)s (%(session)s session), %(state)s") % values
-    if not briefing.total:
-        return start + _(" received no recommendations%(topic)s.") % values
-    if briefing.total == 1:
-        rest = (
-            _(" received one recommendation%(topic)s, which it supported.")
-            if values["supported"]
-            else _(" received one recommendation%(topic)s, which it did not support.")
+    return _received_sentence(briefing.total, values["supported"], bool(values["topic"])) % values
+
+
+def _no_review_sentence(briefing: BriefingData) -> str:
+    values = {"state": briefing.state.name}
+    if briefing.filters.cycle:
+        values["number"] = briefing.filters.cycle.number
+        return _("No review of %(state)s has been recorded yet in cycle %(number)d.") % values
+    return _("No review of %(state)s has been recorded yet.") % values
+
+
+def _received_sentence(total: int, supported: int, with_topic: bool) -> str:
+    """The opening sentence's message for `total` recommendations, `supported` of them, on a topic or not."""
+    if not total:
+        if with_topic:
+            return _(
+                "In its last review, in %(year)s (%(session)s session), %(state)s received no recommendations "
+                "on %(topic)s."
+            )
+        return _("In its last review, in %(year)s (%(session)s session), %(state)s received no recommendations.")
+    if total == 1:
+        return _one_received_sentence(bool(supported), with_topic)
+    # ngettext even though total > 1: in some languages the "one" form also covers 21, 31 …
+    if with_topic:
+        return ngettext(
+            "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendation "
+            "on %(topic)s and supported %(supported)d of them.",
+            "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendations "
+            "on %(topic)s and supported %(supported)d of them.",
+            total,
         )
-    else:
-        # The singular serves languages whose "one" form also covers 21, 31 …
-        rest = ngettext(
-            " received %(count)d recommendation%(topic)s and supported %(supported)d of them.",
-            " received %(count)d recommendations%(topic)s and supported %(supported)d of them.",
-            briefing.total,
+    return ngettext(
+        "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendation "
+        "and supported %(supported)d of them.",
+        "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendations "
+        "and supported %(supported)d of them.",
+        total,
+    )
+
+
+def _one_received_sentence(supported: bool, with_topic: bool) -> str:
+    if with_topic and supported:
+        return _(
+            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation on "
+            "%(topic)s, which it supported."
         )
-    return start + rest % values
+    if with_topic:
+        return _(
+            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation on "
+            "%(topic)s, which it did not support."
+        )
+    if supported:
+        return _(
+            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation, "
+            "which it supported."
+        )
+    return _(
+        "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation, which it "
+        "did not support."
+    )
+
+
+def _response_count(key: str, count: int) -> str:
+    """E.g. "2 noted": the count of one response, with the plural form of the language."""
+    values = {"count": count}
+    if key == Response.NOTED:
+        return ngettext("%(count)d noted", "%(count)d noted", count) % values
+    if key == Response.PARTIALLY_SUPPORTED:
+        return ngettext("%(count)d partially supported", "%(count)d partially supported", count) % values
+    if key == Response.PENDING:
+        return ngettext("%(count)d pending", "%(count)d pending", count) % values
+    return ngettext("%(count)d without a recorded response", "%(count)d without a recorded response", count) % values
 
 
 def other_responses_sentence(counts: dict[str, int]) -> str:
     """E.g. "Other responses: 2 noted, 1 without a recorded response."; "" when every one was supported."""
     parts = [
-        f"{counts[key]} {Response(key).label.lower()}"
-        if key
-        else _("%(count)d without a recorded response") % {"count": counts[key]}
+        _response_count(key, counts[key])
         for key in [Response.NOTED, Response.PARTIALLY_SUPPORTED, Response.PENDING, ""]
         if counts.get(key)
     ]
-    return _("Other responses: %(parts)s.") % {"parts": ", ".join(parts)} if parts else ""
-
-
-# Writing the texts -------------------------------------------------------------
+    # Translators: the separator between the counts of "Other responses: 2 noted, 1 pending."
+    separator = pgettext("list separator", ", ")
+    return _("Other responses: %(parts)s.") % {"parts": separator.join(parts)} if parts else ""

@@ -34,6 +34,10 @@ PARAGRAPH = "paragraph"
 STATE_UNDER_REVIEW = "state_under_review"
 SESSION = "session"
 RESPONSE_SOURCE = "response_source"
+LANGUAGE = "language"
+# The language of a text when its source does not say (Recommendation.language).
+DEFAULT_LANGUAGE = "en"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 # Responses as the sources spell them, folded to the model's values.
 RESPONSE_SYNONYMS = {
@@ -48,6 +52,29 @@ RESPONSE_SYNONYMS = {
     "partially accepted": "partially_supported",
     "pending": "pending",
     "deferred": "pending",
+    # French and Spanish lists (OHCHR publishes them in the UN languages), in the feminine of "la
+    # recommandation" / "la recomendación", and the older wordings.
+    "acceptée": "supported",
+    "appuyée": "supported",
+    "soutenue": "supported",
+    "notée": "noted",
+    "prise en note": "noted",
+    "il en est pris note": "noted",
+    "rejetée": "noted",
+    "partiellement acceptée": "partially_supported",
+    "partiellement appuyée": "partially_supported",
+    "en attente": "pending",
+    "différée": "pending",
+    "aceptada": "supported",
+    "apoyada": "supported",
+    "anotada": "noted",
+    "tomada nota": "noted",
+    "se toma nota": "noted",
+    "rechazada": "noted",
+    "parcialmente aceptada": "partially_supported",
+    "parcialmente apoyada": "partially_supported",
+    "pendiente": "pending",
+    "aplazada": "pending",
 }
 
 
@@ -108,6 +135,7 @@ class ParsedRow:
     response: str = ""  # a Response value, or "" when the file gives none
     response_source: str = ""
     kind: str = "recommendation"
+    language: str = DEFAULT_LANGUAGE  # of the text: ISO 639-1
     action_category: int | None = None
     themes: list[ThemeRef] = field(default_factory=list)
     affected_groups: list[str] = field(default_factory=list)
@@ -176,6 +204,15 @@ def parse_response(value: str) -> str | None:
     if not folded:
         return ""
     return RESPONSE_SYNONYMS.get(folded)
+
+
+def read_language(parsed: ParsedRow, wording: str, column: str) -> None:
+    """The text's language from an ISO 639-1 code in `column`, any case; English when blank."""
+    code = wording.strip().lower() or DEFAULT_LANGUAGE
+    if _LANGUAGE_CODE.fullmatch(code):
+        parsed.language = code
+    else:
+        parsed.error(column, f"Not an ISO 639-1 language code (two letters, such as en, fr or es): {wording!r}.")
 
 
 def parse_int(value: object) -> int | None:

@@ -14,6 +14,12 @@ what follows, not recommendations), then one row per recommendation paragraph:
 Header texts, casing and spacing differ between cycles; columns are found by
 what their header says, not by position.
 
+OHCHR publishes lists in French and Spanish too ("Recommandation", "Thème :",
+"Source de la position", "Personnes concernées" …; "Recomendación", "Tema:",
+"Fuente de la posición", "Personas afectadas" …): the recommendation column's
+header says which language the list is in, and its texts are imported in that
+language (Recommendation.language), so that search stems them as such.
+
 Recommending States are the parenthesised groups that end a clause (before
 ";", "." or the end of the paragraph) and whose every comma-separated part is a
 known State, so "(No. 29)", "(NHRI)" or "(2009–2014)" stay in the text while
@@ -34,7 +40,9 @@ from django.utils.translation import gettext as _
 from recommendations.imports import detect
 from recommendations.imports.base import (
     AFFECTED_GROUPS,
+    DEFAULT_LANGUAGE,
     KIND,
+    LANGUAGE,
     RECOMMENDING_STATES,
     RESPONSE,
     SDGS,
@@ -56,15 +64,30 @@ SCHEME = "ohchr"
 
 RECOMMENDATION, POSITION, THEMES_COLUMN, SDG_COLUMN, COMMENTS = "recommendation", "position", "themes", "sdgs", "other"
 
-_SOURCE = re.compile(r"\s*source\s+of\s+position\s*:?\s*(?P<source>.*)$", re.IGNORECASE | re.DOTALL)
+_SOURCE = re.compile(
+    r"\s*(?:source\s+of\s+position|source\s+de\s+la\s+position|fuente\s+de\s+la\s+posici[oó]n)\s*:?\s*(?P<source>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _PARAGRAPH = re.compile(r"(?P<number>\d{1,4}(?:\.\d{1,4})+)\.?\s*(?:[-–:]\s+)?(?P<text>.+)", re.DOTALL)
-_SECTION = re.compile(r"(?P<name>sdgs?|affected\s+persons|groups?\s+of\s+persons)\s*:\s*(?P<rest>.*)", re.IGNORECASE)
+_SECTION = re.compile(
+    r"(?P<name>sdgs?|odd|ods|affected\s+persons|groups?\s+of\s+persons|personnes\s+concernées|"
+    r"groupes?\s+de\s+personnes|personas\s+afectadas|grupos?\s+de\s+personas)\s*:\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_SDG_SECTIONS = ("sdg", "odd", "ods")  # "ODD" (objectifs de développement durable), "ODS" (objetivos …)
 _BULLET = re.compile(r"^(?:[-–•▪·*]\s*)+")
 _THEME_CODE = re.compile(r"(?P<code>[A-Z]\d{1,3})\s+(?P<name>\S.*)")
-_SDG = re.compile(r"(?:sdg\s*|goal\s*)?(?P<number>\d{1,2})\b", re.IGNORECASE)
+_SDG = re.compile(r"(?:sdg\s*|goal\s*|odd\s*|ods\s*)?(?P<number>\d{1,2})\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[;.]|$)")
 # "(NHRI)", "(UK)", "(CRPD)": acronyms are never read as States, even where an alias matches.
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{0,5}")
+# The header of the recommendation column in each language besides English: the language of the list.
+_HEADER_LANGUAGES = {"recommandation": "fr", "recomendación": "es", "recomendacion": "es"}
+_RECOMMENDATION_HEADERS = ("recommendation", *_HEADER_LANGUAGES)
+_POSITION_HEADERS = ("position", "posición", "posicion")
+_SDG_HEADER = re.compile(r"\b(?:odd|ods)\b|objectifs\s+de\s+développement|objetivos\s+de\s+desarrollo")
+_THEMES_HEADER = re.compile(r"\b(?:thèmes?|temas?)\b")
+_THEME_HEADING = re.compile(r"(?:theme|thème|tema)\s*:", re.IGNORECASE)
 
 
 def parse(stream: BinaryIO, *, states: StateLookup) -> ParsedFile:
@@ -75,6 +98,7 @@ def parse(stream: BinaryIO, *, states: StateLookup) -> ParsedFile:
     classification = labels[THEMES_COLUMN]
     columns = {
         TEXT: labels[RECOMMENDATION],
+        LANGUAGE: labels[RECOMMENDATION],
         RECOMMENDING_STATES: labels[RECOMMENDATION],
         RESPONSE: labels[POSITION],
         KIND: labels[RECOMMENDATION],
@@ -85,11 +109,14 @@ def parse(stream: BinaryIO, *, states: StateLookup) -> ParsedFile:
         SESSION: "--session",
     }
     rows = list(_rows(table, roles, states))
+    language = list_language(labels[RECOMMENDATION])
+    for row in rows:
+        row.language = language
     return ParsedFile(
         format=detect.OHCHR_DOCX,
         rows=iter(rows),
         columns=columns,
-        provides=frozenset({TEXT, KIND, RECOMMENDING_STATES, RESPONSE, THEMES, AFFECTED_GROUPS, SDGS}),
+        provides=frozenset({TEXT, LANGUAGE, KIND, RECOMMENDING_STATES, RESPONSE, THEMES, AFFECTED_GROUPS, SDGS}),
         theme_schemes=frozenset({SCHEME}),
         creates_taxonomy=True,
     )
@@ -107,15 +134,21 @@ def _open(stream: BinaryIO):
         raise ImportFileError(_("The DOCX file cannot be read: %(error)s.") % {"error": exc}) from None
 
 
+def list_language(recommendation_header: str) -> str:
+    """The language of a list, from its recommendation column's header: "Recommandation" → "fr"."""
+    text = clean(recommendation_header).casefold()
+    return next((code for word, code in _HEADER_LANGUAGES.items() if text.startswith(word)), DEFAULT_LANGUAGE)
+
+
 def _role(header: str) -> str | None:
     text = clean(header).casefold()
-    if text.startswith("recommendation"):
+    if text.startswith(_RECOMMENDATION_HEADERS):
         return RECOMMENDATION
-    if text.startswith("position"):
+    if text.startswith(_POSITION_HEADERS):
         return POSITION
-    if "sdg" in text:
+    if "sdg" in text or _SDG_HEADER.search(text):
         return SDG_COLUMN
-    if "theme" in text:
+    if "theme" in text or _THEMES_HEADER.search(text):
         return THEMES_COLUMN
     return COMMENTS if text else None
 
@@ -147,7 +180,7 @@ def _rows(table, roles: list[str | None], states: StateLookup) -> Iterator[Parse
 
 
 def _is_theme_heading(first: str, texts: list[str]) -> bool:
-    if first.casefold().startswith("theme:"):
+    if _THEME_HEADING.match(first):
         return True
     # A row merged across the table (every cell shows the same text) without a paragraph number is a heading too.
     return len(texts) > 1 and len(set(texts)) == 1 and not _PARAGRAPH.match(first)
@@ -200,7 +233,7 @@ def _read_classification(parsed: ParsedRow, cell: str) -> None:
         line = clean(raw_line)
         heading = _SECTION.fullmatch(line)
         if heading:
-            section = SDGS if heading["name"].casefold().startswith("sdg") else AFFECTED_GROUPS
+            section = SDGS if heading["name"].casefold().startswith(_SDG_SECTIONS) else AFFECTED_GROUPS
             line = heading["rest"]
         item = _BULLET.sub("", line).strip()
         if not item:

@@ -12,6 +12,7 @@ from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
     KIND,
+    LANGUAGE,
     PARAGRAPH,
     RECOMMENDING_STATES,
     RESPONSE,
@@ -26,7 +27,18 @@ from recommendations.models import Recommendation
 # imported once with the union of both rows' values (a UPR Info export may list it twice with other issues).
 MERGEABLE = frozenset({THEMES, AFFECTED_GROUPS, SDGS})
 # The order in which changed fields are reported.
-FIELD_ORDER = (PARAGRAPH, TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES, AFFECTED_GROUPS, SDGS)
+FIELD_ORDER = (
+    PARAGRAPH,
+    TEXT,
+    LANGUAGE,
+    KIND,
+    ACTION_CATEGORY,
+    RECOMMENDING_STATES,
+    RESPONSE,
+    THEMES,
+    AFFECTED_GROUPS,
+    SDGS,
+)
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 # (field, through model, related column, Prepared / Existing attribute)
@@ -54,6 +66,7 @@ class Prepared:
     paragraph: str
     import_key: str
     text: str
+    language: str
     kind: str
     action_category: int | None
     states: frozenset[int]
@@ -72,6 +85,7 @@ class Existing:
     review_id: int
     paragraph: str
     text: str
+    language: str
     kind: str
     action_category: int | None
     states: set[int] = field(default_factory=set)
@@ -93,6 +107,7 @@ RECOMMENDATION_COLUMNS = (
     "paragraph",
     "import_key",
     "text",
+    "language",
     "kind",
     "action_category",
     "response",
@@ -107,6 +122,7 @@ def recommendation_values(item: Prepared) -> tuple:
         # A paragraph is the identity when there is one; a key as well would only risk a clash.
         "" if item.paragraph else item.import_key,
         item.text,
+        item.language,
         item.kind,
         item.action_category,
         # The row's position is the new recommendation's only one, so it is its current response:
@@ -119,6 +135,7 @@ def diff_rows(first: Prepared, other: Prepared, provides: frozenset[str]) -> lis
     """The fields in which two rows of one file for the same recommendation disagree."""
     pairs = {
         TEXT: (first.text, other.text),
+        LANGUAGE: (first.language, other.language),
         KIND: (first.kind, other.kind),
         ACTION_CATEGORY: (first.action_category, other.action_category),
         RECOMMENDING_STATES: (first.states, other.states),

@@ -64,6 +64,7 @@ class RowResolver:
             paragraph=row.paragraph,
             import_key=import_key(row.text, (state.iso3 for state in states)),
             text=row.text,
+            language=row.language,
             kind=row.kind,
             action_category=row.action_category,
             states=frozenset(state.pk for state in states),

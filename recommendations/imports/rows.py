@@ -11,6 +11,7 @@ from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
     KIND,
+    LANGUAGE,
     PARAGRAPH,
     RECOMMENDING_STATES,
     RESPONSE,
@@ -211,11 +212,11 @@ class Run(ChunkWriter):
         )
         existing: dict[tuple, Existing] = {}
         by_id: dict[int, Existing] = {}
-        fields = ("id", "review_id", "paragraph", "import_key", "text", "kind", "action_category")
-        for pk, review_id, paragraph, key, text, kind, action, *position in rows.values_list(
+        fields = ("id", "review_id", "paragraph", "import_key", "text", "language", "kind", "action_category")
+        for pk, review_id, paragraph, key, text, language, kind, action, *position in rows.values_list(
             *fields, "response", "response_source", "response_date"
         ):
-            current = Existing(pk, review_id, paragraph, text, kind, action, response=tuple(position[:2]))
+            current = Existing(pk, review_id, paragraph, text, language, kind, action, response=tuple(position[:2]))
             current.response_date = position[2]
             by_id[pk] = current
             if paragraph:
@@ -253,6 +254,8 @@ class Run(ChunkWriter):
             changed.append(PARAGRAPH)
         if TEXT in provides and item.text != current.text:
             changed.append(TEXT)
+        if LANGUAGE in provides and item.language != current.language:
+            changed.append(LANGUAGE)
         if KIND in provides and item.kind != current.kind:
             changed.append(KIND)
         if ACTION_CATEGORY in provides and item.action_category != current.action_category:

@@ -4,8 +4,8 @@ Columns (header names, any order, case-insensitive):
 
 - required: paragraph, text, state_under_review, recommending_states, session,
   response, action_category, themes, affected_groups, sdgs;
-- optional: response_source and kind are read; id, cycle, status and
-  updated_at are written by the exporter for readers and ignored here.
+- optional: response_source, kind and language are read; id, cycle, status
+  and updated_at are written by the exporter for readers and ignored here.
 
 In CSV, a cell the exporter prefixed with "'" because it starts like a spreadsheet formula
 (=, +, -, @, tab or carriage return) is read without that prefix (see quote_formula).
@@ -15,7 +15,9 @@ are written "scheme:theme" (e.g. "ohchr:A12", "upr-info:Women's rights"),
 where the theme is its code, name or slug in that scheme; a theme without a
 scheme prefix is looked up in every scheme and must be found in exactly one.
 Affected groups are names or slugs, SDGs numbers 1–17. A blank response
-records no position (existing positions are kept).
+records no position (existing positions are kept). `language` is the ISO 639-1
+code of the text's language (en, fr, es …); without the column texts are
+English and existing ones keep theirs, a blank cell is English.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
     KIND,
+    LANGUAGE,
     PARAGRAPH,
     RECOMMENDING_STATES,
     RESPONSE,
@@ -51,6 +54,7 @@ from recommendations.imports.base import (
     clean,
     parse_int,
     parse_response,
+    read_language,
 )
 
 REQUIRED_COLUMNS = [
@@ -65,7 +69,7 @@ REQUIRED_COLUMNS = [
     AFFECTED_GROUPS,
     SDGS,
 ]
-READ_OPTIONAL_COLUMNS = [RESPONSE_SOURCE, KIND]
+READ_OPTIONAL_COLUMNS = [RESPONSE_SOURCE, KIND, LANGUAGE]
 IGNORED_COLUMNS = ["id", "cycle", "status", "updated_at"]
 # The exporter's column order: the required columns, then the extras (those the importer ignores first).
 COLUMNS = [*REQUIRED_COLUMNS, *IGNORED_COLUMNS, *READ_OPTIONAL_COLUMNS]
@@ -106,8 +110,7 @@ def parse(stream: BinaryIO) -> ParsedFile:
         records = _csv_records(stream)
     header = _check_header(next(records, []))
     provides = {TEXT, RECOMMENDING_STATES, RESPONSE, ACTION_CATEGORY, THEMES, AFFECTED_GROUPS, SDGS}
-    if KIND in header:
-        provides.add(KIND)
+    provides.update(name for name in (KIND, LANGUAGE) if name in header)
     return ParsedFile(
         format=detect.TABLE,
         rows=_rows(header, records),
@@ -218,6 +221,7 @@ def parse_record(row: str, values: dict[str, str]) -> ParsedRow:
     )
     _read_response(parsed, value(RESPONSE))
     _read_kind(parsed, value(KIND))
+    read_language(parsed, value(LANGUAGE), LANGUAGE)
     _read_action(parsed, value(ACTION_CATEGORY))
     _read_sdgs(parsed, value(SDGS))
     return parsed

@@ -4,6 +4,9 @@ Columns: To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response,
 Action, Issue, Session. The regional group and organisation columns repeat
 reference data and are ignored. Values may carry HTML entities
 ("&#40;Unknown&#41;"), which are decoded everywhere.
+
+The texts are English (UPR Info's database is), unless a last column
+"Language" gives each row's ISO 639-1 code.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from recommendations.imports import detect
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     KIND,
+    LANGUAGE,
     RECOMMENDING_STATES,
     RESPONSE,
     SESSION,
@@ -34,11 +38,13 @@ from recommendations.imports.base import (
     clean,
     parse_int,
     parse_response,
+    read_language,
 )
 
 COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response", "Action", "Issue", "Session"]
 SCHEME = "upr-info"
 READ = frozenset({"To", "Text", "From", "Response", "Action", "Issue", "Session"})
+LANGUAGE_COLUMN = "Language"  # optional, after the others
 UNKNOWN_STATE = "(unknown)"
 VOLUNTARY_PLEDGE = "voluntary pledge"
 
@@ -55,7 +61,9 @@ FIELD_COLUMNS = {
 
 
 def is_header(header: list[str]) -> bool:
-    return [name.casefold() for name in header] == [name.casefold() for name in COLUMNS]
+    names = [name.casefold() for name in header]
+    expected = [name.casefold() for name in COLUMNS]
+    return names in (expected, [*expected, LANGUAGE_COLUMN.casefold()])
 
 
 def parse(stream: BinaryIO) -> ParsedFile:
@@ -66,23 +74,38 @@ def parse(stream: BinaryIO) -> ParsedFile:
         raise ImportFileError(
             _("Not a UPR Info export: the columns must be %(columns)s.") % {"columns": ", ".join(COLUMNS)}
         )
+    with_language = len(header) > len(COLUMNS)
+    provides = {TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES} | (
+        {LANGUAGE} if with_language else set()
+    )
     return ParsedFile(
         format=detect.UPR_INFO,
-        rows=_rows(stream, encoding),
-        columns=FIELD_COLUMNS,
-        provides=frozenset({TEXT, KIND, ACTION_CATEGORY, RECOMMENDING_STATES, RESPONSE, THEMES}),
+        rows=_rows(stream, encoding, with_language),
+        columns={**FIELD_COLUMNS, LANGUAGE: LANGUAGE_COLUMN},
+        provides=frozenset(provides),
         theme_schemes=frozenset({SCHEME}),
     )
 
 
-def _rows(stream: BinaryIO, encoding: str) -> Iterator[ParsedRow]:
+def _rows(stream: BinaryIO, encoding: str, with_language: bool) -> Iterator[ParsedRow]:
     with detect.text_reader(stream, encoding) as text:
         records = _records(csv.reader(text), encoding)
         next(records, None)
         # Row numbers count the header as row 1, as a spreadsheet shows them.
         for number, record in enumerate(records, start=2):
             if any(value.strip() for value in record):
-                yield parse_record(str(number), record)
+                yield _with_language(str(number), record) if with_language else parse_record(str(number), record)
+
+
+def _with_language(row: str, record: list[str]) -> ParsedRow:
+    """A row of an export with the Language column after the others."""
+    if len(record) != len(COLUMNS) + 1:
+        parsed = ParsedRow(row=row, text="")
+        parsed.error("", f"Expected {len(COLUMNS) + 1} columns, found {len(record)}.")
+        return parsed
+    parsed = parse_record(row, record[:-1])
+    read_language(parsed, clean(html.unescape(record[-1])), LANGUAGE)
+    return parsed
 
 
 def _records(reader, encoding: str) -> Iterator[list[str]]:

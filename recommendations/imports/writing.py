@@ -8,6 +8,7 @@ from core.bulk import array, copy_rows, next_ids, write_history
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     KIND,
+    LANGUAGE,
     RESPONSE,
     TEXT,
     THEMES,
@@ -55,13 +56,14 @@ class ChunkWriter:
                     pk=current.id,
                     paragraph=item.paragraph or current.paragraph,
                     text=item.text if TEXT in provides else current.text,
+                    language=item.language if LANGUAGE in provides else current.language,
                     kind=item.kind if KIND in provides else current.kind,
                     action_category=item.action_category if ACTION_CATEGORY in provides else current.action_category,
                     updated_at=now,  # bulk_update skips auto_now
                 )
                 for item, current, _ in changed
             ],
-            ["paragraph", "text", "kind", "action_category", "updated_at"],
+            ["paragraph", "text", "language", "kind", "action_category", "updated_at"],
             batch_size=500,
         )
         self._replace_relations(changed)

@@ -16,11 +16,13 @@ from recommendations.models.implementation import (
 from recommendations.models.recommendation import (
     RESPONSE_LABELS,
     SEARCH_CONFIG,
+    SEARCH_CONFIGS,
     STATUS_LABELS,
     ImplementationStatus,
     Position,
     Recommendation,
     Response,
+    search_config,
 )
 from recommendations.models.review import Cycle, Review, Session, ordinal, session_label
 from recommendations.models.sync import DeletedObject
@@ -38,6 +40,8 @@ __all__ = [
     "AskMatch",
     "SDG",
     "SEARCH_CONFIG",
+    "SEARCH_CONFIGS",
+    "search_config",
     "AffectedGroup",
     "Citation",
     "CorrectionProposal",

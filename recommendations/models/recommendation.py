@@ -1,5 +1,5 @@
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,8 +11,21 @@ from simple_history.models import HistoricalRecords
 from recommendations.models.taxonomy import Theme
 from states.models import State
 
-# Stemming for full-text search: recommendations are published in English.
+# Stemming for full-text search of English texts (recommendations, and the asks matched with them).
 SEARCH_CONFIG = "english"
+# A recommendation text keeps the language of its source (`language`); its search vector is stemmed for that
+# language. Any language not listed here is searched without stemming ("simple"). The database function
+# recommendations_search_config() (migration 0029) holds the same table: it builds the vectors.
+SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
+UNSTEMMED_SEARCH_CONFIG = "simple"
+DEFAULT_LANGUAGE = "en"
+
+
+def search_config(language: str) -> str:
+    """The text search configuration of texts in `language` (ISO 639-1)."""
+    return SEARCH_CONFIGS.get(language, UNSTEMMED_SEARCH_CONFIG)
+
+
 # Longest recommendation text, for every write path (imports/base.py reads it too). Not a column limit but
 # PostgreSQL's: the text's search vector must stay under 1 MB. Real recommendations are a few thousand characters.
 TEXT_MAX_LENGTH = 10_000
@@ -155,6 +168,16 @@ class Recommendation(models.Model):
         help_text=_("Paragraph number in the Working Group report, e.g. 89.12, when known."),
     )
     text = models.TextField(_("text"), help_text=_("Full text as adopted, without the recommending States' names."))
+    # The text stays in the language of its source (an OHCHR list in French, UPR Info in English). A column
+    # default in the database as well: adding it to a table of a million rows rewrote nothing, and COPY
+    # (imports, the synthetic generator) gets English without naming it.
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        default=DEFAULT_LANGUAGE,
+        db_default=DEFAULT_LANGUAGE,
+        help_text=_("ISO 639-1 code of the language of the text, as its source gives it (en, fr, es …)."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     recommending_states = models.ManyToManyField(
         State,
@@ -195,13 +218,10 @@ class Recommendation(models.Model):
         editable=False,
         help_text=_("Identity of a row without a paragraph number: hash of normalised text and recommending States."),
     )
-    # Always current whatever writes the row (admin, importer, COPY): the database computes it.
-    search_vector = models.GeneratedField(
-        expression=SearchVector("text", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-        verbose_name=_("search vector"),
-    )
+    # The text stemmed for its language: always current whatever writes the row (admin, importer, COPY, raw
+    # SQL), because a database trigger computes it (migration 0029) from the text and the language; a value
+    # written here is replaced. Like the copies above, db_default=None leaves it out of an INSERT.
+    search_vector = SearchVectorField(_("search vector"), null=True, blank=True, db_default=None, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=False)
 
@@ -239,10 +259,16 @@ class Recommendation(models.Model):
                 name="recommendation_status_valid",
             ),
             models.CheckConstraint(condition=~models.Q(text=""), name="recommendation_text_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(language__regex=r"^[a-z]{2}$"), name="recommendation_language_iso_639_1"
+            ),
         ]
         indexes = [
             # Full-text search (q=…).
             GinIndex(fields=["search_vector"], name="recommendation_search_idx"),
+            # The texts not in English, few beside the others: which languages the table holds, for the search
+            # to stem the words for each (search/lookups.py, a probe per language), and ?language=fr.
+            models.Index(fields=["language"], condition=~models.Q(language="en"), name="recommendation_language_idx"),
             # Similar-text suggestions (cross-cycle repeats, advocacy matching).
             GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="recommendation_text_trgm_idx"),
             # Filters response=…, status=…, action_category=… combined with the review.

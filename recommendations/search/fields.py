@@ -24,6 +24,7 @@ MAX_VALUES = 50
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
 _CODE = re.compile(r"^[A-Z0-9_]{1,20}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_ISO_639_1 = re.compile(r"^[a-z]{2}$")
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -222,6 +223,16 @@ class ThemeField(ReferenceField):
 
     def lookup(self, values: list[str]) -> dict[str, list[int]]:
         return lookups.current().theme_ids
+
+
+class LanguageField(RepeatableField):
+    """ISO 639-1 codes, any case: any code is valid (a language no text is in matches nothing)."""
+
+    def clean_value(self, value: str) -> str:
+        code = super().clean_value(value).lower()
+        if not _ISO_639_1.match(code):
+            raise invalid("Not an ISO 639-1 language code (two letters, such as en, fr or es): {}.", value)
+        return code
 
 
 class ISODateTimeField(SharedField, forms.DateTimeField):

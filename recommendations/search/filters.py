@@ -201,6 +201,11 @@ class RecommendationFilterSet(FilterSet):
         noun="status",
         help_text="Current implementation status, or none for recommendations never assessed.",
     )
+    language = ValuesFilter(
+        field_name="language",
+        field_class=ff.LanguageField,
+        help_text="ISO 639-1 code of the language of the text (en, fr, es …).",
+    )
     q = TextFilter(
         method="filter_q",
         max_length=Q_MAX_LENGTH,

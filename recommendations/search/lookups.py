@@ -1,4 +1,5 @@
-"""The small reference tables (States, groups, blocs, themes, affected groups, SDGs, sessions), in memory.
+"""The small reference tables (States, groups, blocs, themes, affected groups, SDGs, sessions), in memory,
+and the languages the recommendation texts are in.
 
 Nearly every request reads them: a filter turns ISO3 codes and slugs into ids,
 a recommendation's representation names its States and themes. Joining them
@@ -47,7 +48,15 @@ SELECT
   (SELECT json_agg(json_build_array(g.id, g.number, g.name, g.name_translations) ORDER BY g.number)
      FROM recommendations_sdg g),
   (SELECT json_agg(json_build_array(se.number, se.start_date, cy.number))
-     FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id)
+     FROM recommendations_session se JOIN recommendations_cycle cy ON cy.id = se.cycle_id),
+  -- The languages of the texts besides English: a probe of the partial index per language, however many rows.
+  (WITH RECURSIVE used(language) AS (
+       SELECT min(language) FROM recommendations_recommendation WHERE language <> 'en'
+       UNION ALL
+       SELECT (SELECT min(r.language) FROM recommendations_recommendation r
+                WHERE r.language <> 'en' AND r.language > used.language)
+         FROM used WHERE used.language IS NOT NULL)
+   SELECT json_agg(language) FROM used WHERE language IS NOT NULL)
 """
 
 
@@ -78,6 +87,8 @@ class Lookups:
     affected_group_ids: dict[str, list[int]]
     regional_group_names: dict[str, str]  # code -> name
     bloc_names: dict[str, str]  # code -> name
+    # Languages of recommendation texts other than English (a search stems its words for each: search/text.py).
+    other_languages: frozenset[str] = frozenset()
     # What naming them in another language takes: each table's rows' name_translations (and a State's iso2,
     # for its CLDR name), by id; groups and blocs by code.
     translations: dict[str, dict] = field(default_factory=dict, repr=False)
@@ -131,7 +142,9 @@ def localized() -> Lookups:
 def _load() -> Lookups:
     with connections[Recommendation.objects.db].cursor() as cursor:
         cursor.execute(_SQL)
-        states, groups, blocs, schemes, themes, affected, sdgs, sessions = (rows or [] for rows in cursor.fetchone())
+        states, groups, blocs, schemes, themes, affected, sdgs, sessions, languages = (
+            rows or [] for rows in cursor.fetchone()
+        )
     theme_ids = grouped(
         pair for pk, scheme, _code, _name, slug, _t in themes for pair in ((slug, pk), (f"{scheme}:{slug}", pk))
     )
@@ -162,6 +175,7 @@ def _load() -> Lookups:
             "regional_groups": {code: translations for _pk, code, _name, translations in groups},
             "blocs": {code: translations for _pk, code, _name, translations in blocs},
         },
+        other_languages=frozenset(languages),
     )
 
 

@@ -23,6 +23,7 @@ PARAM_LABELS = {
     "affected_group": _("Affected persons"),
     "sdg": _("Sustainable Development Goal"),
     "status": _("Implementation status"),
+    "language": _("Language of the text"),
     "updated_since": _("Updated since"),
     "ordering": _("Sort order"),
     PAGE_PARAM: _("Page"),

@@ -16,6 +16,7 @@ A PDF takes seconds of a worker thread to lay out, so it is bounded three ways:
 
 import functools
 import hashlib
+import re
 import threading
 
 from django import forms
@@ -29,7 +30,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -57,6 +59,8 @@ def _context(request: HttpRequest, state: State, filters: briefings.Filters, *, 
         "for_pdf": for_pdf,
         "pdf_url": reverse("states:briefing-pdf", args=[state.iso3]) + filters.query(),
     }
+    if for_pdf:
+        context["pdf_page_numbers"] = page_numbers_css()
     if permissions.is_editor(request.user):
         may_edit_by = filters.by is not None and permissions.may_write_for(request.user, filters.by.pk)
         context["edit_url"] = reverse("states:briefing-edit", args=[state.iso3]) + filters.query(by=may_edit_by)
@@ -93,10 +97,35 @@ def briefing_pdf(request: HttpRequest, iso3: str) -> HttpResponse:
             ),
             retry_after=BUSY_RETRY_AFTER_SECONDS,
         )
-    name = "-".join(part for part in ["UPR-briefing", state.iso3, filters.slug()] if part) + ".pdf"
+    name = pdf_file_name(state, filters)
     return HttpResponse(
         pdf, content_type="application/pdf", headers={"Content-Disposition": content_disposition_header(True, name)}
     )
+
+
+def pdf_file_name(state: State, filters: briefings.Filters) -> str:
+    """E.g. "UPR-briefing-KAZ-human-rights-defenders-cycle-1.pdf"; in another language than English, its own
+    word for it and the language's code ("…-cycle-1-fr.pdf"), so that the copies of one briefing differ."""
+    language = briefings.page_language()
+    # Translators: the start of a briefing PDF's file name: no spaces or slashes.
+    words = pgettext("PDF file name", "UPR-briefing").replace("/", "-").replace(" ", "-")
+    parts = [words, state.iso3, filters.slug(), "" if language == briefings.FALLBACK_LANGUAGE else language]
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
+# The text between the counters of the PDF's page numbers may be any translation: each part becomes a CSS string.
+_CSS_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\a ", "<": "\\3c ", ">": "\\3e "})
+
+
+def page_numbers_css() -> str:
+    """The CSS `content` of the PDF's "Page 2 of 5", in the active language: strings around counter(page) and
+    counter(pages). Escaped for a CSS string inside a <style> element."""
+    # Translators: at the foot of each page of a briefing PDF.
+    words = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", words)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    css = [counters.get(part) or f'"{part.translate(_CSS_STRING_ESCAPES)}"' for part in parts if part]
+    return mark_safe(" ".join(css))  # noqa: S308 -- every part is a counter or an escaped CSS string
 
 
 def _shared_pdf(request: HttpRequest, state: State, filters: briefings.Filters, render_pdf) -> bytes | None:
@@ -145,35 +174,27 @@ def _render_in_slot(request: HttpRequest, state: State, filters: briefings.Filte
         slots.release()
 
 
-class BriefingTextsForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=Briefing._meta.get_field("title").max_length,
-        required=False,
-        help_text=gettext_lazy("Leave empty for the generated title."),
-    )
-    introduction = forms.CharField(
-        label=gettext_lazy("Introduction"),
-        max_length=briefings.TEXT_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=gettext_lazy("Shown before the data. Plain text; a blank line starts a new paragraph."),
-    )
-    conclusion = forms.CharField(
-        label=gettext_lazy("Conclusion"),
-        max_length=briefings.TEXT_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=gettext_lazy("Shown after the data."),
-    )
+class _BriefingTextsForm(forms.Form):
+    """The texts in each language (briefings.text_fields), whether they are published, and the version opened."""
+
     published = forms.BooleanField(
         label=gettext_lazy("Published"),
         required=False,
         help_text=gettext_lazy("Unpublished texts are shown only to your organisation’s members, marked as a draft."),
     )
-    # When the stored texts were last saved as the form was opened ("" when there were none).
     # The stored texts' version as the form was opened (empty when there were none).
     opened_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def language_sections(self) -> list:
+        return briefings.language_sections(self)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        return briefings.texts_from(self.cleaned_data)
+
+
+BriefingTextsForm = type(
+    "BriefingTextsForm", (_BriefingTextsForm,), {"__module__": __name__, **briefings.text_fields()}
+)
 
 
 def _organisation_to_edit(user, by: Organisation | None) -> Organisation:
@@ -224,8 +245,7 @@ def briefing_edit(request: HttpRequest, iso3: str) -> HttpResponse:
 def _initial(current: Briefing | None) -> dict:
     if current is None:
         return {"opened_version": None}
-    fields = ("title", "introduction", "conclusion", "published")
-    return {name: getattr(current, name) for name in fields} | {"opened_version": current.version}
+    return briefings.initial_texts(current.texts) | {"published": current.published, "opened_version": current.version}
 
 
 def _save(request, form: BriefingTextsForm, *, organisation, state, filters) -> bool:
@@ -236,18 +256,22 @@ def _save(request, form: BriefingTextsForm, *, organisation, state, filters) -> 
             state=state,
             user=request.user,
             expected_version=data["opened_version"],
-            title=data["title"],
-            introduction=data["introduction"],
-            conclusion=data["conclusion"],
+            texts=form.texts(),
             published=data["published"],
             **filters.data,
         )
     except briefings.EditConflict as conflict:
         who = conflict.current.updated_by if conflict.current else None
-        message = _(
-            "Someone else saved these texts after you opened this page%(who)s. Your version is below: copy what "
-            "you need, reload the page to see theirs, then save again."
-        ) % {"who": _(" (%(user)s)") % {"user": who} if who else ""}
+        if who:
+            message = _(
+                "Someone else saved these texts after you opened this page (%(user)s). Your version is below: "
+                "copy what you need, reload the page to see theirs, then save again."
+            ) % {"user": who}
+        else:
+            message = _(
+                "Someone else saved these texts after you opened this page. Your version is below: copy what "
+                "you need, reload the page to see theirs, then save again."
+            )
         form.add_error(None, ValidationError(message, code="conflict"))
         return False
     except ValidationError as error:  # the model's own checks; the form's limits make this rare

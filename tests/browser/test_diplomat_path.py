@@ -12,8 +12,6 @@ import re
 
 import pytest
 
-from tests.site_data import D, assess, evidence, recommendation, review
-
 # live_server needs real commits; serialized_rollback restores the reference data (States, themes …)
 # that migrations loaded, which the flush after a transactional test removes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -21,86 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 HRD = "Human rights defenders"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def kazakhstan_2010():
-    """Kazakhstan's 2010 review as the seed tells it, with decoys on other themes, responses and States."""
-    kaz_2010 = review("KAZ", 7, report_symbol="A/HRC/14/10", review_date=D(2010, 2, 10))
-    kaz_2014 = review("KAZ", 20, report_symbol="A/HRC/28/10")
-    uzb = review("UZB", 16)
-    attacks = recommendation(
-        kaz_2010,
-        "Ensure that abuses suffered by human rights defenders and journalists are investigated",
-        by=("NOR",),
-        paragraph="97.52",
-        response="supported",
-        source="A/HRC/14/10/Add.1",
-        themes=(HRD, "Freedom of the press"),
-        groups=(HRD, "Journalists"),
-        action_category=5,
-    )
-    recommendation(
-        kaz_2010,
-        "Create a climate in which human rights defenders can work freely",
-        by=("NOR",),
-        response="supported",
-        themes=(HRD,),
-        groups=(HRD,),
-    )
-    recommendation(
-        kaz_2010,
-        "Adopt a law on peaceful assembly that protects human rights defenders",
-        by=("SWE",),
-        response="supported",
-        themes=("Freedom of association and peaceful assembly",),
-        groups=(HRD,),
-    )
-    recommendation(
-        kaz_2010,
-        "Stop criminal prosecution of human rights defenders for libel",
-        by=("ESP",),
-        response="noted",
-        themes=(HRD, "Freedom of the press"),
-        groups=(HRD,),
-    )
-    recommendation(
-        kaz_2014,
-        "Protect human rights defenders from reprisals",
-        by=("CZE",),
-        response="supported",
-        themes=(HRD,),
-        groups=(HRD,),
-    )
-    # Decoys: other words, other themes, another State.
-    recommendation(kaz_2010, "Abolish the death penalty", by=("FRA",), response="noted", themes=("Death penalty",))
-    recommendation(uzb, "Release human rights defenders", by=("NOR",), response="noted", themes=(HRD,))
-    hrw = evidence(
-        "World Report 2014: Kazakhstan",
-        url="https://www.hrw.org/world-report/2014/country-chapters/kazakhstan",
-        published_on=D(2014, 1, 21),
-    )
-    pillay = evidence(
-        "Opening remarks by the High Commissioner in Astana",
-        publisher="OHCHR",
-        kind="un_document",
-        url="https://www.ohchr.org/en/statements/2012/07/astana",
-    )
-    assess(
-        attacks,
-        "not_implemented",
-        D(2012, 7, 31),
-        narrative="Nobody has answered for the Zhanaozen shootings.",
-        cites=[(pillay, "The High Commissioner asked for an independent international inquiry.", "")],
-    )
-    assess(
-        attacks,
-        "not_implemented",
-        D(2014, 1, 31),
-        narrative="Defenders are still harassed through the courts.",
-        cites=[(hrw, "Defenders are threatened, harassed and arbitrarily detained.", "p. 2")],
-    )
-    return attacks
 
 
 def count_of(page) -> int:

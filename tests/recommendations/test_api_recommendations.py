@@ -47,6 +47,7 @@ def test_detail_carries_everything_a_partner_needs(api_client, recommendation):
         "url": f"http://testserver/api/v1/recommendations/{recommendation.pk}/",
         "paragraph": "97.45",
         "text": "Take measures to protect human rights defenders",
+        "language": "en",
         "kind": "recommendation",
         "state_under_review": {"iso3": "KAZ", "name": "Kazakhstan"},
         "recommending_states": [{"iso3": "FRA", "name": "France"}, {"iso3": "NOR", "name": "Norway"}],

@@ -72,6 +72,7 @@ def expected_full(full: Recommendation) -> dict:
         "url": f"http://partner.example.org/api/v1/recommendations/{full.pk}/",
         "paragraph": "97.45",
         "text": 'Protect human rights defenders & journalists, and guarantee "freedom of assembly" for all',
+        "language": "en",
         "kind": "recommendation",
         "state_under_review": {"iso3": "KAZ", "name": "Kazakhstan"},
         "recommending_states": [
@@ -117,6 +118,7 @@ def expected_bare(bare: Recommendation) -> dict:
         "url": f"http://partner.example.org/api/v1/recommendations/{bare.pk}/",
         "paragraph": "",
         "text": "Hold free elections",
+        "language": "en",
         "kind": "voluntary_pledge",
         "state_under_review": {"iso3": "KAZ", "name": "Kazakhstan"},
         "recommending_states": [],

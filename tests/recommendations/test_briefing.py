@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from recommendations import advocacy, briefings, demo
 from recommendations.demo import advocacy as demo_advocacy
-from recommendations.demo.briefing import add_demo_briefing
+from recommendations.demo.briefing import TEXTS, add_demo_briefing
 from recommendations.demo.followup import add_demo_repeats
 from recommendations.models import (
     Briefing,
@@ -54,6 +54,11 @@ def page_tree_any(response):
 
 def text_of(element) -> str:
     return " ".join(element.text_content().split())
+
+
+def english(**parts) -> dict:
+    """Briefing.texts with only English ones."""
+    return {"en": parts}
 
 
 def hrd_recommendations_2010():
@@ -253,8 +258,12 @@ def test_the_owner_sees_its_draft_assessment_marked_as_not_public(client, draft_
 
 @pytest.fixture
 def two_briefings(kazakhstan, org_a, org_b):
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Introduction of A.", published=True)
-    briefings.write_briefing(organisation=org_b, state=kazakhstan, introduction="Introduction of B.", published=True)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="Introduction of A."), published=True
+    )
+    briefings.write_briefing(
+        organisation=org_b, state=kazakhstan, texts=english(introduction="Introduction of B."), published=True
+    )
     return org_a, org_b
 
 
@@ -262,7 +271,7 @@ def test_without_by_the_most_recently_updated_published_texts_are_shown(client, 
     assert "Introduction of B." in client.get(PAGE).content.decode()
     org_a, _org_b = two_briefings
     briefings.write_briefing(
-        organisation=org_a, state=kazakhstan, introduction="New introduction of A.", published=True
+        organisation=org_a, state=kazakhstan, texts=english(introduction="New introduction of A."), published=True
     )
     content = client.get(PAGE).content.decode()
     assert "New introduction of A." in content and "Introduction of B." not in content
@@ -275,7 +284,9 @@ def test_by_chooses_the_organisation_whose_texts_are_shown(client, two_briefings
 
 
 def test_a_draft_is_shown_only_to_its_organisation_marked_as_such(client, kazakhstan, org_a, editor_a, editor_b):
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Not ready yet.", published=False)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="Not ready yet."), published=False
+    )
     assert "Not ready yet." not in client.get(PAGE).content.decode()
     assert "Not ready yet." not in client.get(PAGE + "?by=defenders-watch").content.decode()
     client.force_login(editor_b)
@@ -287,7 +298,9 @@ def test_a_draft_is_shown_only_to_its_organisation_marked_as_such(client, kazakh
 
 
 def test_texts_belong_to_their_exact_filter_combination(client, kazakhstan, org_a):
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Whole review.", published=True)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="Whole review."), published=True
+    )
     assert "Whole review." not in client.get(PAGE + "?cycle=1").content.decode()
     assert "Whole review." in client.get(PAGE).content.decode()
 
@@ -309,7 +322,11 @@ def test_the_profile_links_to_the_briefing(client, demo_world):
 
 
 def texts(**fields) -> dict:
-    return {"title": "", "introduction": "", "conclusion": "", "opened_version": "", **fields}
+    """The editor form's fields: title, introduction and conclusion are the English ones ("title_en" …)."""
+    parts = {"title", "introduction", "conclusion"}
+    english_texts = {f"{name}_en": value for name, value in fields.items() if name in parts}
+    others = {name: value for name, value in fields.items() if name not in parts}
+    return {"title_en": "", "introduction_en": "", "conclusion_en": "", "opened_version": "", **english_texts, **others}
 
 
 def test_an_editor_saves_their_organisations_texts_with_history(client, kazakhstan, org_a, editor_a):
@@ -328,9 +345,8 @@ def test_an_editor_saves_their_organisations_texts_with_history(client, kazakhst
         1,
         None,
     )
-    assert (saved.introduction, saved.conclusion, saved.published, saved.updated_by) == (
-        "Our words.",
-        "Our ask.",
+    assert (saved.texts, saved.published, saved.updated_by) == (
+        english(introduction="Our words.", conclusion="Our ask."),
         True,
         editor_a,
     )
@@ -340,7 +356,9 @@ def test_an_editor_saves_their_organisations_texts_with_history(client, kazakhst
 
 
 def test_an_editor_of_b_cannot_change_the_texts_of_a(client, kazakhstan, org_a, editor_b):
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="A's words.", published=True)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="A's words."), published=True
+    )
     client.force_login(editor_b)
 
     assert client.get(EDIT + "?by=defenders-watch").status_code == 403
@@ -348,8 +366,8 @@ def test_an_editor_of_b_cannot_change_the_texts_of_a(client, kazakhstan, org_a, 
     response = client.post(EDIT, texts(introduction="B's words."))  # lands on B's own texts
 
     assert response["Location"].endswith("?by=assembly-monitor")
-    assert Briefing.objects.get(organisation=org_a).introduction == "A's words."
-    assert Briefing.objects.get(organisation__slug="assembly-monitor").introduction == "B's words."
+    assert Briefing.objects.get(organisation=org_a).texts == english(introduction="A's words.")
+    assert Briefing.objects.get(organisation__slug="assembly-monitor").texts == english(introduction="B's words.")
 
 
 def test_a_signed_in_user_without_an_organisation_may_not_edit(client, django_user_model, kazakhstan):
@@ -386,27 +404,33 @@ def test_oversized_texts_are_refused_with_a_message(client, kazakhstan, editor_a
 
 
 def test_a_save_based_on_stale_texts_is_refused(client, kazakhstan, org_a, editor_a, reviewer_a):
-    stored = briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="First.", user=editor_a)
+    stored = briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="First."), user=editor_a
+    )
     opened_version = stored.version
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Colleague's.", user=reviewer_a)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="Colleague's."), user=reviewer_a
+    )
     client.force_login(editor_a)
 
     response = client.post(EDIT, texts(introduction="Mine.", opened_version=opened_version))
 
     assert response.status_code == 409
     assert "Someone else saved these texts after you opened this page (reviewer-a)." in response.content.decode()
-    assert (Briefing.objects.get().introduction, Briefing.objects.get().version) == ("Colleague's.", 2)
+    assert (Briefing.objects.get().texts, Briefing.objects.get().version) == (english(introduction="Colleague's."), 2)
 
 
 def test_two_editors_creating_the_same_texts_keep_the_first(client, kazakhstan, org_a, editor_a, reviewer_a):
     client.force_login(editor_a)
     opened = client.get(EDIT).context["form"].initial["opened_version"]  # nothing stored yet: None
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="Colleague's.", user=reviewer_a)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="Colleague's."), user=reviewer_a
+    )
 
     response = client.post(EDIT, texts(introduction="Mine.", opened_version=opened or ""))
 
     assert response.status_code == 409
-    assert Briefing.objects.get().introduction == "Colleague's."
+    assert Briefing.objects.get().texts == english(introduction="Colleague's.")
 
 
 # Bad input ----------------------------------------------------------------------------------------------------
@@ -550,7 +574,7 @@ def test_rendering_the_pdf_never_opens_a_network_connection(pdf_rendering, monke
 # The demo texts ---------------------------------------------------------------------------------------------------
 
 
-def test_add_demo_briefing_creates_the_published_texts_once_and_keeps_edits():
+def test_add_demo_briefing_creates_the_published_texts_once_keeps_edits_and_adds_missing_languages():
     demo.load_demo()
     add_demo_briefing()
     stored = Briefing.objects.get()
@@ -563,9 +587,11 @@ def test_add_demo_briefing_creates_the_published_texts_once_and_keeps_edits():
     )
     assert stored.organisation.name == demo.ORGANISATION["name"]
     assert stored.updated_by.username == demo.EDITOR_USERNAME
-    Briefing.objects.filter(pk=stored.pk).update(introduction="Edited in the demo.")
+    assert set(stored.texts) == {"en", "fr", "es"}
+    Briefing.objects.filter(pk=stored.pk).update(texts=english(introduction="Edited in the demo."))
     add_demo_briefing()
-    assert list(Briefing.objects.values_list("introduction", flat=True)) == ["Edited in the demo."]
+    kept = Briefing.objects.get()
+    assert kept.texts == {"en": {"introduction": "Edited in the demo."}, "fr": TEXTS["fr"], "es": TEXTS["es"]}
 
 
 # The admin ----------------------------------------------------------------------------------------------------------
@@ -574,8 +600,8 @@ def test_add_demo_briefing_creates_the_published_texts_once_and_keeps_edits():
 def test_editors_see_and_change_only_their_organisations_briefings_in_the_admin(
     client, kazakhstan, org_a, org_b, editor_a, staff_admin
 ):
-    mine = briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="A")
-    theirs = briefings.write_briefing(organisation=org_b, state=kazakhstan, introduction="B")
+    mine = briefings.write_briefing(organisation=org_a, state=kazakhstan, texts=english(introduction="A"))
+    theirs = briefings.write_briefing(organisation=org_b, state=kazakhstan, texts=english(introduction="B"))
     client.force_login(editor_a)
     changelist = client.get(reverse("admin:recommendations_briefing_changelist"))
     assert list(changelist.context["cl"].result_list) == [mine]
@@ -584,15 +610,15 @@ def test_editors_see_and_change_only_their_organisations_briefings_in_the_admin(
     form = {
         "organisation": org_b.pk,  # not one of editor A's organisations
         "state": kazakhstan.pk,
-        "title": "",
-        "introduction": "Moved",
-        "conclusion": "",
+        "title_en": "",
+        "introduction_en": "Moved",
+        "conclusion_en": "",
     }
     assert client.post(change_url, form).status_code == 200  # the form refuses the choice
     form["organisation"] = org_a.pk
     assert client.post(change_url, form).status_code == 302
     mine.refresh_from_db()
-    assert (mine.introduction, mine.updated_by) == ("Moved", editor_a)
+    assert (mine.texts, mine.updated_by) == (english(introduction="Moved"), editor_a)
     assert mine.history.first().history_user == editor_a
 
     client.force_login(staff_admin)
@@ -645,19 +671,21 @@ def test_the_admin_refuses_a_briefing_saved_by_someone_else_since_it_was_opened(
 
     from tests.recommendations.editor_helpers import form_inputs
 
-    stored = briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="First.", user=editor_a)
+    stored = briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts=english(introduction="First."), user=editor_a
+    )
     url = f"/admin/recommendations/briefing/{stored.pk}/change/"
     client.force_login(editor_a)
     opened = form_inputs(client.get(url).content.decode())
     colleague = Client()
     colleague.force_login(reviewer_a)
-    data = {"organisation": org_a.pk, "state": kazakhstan.pk, "introduction": "Colleague's.", "title": ""}
+    data = {"organisation": org_a.pk, "state": kazakhstan.pk, "introduction_en": "Colleague's.", "title_en": ""}
     assert colleague.post(url, {**form_inputs(colleague.get(url).content.decode()), **data}).status_code == 302
 
-    refused = client.post(url, {**opened, **data, "introduction": "Mine."})
+    refused = client.post(url, {**opened, **data, "introduction_en": "Mine."})
 
     assert refused.status_code == 200
     assert " ".join(refused.context["adminform"].form.non_field_errors()).startswith(
         "reviewer-a saved this briefing after you opened it"
     )
-    assert Briefing.objects.get().introduction == "Colleague's."
+    assert Briefing.objects.get().texts == english(introduction="Colleague's.")

@@ -91,7 +91,9 @@ def test_another_filter_or_state_is_another_render(client, defenders, renders):
 def test_published_texts_written_after_a_render_are_in_the_next_pdf(client, defenders, kazakhstan, org_a, renders):
     pdf(client, "")
     pdf(client, "")
-    briefings.write_briefing(organisation=org_a, state=kazakhstan, introduction="A new introduction.", published=True)
+    briefings.write_briefing(
+        organisation=org_a, state=kazakhstan, texts={"en": {"introduction": "A new introduction."}}, published=True
+    )
     pdf(client, "")
     assert len(renders) == 2
     assert "A new introduction." in renders[-1] and "A new introduction." not in renders[0]

@@ -50,6 +50,7 @@ def test_a_row_has_every_column_in_the_import_format(exported_recommendation):
             exported_recommendation.updated_at.isoformat(),
             "A/HRC/14/10/Add.1",
             "recommendation",
+            "en",
         ]
     ]
 

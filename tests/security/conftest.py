@@ -134,7 +134,10 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         organisation=org_a, review=next_review, text="Public ask", notes="MARKER-public-ask-notes", public=True
     )
     briefing = Briefing.objects.create(
-        organisation=org_a, state=kazakhstan, introduction="MARKER-briefing-introduction", published=False
+        organisation=org_a,
+        state=kazakhstan,
+        texts={"en": {"introduction": "MARKER-briefing-introduction"}},
+        published=False,
     )
     revision = services.propose_revision(
         assessment=published, user=cast.users["editor_a"], narrative="MARKER-revision-narrative"

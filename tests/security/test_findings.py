@@ -109,7 +109,7 @@ def test_revert_cannot_move_a_draft_or_a_briefing_to_another_organisation(cast):
             "assessor_kind": "civil_society",
         },
     )
-    client.post(revert_url(briefing), {"organisation": org_b.pk, "state": briefing.state_id, "introduction": "x"})
+    client.post(revert_url(briefing), {"organisation": org_b.pk, "state": briefing.state_id, "introduction_en": "x"})
     assert ImplementationAssessment.objects.get(pk=draft.pk).organisation_id == cast.objects["org_a"].pk
     assert Briefing.objects.get(pk=briefing.pk).organisation_id == cast.objects["org_a"].pk
 

@@ -7,9 +7,9 @@ from django.db.models import Count, F, JSONField, Q, Value
 from django.utils.translation import gettext as _
 
 from core.localized import language_key, translated
-from recommendations.models import SEARCH_CONFIG, AffectedGroup, Recommendation, Theme
+from recommendations.models import AffectedGroup, Recommendation, Theme
 from recommendations.search.params import theme_value
-from recommendations.search.text import MARK_START, MARK_STOP, search_query
+from recommendations.search.text import MARK_START, MARK_STOP, search_query, text_config
 
 
 @dataclass
@@ -29,13 +29,13 @@ def highlighted_texts(ids: list[int], text: str) -> dict[int, str]:
 
     The API's snippets (filters.HEADLINE) cut fragments around matches; a recommendation is
     short and people judge it by its whole wording, so the page marks the full
-    text. Same query parsing (`search_query`) as the filter, so what is marked
-    is what matched.
+    text. Same query parsing (`search_query`) as the filter, and each text parsed
+    with its language's configuration as its vector was, so what is marked is what matched.
     """
     headline = SearchHeadline(
         "text",
         search_query(text),
-        config=SEARCH_CONFIG,
+        config=text_config(),
         start_sel=MARK_START,
         stop_sel=MARK_STOP,
         highlight_all=True,
