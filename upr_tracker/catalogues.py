@@ -40,7 +40,7 @@ def extract(locale_dir: Path = LOCALE_DIR) -> None:
     """
     from django.core.management import call_command
 
-    options = {"locale": languages(), "ignore_patterns": IGNORED, "verbosity": 0}
+    options = {"locale": languages(), "ignore_patterns": IGNORED, "no_obsolete": True, "verbosity": 0}
     if locale_dir.resolve() == LOCALE_DIR.resolve():
         with contextlib.chdir(BASE_DIR):
             call_command("makemessages", **options)

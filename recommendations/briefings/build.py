@@ -30,6 +30,7 @@ from recommendations.models import (
     Theme,
 )
 from recommendations.models.briefing import FALLBACK_LANGUAGE
+from recommendations.models.review import ordinal
 from states.models import State
 
 PUBLISHED = Publication.PUBLISHED
@@ -373,23 +374,6 @@ def topic_words(filters: Filters) -> str:
     return ""
 
 
-def session_ordinal(number: int) -> str:
-    """ "7th", as in "7th session": a session's ordinal in the active language. A session is feminine in French
-    and Spanish ("1re", "7.ª"), and French writes the first one apart ("1re" but "21e"): hence a message of its own
-    for 1."""
-    if number == 1:
-        template = pgettext("session ordinal: 1", "{}st")
-    elif number % 100 in (11, 12, 13):
-        template = pgettext("session ordinal: 11, 12, 13", "{}th")
-    else:
-        template = {
-            1: pgettext("session ordinal: ends in 1, e.g. 21", "{}st"),
-            2: pgettext("session ordinal: ends in 2, e.g. 22", "{}nd"),
-            3: pgettext("session ordinal: ends in 3, e.g. 23", "{}rd"),
-        }.get(number % 10) or pgettext("session ordinal: ends in 0 or 4 to 9", "{}th")
-    return template.format(number)
-
-
 def opening_sentence(briefing: BriefingData) -> str:
     """E.g. "In its last review, in 2010 (7th session), Kazakhstan received 7 recommendations on human rights
     defenders and supported 7 of them."
@@ -401,7 +385,7 @@ def opening_sentence(briefing: BriefingData) -> str:
         return _no_review_sentence(briefing)
     values = {
         "year": review.review_date.year if review.review_date else review.session.year,
-        "session": session_ordinal(review.session.number),
+        "session": ordinal(review.session.number),
         "state": briefing.state.localized_name,
         "count": briefing.total,
         "topic": briefing.topic,
@@ -411,7 +395,7 @@ def opening_sentence(briefing: BriefingData) -> str:
 
 
 def _no_review_sentence(briefing: BriefingData) -> str:
-    values = {"state": briefing.state.name}
+    values = {"state": briefing.state.localized_name}
     if briefing.filters.cycle:
         values["number"] = briefing.filters.cycle.number
         return _("No review of %(state)s has been recorded yet in cycle %(number)d.") % values

@@ -212,7 +212,8 @@ def read_language(parsed: ParsedRow, wording: str, column: str) -> None:
     if _LANGUAGE_CODE.fullmatch(code):
         parsed.language = code
     else:
-        parsed.error(column, f"Not an ISO 639-1 language code (two letters, such as en, fr or es): {wording!r}.")
+        message = _("Not an ISO 639-1 language code (two letters, such as en, fr or es): %(value)s.")
+        parsed.error(column, message % {"value": repr(wording)})
 
 
 def parse_int(value: object) -> int | None:

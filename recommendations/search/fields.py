@@ -225,13 +225,16 @@ class ThemeField(ReferenceField):
         return lookups.current().theme_ids
 
 
+NOT_A_LANGUAGE = gettext_lazy("Not an ISO 639-1 language code (two letters, such as en, fr or es): %(value)s.")
+
+
 class LanguageField(RepeatableField):
     """ISO 639-1 codes, any case: any code is valid (a language no text is in matches nothing)."""
 
     def clean_value(self, value: str) -> str:
         code = super().clean_value(value).lower()
         if not _ISO_639_1.match(code):
-            raise invalid("Not an ISO 639-1 language code (two letters, such as en, fr or es): {}.", value)
+            raise invalid(NOT_A_LANGUAGE, value)
         return code
 
 

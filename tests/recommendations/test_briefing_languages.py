@@ -21,15 +21,15 @@ from django.utils.translation import trans_real
 from lxml import html as lxml_html
 
 from recommendations import briefings
-from recommendations.briefings.build import session_ordinal
 from recommendations.models import Briefing
 from recommendations.models.briefing import clean_texts
+from recommendations.models.review import ordinal
 from recommendations.site.briefings import page_numbers_css
 from tests.site_data import recommendation, review
 
 pytestmark = pytest.mark.django_db
 
-NOT_IN_FRENCH = "This introduction is not yet available in French."
+NOT_IN_FRENCH = "Cette introduction n’est pas encore disponible en français."
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_a_missing_language_falls_back_to_english_saying_so(client, kazakhstan, 
     conclusion = section(tree, "conclusion")
     assert not conclusion.xpath(".//p[@class='language-note']") and "Fin." in text_of(conclusion)
     # No title of its own in French: the generated one, not the English one.
-    assert text_of(tree.xpath("//h1")[0]) == "Kazakhstan: UPR briefing"
+    assert text_of(tree.xpath("//h1")[0]) == "Kazakhstan : note d’information sur l’EPU"
     assert NOT_IN_FRENCH not in get_in(client, "en").content.decode()
 
 
@@ -264,7 +264,7 @@ def test_the_generated_sentences_follow_the_pages_language(client, seven_on_defe
                 "Lors de son dernier examen, en %(year)s (%(session)s session), %(state)s a reçu %(count)d "
                 "recommandations sur : %(topic)s, et en a accepté %(supported)d.",
             ),
-            ("{}th", "session ordinal: ends in 0 or 4 to 9"): "{}e",
+            ("%(number)dth", "ordinal"): "%(number)de",
             ("%(count)d noted", None): ("%(count)d dont il a été pris note", "%(count)d dont il a été pris note"),
             "Other responses: %(parts)s.": "Autres réponses : %(parts)s.",
             "%(state)s: UPR briefing — %(subject)s": "%(state)s : note sur l’EPU — %(subject)s",
@@ -274,8 +274,8 @@ def test_the_generated_sentences_follow_the_pages_language(client, seven_on_defe
     tree = tree_in(client, "fr", "?affected_group=human-rights-defenders")
 
     assert text_of(tree.xpath("//p[@class='opening']")[0]) == (
-        "Lors de son dernier examen, en 2010 (7e session), Kazakhstan a reçu 7 recommandations sur : human rights "
-        "defenders, et en a accepté 1. Autres réponses : 6 dont il a été pris note."
+        "Lors de son dernier examen, en 2010 (7e session), Kazakhstan a reçu 7 recommandations sur : "
+        "défenseurs des droits de l'homme, et en a accepté 1. Autres réponses : 6 dont il a été pris note."
     )
     assert text_of(tree.xpath("//h1")[0]).startswith("Kazakhstan : note sur l’EPU — ")
 
@@ -283,13 +283,12 @@ def test_the_generated_sentences_follow_the_pages_language(client, seven_on_defe
 def test_session_ordinals_have_a_message_for_the_first_apart(french):
     french(
         {
-            ("{}st", "session ordinal: 1"): "{}re",
-            ("{}st", "session ordinal: ends in 1, e.g. 21"): "{}e",
-            ("{}th", "session ordinal: ends in 0 or 4 to 9"): "{}e",
-            ("{}th", "session ordinal: 11, 12, 13"): "{}e",
+            ("%(number)dst", "ordinal 1"): "%(number)dre",
+            ("%(number)dst", "ordinal ending in 1"): "%(number)de",
+            ("%(number)dth", "ordinal"): "%(number)de",
         }
     )
-    assert [session_ordinal(n) for n in (1, 2, 7, 11, 21, 22, 23, 113)] == [
+    assert [ordinal(n) for n in (1, 2, 7, 11, 21, 22, 23, 113)] == [
         "1st",
         "2nd",
         "7th",
@@ -300,7 +299,7 @@ def test_session_ordinals_have_a_message_for_the_first_apart(french):
         "113th",
     ]
     with translation.override("fr"):
-        assert [session_ordinal(n) for n in (1, 7, 11, 21)] == ["1re", "7e", "11e", "21e"]
+        assert [ordinal(n) for n in (1, 7, 11, 21)] == ["1re", "7e", "11e", "21e"]
 
 
 # The PDF ------------------------------------------------------------------------------------------------------------
