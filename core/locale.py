@@ -118,10 +118,22 @@ def accepted_language(request: HttpRequest) -> str:
     return settings.LANGUAGE_CODE
 
 
+# Longer query strings are not repeated in the page's links to itself (the alternates, the switcher's return
+# address): a hostile megabyte-long address would otherwise be written into its 400 page five times over.
+MAX_LINKED_QUERY = 2000
+
+
+def page_address(request: HttpRequest) -> str:
+    """The page's path with its query string, or without one longer than MAX_LINKED_QUERY characters."""
+    if len(request.META.get("QUERY_STRING", "")) > MAX_LINKED_QUERY:
+        return request.path
+    return request.get_full_path()
+
+
 def alternates(request: HttpRequest) -> list[tuple[str, str]]:
     """(hreflang, absolute URL) of the page in every language and as x-default (the unprefixed URL, which
     sends each visitor to their language); none for what is not a page in every language (a 404)."""
-    path = request.get_full_path()
+    path = page_address(request)
     urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
     if len(set(urls.values())) < len(urls):
         return []

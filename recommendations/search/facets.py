@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core import counts
 from core.localized import language_key
@@ -27,6 +28,7 @@ from recommendations.models import (
     Response,
     ordinal,
     sdg_label,
+    session_label,
 )
 from recommendations.search import lookups
 from recommendations.search.filters import (
@@ -285,6 +287,8 @@ def _in_language(found: dict[str, list[Facet]]) -> dict[str, list[Facet]]:
     return {
         name: [_relabelled(item, REFERENCE_LABELS[name], reference) for item in items]
         if name in REFERENCE_LABELS
+        else [{**item, "label": CHOICE_LABELS[name](item)} for item in items]
+        if name in CHOICE_LABELS
         else items
         for name, items in found.items()
     }
@@ -329,6 +333,25 @@ REFERENCE_LABELS: dict[str, Callable[[str, lookups.Lookups], str | None]] = {
     "theme": _theme_label,
     "affected_group": _group_label,
     "sdg": _sdg_label,
+}
+
+
+_YEAR_IN_LABEL = re.compile(r"\((\d{4})\)$")
+
+
+def _session_in_language(item: Facet) -> str:
+    year = _YEAR_IN_LABEL.search(item["label"])
+    return session_label(int(item["value"]), int(year.group(1))) if year else item["label"]
+
+
+# The facets whose values are the code's own choices, worded again in the reader's language.
+CHOICE_LABELS: dict[str, Callable[[Facet], str]] = {
+    "cycle": lambda item: gettext("Cycle %(number)s") % {"number": item["value"]},
+    "session": _session_in_language,
+    "response": lambda item: str(Response(item["value"]).label),
+    "action_category": lambda item: str(_ACTION_LABELS.get(int(item["value"]), item["label"])),
+    "kind": lambda item: str(Recommendation.Kind(item["value"]).label),
+    "status": lambda item: str(_status("" if item["value"] == STATUS_NONE else item["value"])[1]),
 }
 
 

@@ -166,6 +166,33 @@ def test_facet_labels_are_in_french_and_values_unchanged(made):
     assert english["sdg"] == {"16": "SDG 16: Peace, Justice and Strong Institutions"}
 
 
+CHOICE_FACETS = ["cycle", "session", "response", "status", "kind"]
+
+
+def test_the_choices_facets_are_worded_in_the_language_and_values_unchanged(made):
+    """Counted once (labels cached in English), worded per reader: a French reader first, then English and
+    Spanish ones, read the same cached counts each in their language."""
+
+    def labels(language: str) -> dict[str, dict[str, str]]:
+        filterset = RecommendationFilterSet(data=QueryDict(""), queryset=Recommendation.objects.all())
+        assert filterset.is_valid()
+        with translation.override(language):
+            found = facet_counts(filterset, CHOICE_FACETS)
+        return {name: {item["value"]: item["label"] for item in items} for name, items in found.items()}
+
+    french, english, spanish = labels("fr"), labels("en"), labels("es")
+    assert english["session"] == {"7": "7th session (2010)"}
+    assert french["session"] == {"7": "7e session (2010)"}
+    assert english["cycle"] == {"1": "Cycle 1"} and spanish["cycle"] == {"1": "Ciclo 1"}
+    assert english["status"] == {"none": "Not assessed"}
+    assert french["status"] != english["status"] and spanish["status"] != english["status"]
+    assert english["kind"] == {"recommendation": "Recommendation"} and french["kind"] == {
+        "recommendation": "Recommandation"
+    }
+    assert set(french["response"]) == set(english["response"])  # the same codes, other words
+    assert all(french["response"][code] != english["response"][code] for code in english["response"])
+
+
 def test_the_search_pages_facets_are_in_spanish(made):
     filterset = RecommendationFilterSet(
         data=QueryDict("theme=upr-info:human-rights-defenders"), queryset=Recommendation.objects.all()
