@@ -9,7 +9,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 320, "he
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_the_search_page_reads_right_to_left_without_sideways_scrolling(live_server, new_page, arabic, tmp_path, width):
+def test_the_search_page_reads_right_to_left_without_sideways_scrolling(
+    live_server, new_page, arabic, screenshot, width
+):
     page = new_page(viewport=WIDTHS[width])
     response = page.goto(f"{live_server.url}/ar/recommendations/")
     assert response.status == 200
@@ -22,6 +24,4 @@ def test_the_search_page_reads_right_to_left_without_sideways_scrolling(live_ser
     assert header["x"] + header["width"] - (brand["x"] + brand["width"]) < brand["x"] - header["x"]
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
-    shot = tmp_path / f"search-rtl-{width}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
+    assert screenshot(page, f"search-rtl-{width}").stat().st_size > 10_000
