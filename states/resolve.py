@@ -9,6 +9,7 @@ import math
 import re
 from collections import Counter
 
+from core.localized import translation_languages
 from states.models import State, StateAlias, normalise_name
 
 # Below this similarity a known name is not offered as a suggestion.
@@ -26,6 +27,11 @@ class StateResolver:
             self._by_key[state.iso3.casefold()] = state
         for alias in StateAlias.objects.values_list("normalised", "state_id"):
             self._by_key.setdefault(alias[0], by_pk[alias[1]])
+        # A source in French or Spanish (an OHCHR list in French) names States in its language: the names the
+        # site shows in each of its languages resolve too, after the English names and aliases.
+        for language, _name in translation_languages():
+            for state in states:
+                self._by_key.setdefault(normalise_name(state.name_in(language)), state)
         self._names = sorted({state.name for state in states})
         self._keys = list(self._by_key)
         # How rare each word of the names and aliases is: "czech" tells more than "republic".

@@ -134,3 +134,19 @@ def test_the_comparisons_state_choices_are_sorted_by_spanish_name(rf):
     assert options.index("Egipto") < options.index("El Salvador") < options.index("Emiratos Árabes Unidos")
     assert options.index("Alemania") < options.index("Andorra")
     assert len(options) == State.objects.count()
+
+
+def test_importers_resolve_state_names_written_in_french_or_spanish():
+    """A French or Spanish source (an OHCHR list in French) names the recommending States in its language."""
+    from states.resolve import StateResolver
+
+    resolver = StateResolver()
+    found = {name: resolver.resolve(name) for name in ("Norvège", "Allemagne", "Türkiye", "Noruega", "Alemania")}
+    assert {name: state.iso3 for name, state in found.items() if state} == {
+        "Norvège": "NOR",
+        "Allemagne": "DEU",
+        "Türkiye": "TUR",
+        "Noruega": "NOR",
+        "Alemania": "DEU",
+    }
+    assert resolver.resolve("Niger").iso3 == "NER"  # English names keep precedence over translations
