@@ -33,7 +33,7 @@ from recommendations.models import (
     Position,
     Recommendation,
 )
-from recommendations.search.text import search_query
+from recommendations.search.text import text_matches
 
 
 class PositionInline(StaffAdminInline, admin.TabularInline):
@@ -176,7 +176,7 @@ class RecommendationAdmin(ReferenceDataAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(search_vector=search_query(term)) | queryset.filter(paragraph=term), False
+        return queryset.filter(text_matches(term)) | queryset.filter(paragraph=term), False
 
     def may_edit_recommendations(self, request) -> bool:
         """Whether the user changes everything (staff administrators); model permissions no longer suffice."""

@@ -12,7 +12,8 @@ any (`recommendations.advocacy`).
 - `filters.parse_filters`: the query string (`theme`, `affected_group`, `cycle` as in
   the API, plus `by`, whose texts to show) → `Filters`, or errors for a 400 page.
 - `build.build_briefing`: everything the page and the PDF show, in a fixed number of
-  queries whatever the number of recommendations (tests/states/test_briefing.py).
+  queries whatever the number of recommendations (tests/recommendations/test_briefing.py);
+  `words`: its sentences.
 - `texts.write_briefing` / `save_briefing`: the one write path for the texts (the
   editor form and the admin), and the form fields both offer for each language.
 
@@ -30,15 +31,7 @@ the sections few and large, as in a hand-written paper, and never repeats a
 recommendation.
 """
 
-from recommendations.briefings.build import (
-    BriefingData,
-    OwnText,
-    build_briefing,
-    opening_sentence,
-    other_responses_sentence,
-    page_language,
-    topic_words,
-)
+from recommendations.briefings.build import BriefingData, OwnText, build_briefing, page_language
 from recommendations.briefings.filters import Filters, parse_filters
 from recommendations.briefings.texts import (
     EditConflict,
@@ -49,6 +42,7 @@ from recommendations.briefings.texts import (
     texts_from,
     write_briefing,
 )
+from recommendations.briefings.words import opening_sentence, other_responses_sentence, topic_words
 from recommendations.models.briefing import FALLBACK_LANGUAGE, TEXT_MAX_LENGTH
 
 __all__ = [

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, get_language_info, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from recommendations import advocacy, permissions
 from recommendations.advocacy import AskUptake
 from recommendations.briefings.filters import Filters
+from recommendations.briefings.words import opening_sentence, other_responses_sentence, topic_words
 from recommendations.followup import RepeatHistory, repeat_histories
 from recommendations.models import (
     AffectedGroup,
@@ -25,12 +26,10 @@ from recommendations.models import (
     Organisation,
     Publication,
     Recommendation,
-    Response,
     Review,
     Theme,
 )
 from recommendations.models.briefing import FALLBACK_LANGUAGE
-from recommendations.models.review import ordinal
 from states.models import State
 
 PUBLISHED = Publication.PUBLISHED
@@ -127,7 +126,7 @@ class BriefingData:
 
     @property
     def opening(self) -> str:
-        return opening_sentence(self)
+        return opening_sentence(state=self.state, review=self.review, filters=self.filters, counts=self.counts)
 
     @property
     def other_responses(self) -> str:
@@ -147,7 +146,7 @@ class BriefingData:
         own = self.texts.text("title", self.language) if self.texts is not None else ""
         if own:
             return own
-        subject = ", ".join(value for _label, value in self.filters.in_words())
+        subject = pgettext("list separator", ", ").join(value for _label, value in self.filters.in_words())
         if subject:
             return _("%(state)s: UPR briefing — %(subject)s") % {"state": self.state.localized_name, "subject": subject}
         return _("%(state)s: UPR briefing") % {"state": self.state.localized_name}
@@ -348,130 +347,3 @@ def _proposals(state: State, review: Review | None, theme: Theme | None, user) -
     if theme is not None:
         asks = [ask for ask in asks if theme in ask.proposal.themes.all()]
     return asks
-
-
-# Words -----------------------------------------------------------------------
-# Each sentence is one message with named placeholders, so that translators see it whole; the only
-# values put into them are names (a State, a theme), numbers and noun phrases (topic_words).
-
-
-def _as_topic(name: str) -> str:
-    """A name inside a sentence: "Human rights defenders" → "human rights defenders"; "UPR process" kept."""
-    first = name.split(" ", 1)[0]
-    return name if first[1:] != first[1:].lower() else name[:1].lower() + name[1:]
-
-
-def topic_words(filters: Filters) -> str:
-    """What the briefing is about, as a noun phrase ("human rights defenders", "freedom of the press concerning
-    journalists"), or "" without a theme or affected group."""
-    if filters.theme and filters.affected_group:
-        return _("%(theme)s concerning %(group)s") % {
-            "theme": _as_topic(filters.theme.localized_name),
-            "group": _as_topic(filters.affected_group.localized_name),
-        }
-    if filters.theme or filters.affected_group:
-        return _as_topic((filters.theme or filters.affected_group).localized_name)
-    return ""
-
-
-def opening_sentence(briefing: BriefingData) -> str:
-    """E.g. "In its last review, in 2010 (7th session), Kazakhstan received 7 recommendations on human rights
-    defenders and supported 7 of them."
-
-    Counted from the recommendations the briefing lists, so the sentence and the list always agree.
-    """
-    review = briefing.review
-    if review is None:
-        return _no_review_sentence(briefing)
-    values = {
-        "year": review.review_date.year if review.review_date else review.session.year,
-        "session": ordinal(review.session.number),
-        "state": briefing.state.localized_name,
-        "count": briefing.total,
-        "topic": briefing.topic,
-        "supported": briefing.counts[Response.SUPPORTED],
-    }
-    return _received_sentence(briefing.total, values["supported"], bool(values["topic"])) % values
-
-
-def _no_review_sentence(briefing: BriefingData) -> str:
-    values = {"state": briefing.state.localized_name}
-    if briefing.filters.cycle:
-        values["number"] = briefing.filters.cycle.number
-        return _("No review of %(state)s has been recorded yet in cycle %(number)d.") % values
-    return _("No review of %(state)s has been recorded yet.") % values
-
-
-def _received_sentence(total: int, supported: int, with_topic: bool) -> str:
-    """The opening sentence's message for `total` recommendations, `supported` of them, on a topic or not."""
-    if not total:
-        if with_topic:
-            return _(
-                "In its last review, in %(year)s (%(session)s session), %(state)s received no recommendations "
-                "on %(topic)s."
-            )
-        return _("In its last review, in %(year)s (%(session)s session), %(state)s received no recommendations.")
-    if total == 1:
-        return _one_received_sentence(bool(supported), with_topic)
-    # ngettext even though total > 1: in some languages the "one" form also covers 21, 31 …
-    if with_topic:
-        return ngettext(
-            "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendation "
-            "on %(topic)s and supported %(supported)d of them.",
-            "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendations "
-            "on %(topic)s and supported %(supported)d of them.",
-            total,
-        )
-    return ngettext(
-        "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendation "
-        "and supported %(supported)d of them.",
-        "In its last review, in %(year)s (%(session)s session), %(state)s received %(count)d recommendations "
-        "and supported %(supported)d of them.",
-        total,
-    )
-
-
-def _one_received_sentence(supported: bool, with_topic: bool) -> str:
-    if with_topic and supported:
-        return _(
-            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation on "
-            "%(topic)s, which it supported."
-        )
-    if with_topic:
-        return _(
-            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation on "
-            "%(topic)s, which it did not support."
-        )
-    if supported:
-        return _(
-            "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation, "
-            "which it supported."
-        )
-    return _(
-        "In its last review, in %(year)s (%(session)s session), %(state)s received one recommendation, which it "
-        "did not support."
-    )
-
-
-def _response_count(key: str, count: int) -> str:
-    """E.g. "2 noted": the count of one response, with the plural form of the language."""
-    values = {"count": count}
-    if key == Response.NOTED:
-        return ngettext("%(count)d noted", "%(count)d noted", count) % values
-    if key == Response.PARTIALLY_SUPPORTED:
-        return ngettext("%(count)d partially supported", "%(count)d partially supported", count) % values
-    if key == Response.PENDING:
-        return ngettext("%(count)d pending", "%(count)d pending", count) % values
-    return ngettext("%(count)d without a recorded response", "%(count)d without a recorded response", count) % values
-
-
-def other_responses_sentence(counts: dict[str, int]) -> str:
-    """E.g. "Other responses: 2 noted, 1 without a recorded response."; "" when every one was supported."""
-    parts = [
-        _response_count(key, counts[key])
-        for key in [Response.NOTED, Response.PARTIALLY_SUPPORTED, Response.PENDING, ""]
-        if counts.get(key)
-    ]
-    # Translators: the separator between the counts of "Other responses: 2 noted, 1 pending."
-    separator = pgettext("list separator", ", ")
-    return _("Other responses: %(parts)s.") % {"parts": separator.join(parts)} if parts else ""

@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from recommendations.models import (
     AffectedGroup,
@@ -40,11 +41,13 @@ class _ThemeField(ff.ThemeField):
             if not matches:
                 errors.append(ff.invalid(self.unknown, value))
             elif len(matches) > 1:
-                options = " or ".join(theme_value_of(t) for t in matches)
                 errors.append(
                     ValidationError(
-                        "%(value)s is a theme in several schemes: give one of %(options)s.",
-                        params={"value": ff.shown(value), "options": options},
+                        _("%(value)s is a theme in several schemes: give one of %(options)s."),
+                        params={
+                            "value": ff.shown(value),
+                            "options": _alternatives([theme_value_of(t) for t in matches]),
+                        },
                     )
                 )
             else:
@@ -52,6 +55,17 @@ class _ThemeField(ff.ThemeField):
         if errors:
             raise ValidationError(errors)
         return found
+
+
+def _alternatives(values: list[str]) -> str:
+    """ "a or b", "a, b or c" in the active language."""
+    if len(values) == 1:
+        return values[0]
+    # Translators: the choices of a list, e.g. "upr-info:migrants or ohchr:migrants".
+    return _("%(others)s or %(last)s") % {
+        "others": pgettext("list separator", ", ").join(values[:-1]),
+        "last": values[-1],
+    }
 
 
 class _RowsBySlug(ff.ReferenceField):
@@ -78,7 +92,9 @@ class _CycleField(ff.IntegersField):
         rows = {cycle.number: cycle for cycle in Cycle.objects.filter(number__in=values)}
         missing = [value for value in values if value not in rows]
         if missing:
-            raise ValidationError([ValidationError("Unknown cycle: %(value)s.", params={"value": n}) for n in missing])
+            raise ValidationError(
+                [ValidationError(_("Unknown cycle: %(value)s."), params={"value": n}) for n in missing]
+            )
         return [rows[value] for value in values]
 
 
@@ -95,7 +111,7 @@ class FilterForm(forms.Form):
         for name in PARAMS:
             values = cleaned.get(name) or []
             if len(values) > 1:
-                self.add_error(name, ValidationError("Give only one value: a briefing covers one of each."))
+                self.add_error(name, ValidationError(_("Give only one value: a briefing covers one of each.")))
             cleaned[name] = values[0] if values else None
         return cleaned
 
@@ -154,6 +170,3 @@ def parse_filters(params: QueryDict) -> tuple[Filters, list[tuple[str, str, str]
         (name, str(PARAMS.get(name, name)), message) for name, messages in form.errors.items() for message in messages
     ]
     return Filters(), errors
-
-
-# The briefing ----------------------------------------------------------------

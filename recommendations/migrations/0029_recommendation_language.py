@@ -11,7 +11,7 @@ for it.
 - recommendations_search_config() is the one table from language to configuration in the database (the
   trigger, and the headlines of search results, which must stem as the vector did); SEARCH_CONFIGS in
   models/recommendation.py is its copy for building queries (tests/recommendations/test_text_languages.py
-  checks they agree).
+  checks they agree). recommendations_any_of() ORs the different parses of a search (search/text.py).
 - A partial index on the few rows not in English answers "which languages are there?" in a probe per
   language, and ?language=fr.
 """
@@ -32,6 +32,25 @@ CREATE FUNCTION recommendations_search_config(language varchar) RETURNS regconfi
            END::regconfig
 $$;
 
+-- The queries that differ, ORed: a search parses its words in each language in use, often to the same query.
+-- Immutable, so PostgreSQL evaluates it once when planning (its result is a constant the GIN index takes).
+CREATE FUNCTION recommendations_any_of(VARIADIC queries tsquery[]) RETURNS tsquery
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    combined tsquery;
+    seen tsquery[] := '{}';
+    query tsquery;
+BEGIN
+    FOREACH query IN ARRAY queries LOOP
+        IF NOT query = ANY (seen) THEN
+            combined := CASE WHEN combined IS NULL THEN query ELSE combined || query END;
+            seen := seen || query;
+        END IF;
+    END LOOP;
+    RETURN combined;
+END
+$$;
+
 CREATE FUNCTION recommendations_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search_vector := to_tsvector(recommendations_search_config(NEW.language), COALESCE(NEW.text, ''));
@@ -48,6 +67,7 @@ GENERATED = """
 DROP TRIGGER recommendation_search_vector ON recommendations_recommendation;
 DROP FUNCTION recommendations_search_vector();
 DROP FUNCTION recommendations_search_config(varchar);
+DROP FUNCTION recommendations_any_of(tsquery[]);
 ALTER TABLE recommendations_recommendation DROP COLUMN search_vector;
 ALTER TABLE recommendations_recommendation ADD COLUMN search_vector tsvector
     GENERATED ALWAYS AS (to_tsvector('english'::regconfig, COALESCE(text, ''::text))) STORED;

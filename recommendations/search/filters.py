@@ -21,7 +21,7 @@ from recommendations.models import (
 )
 from recommendations.search import fields as ff
 from recommendations.search import lookups
-from recommendations.search.text import rank_expression, search_query
+from recommendations.search.text import rank_expression, text_matches
 
 Through = Recommendation.recommending_states.through
 ThemeThrough = Recommendation.themes.through
@@ -250,7 +250,7 @@ class RecommendationFilterSet(FilterSet):
         return qs.filter(id__in=m2m_ids(SdgThrough, sdg__number__in=numbers))
 
     def filter_q(self, qs: QuerySet, name: str, text: str) -> QuerySet:
-        return qs.filter(search_vector=search_query(text))
+        return qs.filter(text_matches(text))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return self.apply_ordering(super().filter_queryset(queryset))

@@ -236,6 +236,9 @@ def test_the_admin_has_a_section_per_language_and_saves_them(client, kazakhstan,
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.texts == {"en": {"introduction": "Our words."}, "fr": {"introduction": "Nos mots."}}
+    changelist = reverse("admin:recommendations_briefing_changelist")
+    assert list(client.get(changelist, {"q": "mots"}).context["cl"].result_list) == [mine]
+    assert list(client.get(changelist, {"q": "palabras"}).context["cl"].result_list) == []
 
 
 # The generated parts ---------------------------------------------------------------------------------------------

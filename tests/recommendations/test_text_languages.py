@@ -190,9 +190,9 @@ def test_french_texts_are_found_by_french_word_forms(api_client, three_languages
     # The brief's examples, which English stemming happens to find as well …
     assert search(api_client, "discriminations") == ["100.1", "89.1"]
     assert search(api_client, "femmes") == ["100.1"]
-    # … and what only French stemming finds: "les" is a French stop word rather than a word the text must contain,
-    # "religieux" is "religieuses" (and English "religious", whose stem is the same: 89.2 comes too), "protégeant"
-    # is "protéger" (and Spanish "proteger").
+    # … and what only French stemming finds: "les" is "le" (the English parse keeps "les", which the French text's
+    # vector does not have), "religieux" is "religieuses" (and English "religious", whose stem is the same: 89.2
+    # comes too), "protégeant" is "protéger" (and Spanish "proteger").
     assert search(api_client, "les femmes") == ["100.1"]
     assert search(api_client, "religieux", language="fr") == ["100.1"]
     assert search(api_client, "protégeant", language="fr") == ["100.1"]
@@ -246,18 +246,35 @@ def test_while_every_text_is_english_a_search_parses_its_words_in_english_only(r
     make_recommendation(review_kaz_2010, "Combat discrimination against women")
     assert lookups.current().other_languages == frozenset()
     sql = _sql_of_search("discrimination")
-    assert sql.count("websearch_to_tsquery") == 1 + 1  # the match, and the rank
-    assert "french" not in sql
+    # The match, the rank, the phrase bonus: as before texts had a language.
+    assert sql.count("websearch_to_tsquery(english::regconfig, discrimination)") == 2
+    assert sql.count("phraseto_tsquery(english::regconfig, discrimination)") == 1
+    assert "french" not in sql and "recommendations_any_of" not in sql and '"language" IN' not in sql
 
     Recommendation.objects.update(language="fr")
 
     sql = _sql_of_search("discrimination")
     assert lookups.current().other_languages == frozenset({"fr"})
-    assert sql.count("websearch_to_tsquery") == 2 + 2
     assert (
-        "websearch_to_tsquery(english::regconfig, discrimination) || websearch_to_tsquery(french::regconfig, "
-        "discrimination)"
+        '"search_vector" @@ recommendations_any_of(websearch_to_tsquery(english::regconfig, discrimination), '
+        "websearch_to_tsquery(french::regconfig, discrimination))"
     ) in sql
+    # Each text ranked against the words parsed in its own language.
+    assert (
+        'CASE WHEN "recommendations_recommendation"."language" IN (fr) THEN websearch_to_tsquery(french::regconfig, '
+        "discrimination) ELSE websearch_to_tsquery(english::regconfig, discrimination) END"
+    ) in sql
+
+
+def test_a_search_looks_for_each_different_parse_of_the_words_once():
+    def any_of(text: str, *configs: str) -> str:
+        parses = ", ".join(f"websearch_to_tsquery('{config}', %(q)s)" for config in configs)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT recommendations_any_of({parses})::text", {"q": text})
+            return cursor.fetchone()[0]
+
+    assert any_of("torture", "english", "french", "spanish") == "'tortur'"
+    assert any_of("the women", "english", "french") == "'women' | 'the' & 'women'"  # "the": an English stop word
 
 
 def test_the_vector_follows_the_text_and_its_language_on_every_write_path(review_kaz_2010, make_recommendation):
@@ -318,3 +335,17 @@ def test_a_bad_language_filter_is_a_400_naming_it(api_client):
     assert response.json() == {
         "errors": {"language": ["Not an ISO 639-1 language code (two letters, such as en, fr or es): french."]}
     }
+
+
+# The pages ----------------------------------------------------------------------------------------------------
+
+
+def test_pages_mark_each_text_with_its_language(client, three_languages):
+    from django.urls import reverse
+    from lxml import html as lxml_html
+
+    french = Recommendation.objects.get(paragraph="100.1")
+    detail = client.get(reverse("recommendations:detail", args=[french.pk])).content.decode()
+    assert lxml_html.fromstring(detail).xpath("//blockquote[@class='recommendation-text']/@lang") == ["fr"]
+    search_page = lxml_html.fromstring(client.get(reverse("recommendations:search"), {"q": "femmes"}).content.decode())
+    assert search_page.xpath("//p[@class='result-text']/@lang") == ["fr"]
