@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
@@ -121,3 +121,18 @@ def translations_from(row: Mapping[str, str]) -> dict[str, str]:
 def merged(current: Mapping[str, str] | None, loaded: Mapping[str, str]) -> dict[str, str]:
     """A row's translations after loading a data file: the file's languages replace, others are kept."""
     return {**(current or {}), **loaded}
+
+
+def or_list(items: list[str]) -> str:
+    """ "A", "A or B", "A, B or C", in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(names)s or %(last)s") % {"names": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def and_list(items: list[str]) -> str:
+    """ "A", "A and B", "A and B and C", in the active language."""
+    joined = items[0] if items else ""
+    for item in items[1:]:
+        joined = gettext("%(names)s and %(last)s") % {"names": joined, "last": item}
+    return joined

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
+from core.localized import or_list
 from recommendations.models import (
     AffectedGroup,
     Cycle,
@@ -46,7 +47,7 @@ class _ThemeField(ff.ThemeField):
                         _("%(value)s is a theme in several schemes: give one of %(options)s."),
                         params={
                             "value": ff.shown(value),
-                            "options": _alternatives([theme_value_of(t) for t in matches]),
+                            "options": or_list([theme_value_of(t) for t in matches]),
                         },
                     )
                 )
@@ -55,17 +56,6 @@ class _ThemeField(ff.ThemeField):
         if errors:
             raise ValidationError(errors)
         return found
-
-
-def _alternatives(values: list[str]) -> str:
-    """ "a or b", "a, b or c" in the active language."""
-    if len(values) == 1:
-        return values[0]
-    # Translators: the choices of a list, e.g. "upr-info:migrants or ohchr:migrants".
-    return _("%(others)s or %(last)s") % {
-        "others": pgettext("list separator", ", ").join(values[:-1]),
-        "last": values[-1],
-    }
 
 
 class _RowsBySlug(ff.ReferenceField):

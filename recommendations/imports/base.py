@@ -183,21 +183,6 @@ def bad_action_category(value: str) -> str:
     return _("Action category must be 1 to 5, not %(value)s.") % {"value": repr(value)}
 
 
-def or_list(items: list[str]) -> str:
-    """ "A", "A or B", "A, B or C", in the active language."""
-    if len(items) < 2:
-        return "".join(items)
-    return _("%(names)s or %(last)s") % {"names": ", ".join(items[:-1]), "last": items[-1]}
-
-
-def and_list(items: list[str]) -> str:
-    """ "A", "A and B", "A and B and C", in the active language."""
-    joined = items[0] if items else ""
-    for item in items[1:]:
-        joined = _("%(names)s and %(last)s") % {"names": joined, "last": item}
-    return joined
-
-
 def parse_response(value: str) -> str | None:
     """The Response value a source's wording means, "" for blank, None when not understood."""
     folded = clean(value).casefold()

@@ -13,7 +13,8 @@ from collections import defaultdict
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from recommendations.imports.base import ParsedFile, ThemeRef, fold, or_list
+from core.localized import or_list
+from recommendations.imports.base import ParsedFile, ThemeRef, fold
 from recommendations.imports.result import ImportResult
 from recommendations.models import SDG, AffectedGroup, Review, Session, Theme, ThemeScheme
 from recommendations.models.reference import theme_slug

@@ -37,6 +37,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from core.localized import or_list
 from recommendations.imports import detect
 from recommendations.imports.base import (
     AFFECTED_GROUPS,
@@ -56,7 +57,6 @@ from recommendations.imports.base import (
     StateLookup,
     ThemeRef,
     clean,
-    or_list,
     parse_response,
 )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from core.bulk import array
+from core.localized import and_list
 from recommendations.imports.base import (
     ACTION_CATEGORY,
     AFFECTED_GROUPS,
@@ -22,7 +23,6 @@ from recommendations.imports.base import (
     ParsedFile,
     ParsedRow,
     Problem,
-    and_list,
 )
 from recommendations.imports.lookups import Lookups
 from recommendations.imports.prepared import (
