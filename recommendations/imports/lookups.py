@@ -66,8 +66,15 @@ class Lookups:
         self.scheme_ids = dict(ThemeScheme.objects.values_list("slug", "id"))
         self.theme_scheme: dict[int, str] = {}
         self.theme_index: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        for pk, scheme, code, name, slug in Theme.objects.values_list("id", "scheme__slug", "code", "name", "slug"):
+        self._translated_names: list[tuple[str, dict, int]] = []
+        rows = Theme.objects.values_list("id", "scheme__slug", "code", "name", "slug", "name_translations")
+        for pk, scheme, code, name, slug, translations in rows:
             self._index_theme(pk, scheme, code, name, slug)
+            # A list in French or Spanish names the themes in its language: after every English name.
+            self._translated_names.append((scheme, translations, pk))
+        for scheme, translations, pk in self._translated_names:
+            for translated in (translations or {}).values():
+                self.theme_index[scheme]["name"].setdefault(fold(translated), pk)
         self.theme_cache: dict[ThemeRef, int | str] = {}
         owned = self.parsed.theme_schemes
         # The themes a row of this file replaces on update (a UPR Info file leaves OHCHR themes alone).
@@ -145,10 +152,14 @@ class Lookups:
     def _load_groups(self) -> None:
         self.groups: dict[str, int] = {}
         self.group_slugs: set[str] = set()
-        for pk, name, slug in AffectedGroup.objects.values_list("id", "name", "slug"):
+        rows = list(AffectedGroup.objects.values_list("id", "name", "slug", "name_translations"))
+        for pk, name, slug, _translations in rows:
             self.groups[fold(name)] = pk
             self.groups.setdefault(slug, pk)
             self.group_slugs.add(slug)
+        for pk, _name, _slug, translations in rows:  # names in French or Spanish, after every English one
+            for translated in (translations or {}).values():
+                self.groups.setdefault(fold(translated), pk)
 
     def group(self, name: str) -> int | None:
         """An affected group by name (any case) or slug."""
