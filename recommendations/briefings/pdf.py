@@ -9,12 +9,14 @@ server fetch from the network or read another file.
 
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import HTML
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # What a stylesheet may pull in: styles, images, fonts.
@@ -79,4 +81,23 @@ class StaticFilesFetcher(URLFetcher):
 def render_pdf(html: str, *, base_url: str) -> bytes:
     """`html` (the rendered briefing page) as PDF bytes; relative links resolve against `base_url`."""
     fetcher = StaticFilesFetcher(urljoin(base_url, settings.STATIC_URL))
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print").write_pdf()
+    # The page numbers' words in the active language, as a stylesheet of the PDF alone (the site's CSP allows no
+    # <style> in a page).
+    numbers = CSS(string=f"@page {{ @bottom-right {{ content: {page_numbers_css()} !important; }} }}")
+    page = HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print")
+    return page.write_pdf(stylesheets=[numbers])
+
+
+# The text between the counters of the PDF's page numbers may be any translation: each part becomes a CSS string.
+_CSS_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\a ", "<": "\\3c ", ">": "\\3e "})
+
+
+def page_numbers_css() -> str:
+    """The CSS `content` of the PDF's "Page 2 of 5", in the active language: strings around counter(page) and
+    counter(pages). Each text part is an escaped CSS string."""
+    # Translators: at the foot of each page of a briefing PDF.
+    words = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", words)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    css = [counters.get(part) or f'"{part.translate(_CSS_STRING_ESCAPES)}"' for part in parts if part]
+    return " ".join(css)

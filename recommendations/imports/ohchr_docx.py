@@ -11,14 +11,12 @@ what follows, not recommendations), then one row per recommendation paragraph:
   "SDGs:" section and an "Affected persons:" / "Groups of Persons:" section;
 - a last column that is either free comments (ignored) or "Relevant SDGs".
 
-Header texts, casing and spacing differ between cycles; columns are found by
-what their header says, not by position.
+Header texts, casing and spacing differ between cycles: columns are found by what their header says.
 
-OHCHR publishes lists in French and Spanish too ("Recommandation", "Thème :",
-"Source de la position", "Personnes concernées" …; "Recomendación", "Tema:",
-"Fuente de la posición", "Personas afectadas" …): the recommendation column's
-header says which language the list is in, and its texts are imported in that
-language (Recommendation.language), so that search stems them as such.
+OHCHR publishes lists in French and Spanish too ("Recommandation", "Thème :" …; "Recomendación",
+"Tema:" …): the recommendation column's header says the list's language, and its texts are imported
+in it (Recommendation.language), so that search stems them as such; States, themes and affected
+groups named in it resolve to the same rows as their English names.
 
 Recommending States are the parenthesised groups that end a clause (before
 ";", "." or the end of the paragraph) and whose every comma-separated part is a

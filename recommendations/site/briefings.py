@@ -16,7 +16,6 @@ A PDF takes seconds of a worker thread to lay out, so it is bounded three ways:
 
 import functools
 import hashlib
-import re
 import threading
 
 from django import forms
@@ -30,7 +29,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -59,8 +57,6 @@ def _context(request: HttpRequest, state: State, filters: briefings.Filters, *, 
         "for_pdf": for_pdf,
         "pdf_url": reverse("states:briefing-pdf", args=[state.iso3]) + filters.query(),
     }
-    if for_pdf:
-        context["pdf_page_numbers"] = page_numbers_css()
     if permissions.is_editor(request.user):
         may_edit_by = filters.by is not None and permissions.may_write_for(request.user, filters.by.pk)
         context["edit_url"] = reverse("states:briefing-edit", args=[state.iso3]) + filters.query(by=may_edit_by)
@@ -111,21 +107,6 @@ def pdf_file_name(state: State, filters: briefings.Filters) -> str:
     words = pgettext("PDF file name", "UPR-briefing").replace("/", "-").replace(" ", "-")
     parts = [words, state.iso3, filters.slug(), "" if language == briefings.FALLBACK_LANGUAGE else language]
     return "-".join(part for part in parts if part) + ".pdf"
-
-
-# The text between the counters of the PDF's page numbers may be any translation: each part becomes a CSS string.
-_CSS_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\a ", "<": "\\3c ", ">": "\\3e "})
-
-
-def page_numbers_css() -> str:
-    """The CSS `content` of the PDF's "Page 2 of 5", in the active language: strings around counter(page) and
-    counter(pages). Escaped for a CSS string inside a <style> element."""
-    # Translators: at the foot of each page of a briefing PDF.
-    words = _("Page %(page)s of %(pages)s")
-    parts = re.split(r"(%\((?:page|pages)\)s)", words)
-    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
-    css = [counters.get(part) or f'"{part.translate(_CSS_STRING_ESCAPES)}"' for part in parts if part]
-    return mark_safe(" ".join(css))  # noqa: S308 -- every part is a counter or an escaped CSS string
 
 
 def _shared_pdf(request: HttpRequest, state: State, filters: briefings.Filters, render_pdf) -> bytes | None:

@@ -141,6 +141,7 @@ def test_the_diplomat_path_reads_in_the_chosen_language(
     briefing_phrases = english_phrases(language, only_from=("templates/states/briefing", "recommendations/briefings"))
     assert english_left(pdf_text, briefing_phrases) == []
     assert "Kazakhstan" in pdf_text or state in pdf_text
+    assert {"fr": "Page 1 sur", "es": "Página 1 de"}[language] in pdf_text  # the foot of each page
 
     assert errors == []
 
