@@ -6,10 +6,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info, pgettext, pgettext_lazy
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    get_supported_language_variant,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext as _
 
 from recommendations import advocacy, permissions
@@ -166,12 +171,10 @@ class BriefingData:
 
 def page_language() -> str:
     """The active language as one of settings.LANGUAGES ("fr" for "fr-ch"), English when it is none of them."""
-    active = (get_language() or FALLBACK_LANGUAGE).lower()
-    codes = [code for code, _name in settings.LANGUAGES]
-    for candidate in (active, active.split("-")[0]):
-        if candidate in codes:
-            return candidate
-    return FALLBACK_LANGUAGE
+    try:
+        return get_supported_language_variant(get_language() or FALLBACK_LANGUAGE)
+    except LookupError:
+        return FALLBACK_LANGUAGE
 
 
 def own_text(texts: Briefing | None, part: str, language: str, missing: str) -> OwnText:

@@ -16,7 +16,7 @@ from typing import Protocol
 from django.utils.translation import gettext as _
 
 from recommendations.models import AffectedGroup, Recommendation, Theme
-from recommendations.models.recommendation import TEXT_MAX_LENGTH
+from recommendations.models.recommendation import DEFAULT_LANGUAGE, TEXT_MAX_LENGTH, is_language_code
 
 ERROR = "error"
 WARNING = "warning"
@@ -36,8 +36,6 @@ SESSION = "session"
 RESPONSE_SOURCE = "response_source"
 LANGUAGE = "language"
 # The language of a text when its source does not say (Recommendation.language).
-DEFAULT_LANGUAGE = "en"
-_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 # Responses as the sources spell them, folded to the model's values.
 RESPONSE_SYNONYMS = {
@@ -194,7 +192,7 @@ def parse_response(value: str) -> str | None:
 def read_language(parsed: ParsedRow, wording: str, column: str) -> None:
     """The text's language from an ISO 639-1 code in `column`, any case; English when blank."""
     code = wording.strip().lower() or DEFAULT_LANGUAGE
-    if _LANGUAGE_CODE.fullmatch(code):
+    if is_language_code(code):
         parsed.language = code
     else:
         message = _("Not an ISO 639-1 language code (two letters, such as en, fr or es): %(value)s.")

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -19,6 +21,12 @@ SEARCH_CONFIG = "english"
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 UNSTEMMED_SEARCH_CONFIG = "simple"
 DEFAULT_LANGUAGE = "en"
+# A text's language: an ISO 639-1 code, lower case. The column's CHECK, the API's filter and the importers.
+LANGUAGE_CODE = r"^[a-z]{2}$"
+
+
+def is_language_code(code: str) -> bool:
+    return re.fullmatch(LANGUAGE_CODE, code) is not None
 
 
 def search_config(language: str) -> str:
@@ -260,7 +268,7 @@ class Recommendation(models.Model):
             ),
             models.CheckConstraint(condition=~models.Q(text=""), name="recommendation_text_not_empty"),
             models.CheckConstraint(
-                condition=models.Q(language__regex=r"^[a-z]{2}$"), name="recommendation_language_iso_639_1"
+                condition=models.Q(language__regex=LANGUAGE_CODE), name="recommendation_language_iso_639_1"
             ),
         ]
         indexes = [

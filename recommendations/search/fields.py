@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from recommendations.models import Organisation
+from recommendations.models.recommendation import is_language_code
 from recommendations.search import lookups
 
 MAX_VALUES = 50
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
 _CODE = re.compile(r"^[A-Z0-9_]{1,20}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-_ISO_639_1 = re.compile(r"^[a-z]{2}$")
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -233,7 +233,7 @@ class LanguageField(RepeatableField):
 
     def clean_value(self, value: str) -> str:
         code = super().clean_value(value).lower()
-        if not _ISO_639_1.match(code):
+        if not is_language_code(code):
             raise invalid(NOT_A_LANGUAGE, value)
         return code
 
