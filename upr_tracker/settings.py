@@ -383,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "recommendations.api.schema.add_language_parameter",
         "recommendations.api.schema.add_error_responses",
+        # ETag/If-None-Match/304, anonymous reads first, nulls a strict OpenAPI 3.0 reader accepts.
+        "recommendations.api.client_schema.describe_for_generated_clients",
     ],
 }
 # CORS: browser clients on these origins may read the API (GET/HEAD/OPTIONS only; writes are server-side).

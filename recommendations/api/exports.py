@@ -42,6 +42,7 @@ from recommendations.search.filters import RecommendationFilterSet
 
 CHUNK_SIZE = exporting.CHUNK_SIZE
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OCTET_STREAM = "application/octet-stream"
 
 
 class PassthroughRenderer(BaseRenderer):
@@ -95,12 +96,21 @@ class ExportView(generics.GenericAPIView):
             raise ValidationError({"detail": [limit[1]]})
 
 
-def _export_schema(media_type: str, description: str, kind=OpenApiTypes.STR):
+def _export_schema(media_type: str, description: str, kind=OpenApiTypes.STR, *, as_bytes: bool = False):
+    """The export's own media type; with `as_bytes`, also application/octet-stream, the type generic clients
+    (openapi-python-client) read as bytes when they know no JSON Lines or XLSX: the same body, labelled so
+    when the client asks for it (Accept: application/octet-stream)."""
+    responses = {(200, media_type): OpenApiResponse(kind, description=description)}
+    if as_bytes:
+        responses[(200, OCTET_STREAM)] = OpenApiResponse(OpenApiTypes.BINARY, description=description)
     return extend_schema(
-        parameters=filterset_parameters(RecommendationFilterSet),
-        responses={(200, media_type): OpenApiResponse(kind, description=description)},
-        tags=["recommendations"],
+        parameters=filterset_parameters(RecommendationFilterSet), responses=responses, tags=["recommendations"]
     )
+
+
+def _content_type(request: Request, own: str) -> str:
+    """The export's media type, or application/octet-stream for a client that asks for that."""
+    return OCTET_STREAM if request.accepted_media_type.startswith(OCTET_STREAM) else own
 
 
 class CSVExportView(ExportView):
@@ -119,13 +129,14 @@ class CSVExportView(ExportView):
 class JSONLinesExportView(ExportView):
     """Every matching recommendation as JSON Lines: one API representation per line."""
 
-    @_export_schema("application/jsonl", "One JSON object per line, as the recommendation detail.")
+    @_export_schema("application/jsonl", "One JSON object per line, as the recommendation detail.", as_bytes=True)
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
         self.refuse_above(queryset, self.anonymous_limit())
         representations = streamed_representations(queryset, request, chunk_size=CHUNK_SIZE)
         lines = exporting.batched(json_lines(representations))
-        response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+        content_type = _content_type(request, "application/jsonl; charset=utf-8")
+        response = StreamingHttpResponse(lines, content_type=content_type)
         return _attachment(response, "jsonl")
 
 
@@ -138,7 +149,7 @@ def json_lines(objects: Iterator[dict]) -> Iterator[str]:
 class XLSXExportView(ExportView):
     """Matching recommendations as an XLSX workbook in the generic table format, at most 100,000 rows."""
 
-    @_export_schema(XLSX_TYPE, "XLSX workbook in the generic table format.", OpenApiTypes.BINARY)
+    @_export_schema(XLSX_TYPE, "XLSX workbook in the generic table format.", OpenApiTypes.BINARY, as_bytes=True)
     def get(self, request: Request) -> FileResponse:
         queryset = self.filter_queryset(self.get_queryset())
         message = ngettext(
@@ -152,5 +163,5 @@ class XLSXExportView(ExportView):
         stream = tempfile.TemporaryFile()
         exporting.write_xlsx(exporting.export_rows(queryset, chunk_size=CHUNK_SIZE), stream)
         stream.seek(0)
-        response = FileResponse(stream, content_type=XLSX_TYPE)
+        response = FileResponse(stream, content_type=_content_type(request, XLSX_TYPE))
         return _attachment(response, "xlsx")

@@ -51,6 +51,9 @@ IF_MATCH = {
 def field_schema(field: forms.Field) -> dict:
     """The JSON schema of one value of a filter form field."""
     if isinstance(field, ff.ChoicesField):
+        if all(choice.isdigit() for choice in field.choices):
+            # action_category: integers, as in the answers (the query string is the same: ?action_category=5).
+            return {"type": "integer", "enum": [int(choice) for choice in field.choices]}
         return {"type": "string", "enum": list(field.choices)}
     if isinstance(field, ff.IntegersField):
         return {"type": "integer", "minimum": field.minimum, "maximum": field.maximum}

@@ -1,12 +1,12 @@
 """URLs of the partner API, version 1: included at /api/v1/ under the "api" namespace."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from core.throttling import AnonThrottle, throttled
+from recommendations.api import client_schema, feeds
 from recommendations.api import exports as api_export
-from recommendations.api import feeds
 from recommendations.api import tokens as api_tokens
 from recommendations.api import views as api
 from recommendations.api import writes as api_writes
@@ -38,7 +38,7 @@ urlpatterns = [
     path("feeds/assessments.atom", throttled(feeds.assessments_feed, AnonThrottle), name="assessments-feed"),
     # The token a request is made with: what it may do, until when; DELETE revokes it.
     path("token/", api_tokens.CurrentTokenView.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", client_schema.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
