@@ -14,6 +14,7 @@ streamed) and are throttled more tightly than other API reads
 """
 
 import datetime
+import itertools
 import json
 import tempfile
 from collections.abc import Iterator
@@ -22,9 +23,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
@@ -43,6 +45,8 @@ from recommendations.search.filters import RecommendationFilterSet
 CHUNK_SIZE = exporting.CHUNK_SIZE
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OCTET_STREAM = "application/octet-stream"
+BOM = "\ufeff"
+_TRUE, _FALSE = {"true", "1"}, {"false", "0", ""}  # as include_total (core/pagination.py)
 
 
 class PassthroughRenderer(BaseRenderer):
@@ -96,7 +100,7 @@ class ExportView(generics.GenericAPIView):
             raise ValidationError({"detail": [limit[1]]})
 
 
-def _export_schema(media_type: str, description: str, kind=OpenApiTypes.STR, *, as_bytes: bool = False):
+def _export_schema(media_type: str, description: str, kind=OpenApiTypes.STR, *, as_bytes=False, parameters=()):
     """The export's own media type; with `as_bytes`, also application/octet-stream, the type generic clients
     (openapi-python-client) read as bytes when they know no JSON Lines or XLSX: the same body, labelled so
     when the client asks for it (Accept: application/octet-stream)."""
@@ -113,15 +117,37 @@ def _content_type(request: Request, own: str) -> str:
     return OCTET_STREAM if request.accepted_media_type.startswith(OCTET_STREAM) else own
 
 
-class CSVExportView(ExportView):
-    """Every matching recommendation as CSV in the generic table format (UTF-8, `;`-separated lists)."""
+BOM_PARAMETER = OpenApiParameter(
+    "bom",
+    OpenApiTypes.BOOL,
+    description=(
+        "true: start the file with a UTF-8 byte-order mark, so that Excel reads its ’, – and accents right. "
+        "The importer reads the file either way."
+    ),
+    default=False,
+)
 
-    @_export_schema("text/csv", "CSV, one row per recommendation, header first.")
+
+def wants_bom(request: Request) -> bool:
+    raw = request.query_params.get("bom", "").lower()
+    if raw not in _TRUE | _FALSE:
+        raise ValidationError({"bom": [_("Must be true or false.")]})
+    return raw in _TRUE
+
+
+class CSVExportView(ExportView):
+    """Every matching recommendation as CSV in the generic table format (UTF-8, `;`-separated lists);
+    `?bom=true` for Excel."""
+
+    @_export_schema("text/csv", "CSV, one row per recommendation, header first.", parameters=[BOM_PARAMETER])
     def get(self, request: Request) -> StreamingHttpResponse:
+        bom = wants_bom(request)
         queryset = self.filter_queryset(self.get_queryset())
         self.refuse_above(queryset, self.anonymous_limit())
         rows = exporting.export_rows(queryset, chunk_size=CHUNK_SIZE)
         lines = exporting.batched(exporting.csv_lines(rows))
+        if bom:
+            lines = itertools.chain([BOM], lines)
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         return _attachment(response, "csv")
 

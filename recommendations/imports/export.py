@@ -19,7 +19,8 @@ from typing import BinaryIO
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, QuerySet
 
-from recommendations.imports.table import COLUMNS, LIST_SEPARATOR, quote_formula
+from core.localized import language_key
+from recommendations.imports.table import COLUMNS, LIST_SEPARATOR, NAME_COLUMNS, quote_formula
 from recommendations.models import Recommendation
 from recommendations.search import lookups
 
@@ -56,7 +57,10 @@ _EXPRESSIONS = {
     "cycle": F("review__session__cycle__number"),
     "status": F("current_status"),
 }
-_FIELDS = {column: f"export_{column}" if column in _EXPRESSIONS else column for column in COLUMNS}
+# Name column -> the code column it names (computed from the code's value, not queried).
+_NAMES = {name: column for column, name in NAME_COLUMNS.items()}
+_QUERIED = [column for column in COLUMNS if column not in _NAMES]
+_FIELDS = {column: f"export_{column}" if column in _EXPRESSIONS else column for column in _QUERIED}
 _FIELDS["id"] = "id"
 _LISTS = ("recommending_states", "themes", "affected_groups", "sdgs")
 
@@ -82,6 +86,11 @@ class _Labels:
             },
             "sdgs": {pk: (number, str(number)) for pk, (_p, number, _name) in reference.sdgs.items()},
         }
+        # Names in the active language (the request's), in the order of the codes they stand beside.
+        language = language_key()
+        named = (reference.in_language(language) if language else reference).states
+        self.columns["recommending_state_names"] = {pk: (iso3, name) for pk, (_p, iso3, name) in named.items()}
+        self.state_names = {iso3: name for _p, iso3, name in named.values()}
 
     def join(self, column: str, ids: list[int]) -> str:
         labels = self.columns[column]
@@ -114,9 +123,15 @@ def _rows(queryset: QuerySet, labels: _Labels, chunk_size: int) -> Iterator[list
 
 
 def _row(values: tuple, labels: _Labels) -> list[object]:
+    queried = dict(zip(_QUERIED, values, strict=True))
     row = []
-    for column, value in zip(COLUMNS, values, strict=True):
-        if column in _LISTS:
+    for column in COLUMNS:
+        value = queried.get(column)
+        if column == "state_under_review_name":
+            value = labels.state_names.get(queried["state_under_review"], "")
+        elif column == "recommending_state_names":
+            value = labels.join(column, queried["recommending_states"])
+        elif column in _LISTS:
             value = labels.join(column, value)
         elif column == "updated_at":
             value = value.isoformat()

@@ -70,9 +70,18 @@ REQUIRED_COLUMNS = [
     SDGS,
 ]
 READ_OPTIONAL_COLUMNS = [RESPONSE_SOURCE, KIND, LANGUAGE]
-IGNORED_COLUMNS = ["id", "cycle", "status", "updated_at"]
-# The exporter's column order: the required columns, then the extras (those the importer ignores first).
-COLUMNS = [*REQUIRED_COLUMNS, *IGNORED_COLUMNS, *READ_OPTIONAL_COLUMNS]
+# State names beside their ISO3 codes, for people reading an export (in the language it was asked in): the
+# importer reads the codes and ignores the names.
+NAME_COLUMNS = {STATE_UNDER_REVIEW: "state_under_review_name", RECOMMENDING_STATES: "recommending_state_names"}
+EXTRA_COLUMNS = ["id", "cycle", "status", "updated_at"]
+IGNORED_COLUMNS = [*NAME_COLUMNS.values(), *EXTRA_COLUMNS]
+# The exporter's column order: the required columns, each code followed by its name column, then the extras
+# (those the importer ignores first).
+COLUMNS = [
+    *(name for column in REQUIRED_COLUMNS for name in (column, NAME_COLUMNS.get(column)) if name),
+    *EXTRA_COLUMNS,
+    *READ_OPTIONAL_COLUMNS,
+]
 
 SCHEMES = ("upr-info", "ohchr")
 KINDS = {

@@ -103,3 +103,38 @@ def test_export_with_a_bad_filter_is_a_json_400_even_when_csv_is_asked_for(api_c
 
 def test_unknown_export_format_is_a_404(api_client, db):
     assert api_client.get(f"{BASE}.pdf").status_code == 404
+
+
+def test_csv_export_for_excel_starts_with_a_byte_order_mark_and_imports_back(api_client, rows):
+    from recommendations.imports import import_recommendations
+    from recommendations.models import Recommendation
+
+    response = api_client.get(f"{BASE}.csv", {"bom": "true", "state_under_review": "KAZ"})
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeffparagraph,".encode())
+    assert not b"".join(api_client.get(f"{BASE}.csv").streaming_content).startswith(b"\xef\xbb\xbf")
+    Recommendation.objects.all().delete()
+    result = import_recommendations(file=io.BytesIO(body), format="table")
+    assert (result.created, result.problems) == (4, [])
+
+
+def test_csv_export_names_the_states_beside_their_codes_in_the_requests_language(api_client, rows):
+    response = api_client.get(f"{BASE}.csv", {"lang": "fr", "state_under_review": "KAZ", "ordering": "id"})
+    first = next(csv.DictReader(io.StringIO(streamed(response))))
+    columns = list(first)
+    assert columns[columns.index("state_under_review") + 1] == "state_under_review_name"
+    assert columns[columns.index("recommending_states") + 1] == "recommending_state_names"
+    assert (first["recommending_states"], first["recommending_state_names"]) == ("FRA; NOR", "France; Norvège")
+
+
+def test_csv_export_refuses_a_bom_value_that_is_not_a_boolean(api_client, rows):
+    response = api_client.get(f"{BASE}.csv", {"bom": "excel"})
+    assert response.status_code == 400
+    assert json.loads(response.content) == {"errors": {"bom": ["Must be true or false."]}}
+
+
+def test_jsonl_and_xlsx_exports_come_as_octet_stream_when_a_client_asks_for_bytes(api_client, rows):
+    for extension in ("jsonl", "xlsx"):
+        response = api_client.get(f"{BASE}.{extension}", HTTP_ACCEPT="application/octet-stream")
+        assert (response.status_code, response["Content-Type"]) == (200, "application/octet-stream"), extension
+    assert api_client.get(f"{BASE}.jsonl")["Content-Type"] == "application/jsonl; charset=utf-8"

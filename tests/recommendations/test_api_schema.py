@@ -1,6 +1,7 @@
 """The OpenAPI document is valid, and the API keeps to it under generated requests (schemathesis)."""
 
 import datetime
+import json
 import os
 
 import pytest
@@ -10,9 +11,12 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate as validate_spec
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from recommendations import services
+from recommendations.api import exports as api_export
 from recommendations.models import EvidenceSource, Theme
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +121,69 @@ def test_every_operation_takes_lang():
             (lang,) = [p for p in operation["parameters"] if p["name"] == "lang"]
             assert (lang["in"], lang["schema"]) == ("query", {"type": "string", "enum": ["en", "fr", "es"]})
             assert lang["allowEmptyValue"] is True, (path, method)  # `?lang=` is ignored, as every blank value
+
+
+def served_schema(client, **params) -> dict:
+    response = client.get("/api/v1/schema/", {"format": "json", **params})
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    return json.loads(response.content)
+
+
+def test_schema_format_json_is_json_and_yaml_stays_the_default(client):
+    assert served_schema(client)["openapi"].startswith("3.0")
+    assert client.get("/api/v1/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert client.get("/api/v1/schema/", {"format": "xml"}).status_code == 404
+
+
+def test_served_schema_passes_strict_openapi_3_0_validation(client):
+    validate_spec(served_schema(client))
+
+
+def test_a_state_without_regional_group_matches_the_schema_strictly(client, api_client):
+    """The Holy See's `regional_group: null`, validated as a strict OpenAPI 3.0 reader does."""
+    document = served_schema(client)
+    state = {**document["components"]["schemas"]["State"], "components": document["components"]}
+    holy_see = api_client.get("/api/v1/states/VAT/").json()
+    assert holy_see["regional_group"] is None
+    OAS30Validator(state).validate(holy_see)
+    OAS30Validator(state).validate(api_client.get("/api/v1/states/KAZ/").json())
+
+
+def test_reads_are_anonymous_first_and_writes_need_credentials():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert paths["/api/v1/recommendations/"]["get"]["security"] == [{}, {"tokenAuth": []}, {"cookieAuth": []}]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method != "get":
+                assert {} not in operation["security"], (path, method)
+
+
+def test_reads_describe_etag_if_none_match_and_304_but_streamed_exports_do_not():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    listing = paths["/api/v1/recommendations/"]["get"]
+    assert "ETag" in listing["responses"]["200"]["headers"]
+    assert "304" in listing["responses"]
+    assert [p["name"] for p in listing["parameters"] if p["in"] == "header"] == ["If-None-Match"]
+    export = paths["/api/v1/recommendations/export.csv"]["get"]
+    assert "304" not in export["responses"]
+
+
+def test_exports_are_also_described_as_bytes_for_generic_clients():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for extension, media_type in (("jsonl", "application/jsonl"), ("xlsx", api_export.XLSX_TYPE)):
+        content = paths[f"/api/v1/recommendations/export.{extension}"]["get"]["responses"]["200"]["content"]
+        assert list(content) == [media_type, "application/octet-stream"]
+        assert content["application/octet-stream"]["schema"] == {"type": "string", "format": "binary"}
+
+
+def test_action_category_is_an_integer_in_filters_as_in_answers():
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    (parameter,) = [
+        p for p in document["paths"]["/api/v1/recommendations/"]["get"]["parameters"] if p["name"] == "action_category"
+    ]
+    assert (
+        parameter["schema"]["items"]["type"]
+        == document["components"]["schemas"]["ActionCategoryEnum"]["type"]
+        == "integer"
+    )
+    assert parameter["schema"]["items"]["enum"] == [1, 2, 3, 4, 5]

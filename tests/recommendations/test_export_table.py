@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from recommendations.imports import export as exporting
@@ -37,7 +38,9 @@ def test_a_row_has_every_column_in_the_import_format(exported_recommendation):
             "89.12",
             "Protect human rights defenders",
             "KAZ",
+            "Kazakhstan",
             "FRA; NOR",
+            "France; Norway",
             7,
             "supported",
             5,
@@ -73,8 +76,10 @@ def test_csv_lines_for_a_streaming_response(exported_recommendation, review_kaz_
     make_recommendation(review_kaz_2010, 'Say "no", then\nstop', paragraph="89.13")
     lines = list(exporting.csv_lines(exporting.export_rows()))
     assert lines[0] == ",".join(table.COLUMNS) + "\r\n"
-    assert lines[1].startswith("89.12,Protect human rights defenders,KAZ,FRA; NOR,7,supported,5,ohchr:Acceptance")
-    assert lines[2].startswith('89.13,"Say ""no"", then\nstop",KAZ,,7,,,,,,')
+    assert lines[1].startswith(
+        "89.12,Protect human rights defenders,KAZ,Kazakhstan,FRA; NOR,France; Norway,7,supported,5,ohchr:Acceptance"
+    )
+    assert lines[2].startswith('89.13,"Say ""no"", then\nstop",KAZ,Kazakhstan,,,7,,,,,,')
 
 
 def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(review_kaz_2010, make_recommendation):
@@ -115,13 +120,19 @@ def _import_sources(import_file):
     import_file(ohchr_list_docx(NEW_HEADER, docx_rows), state="SVN", session=34)
 
 
-@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_type", ["csv", "csv-bom-fr", "xlsx"])
 def test_what_the_app_exports_imports_back_to_the_same_data(import_file, file_type):
+    """Also with the byte-order mark for Excel, and State names in French beside the codes (?bom=true&lang=fr)."""
     _import_sources(import_file)
     before = _snapshot()
     stream = io.BytesIO()
     if file_type == "csv":
         stream.write("".join(exporting.csv_lines(exporting.export_rows())).encode())
+    elif file_type == "csv-bom-fr":
+        with translation.override("fr"):
+            text = "".join(exporting.csv_lines(exporting.export_rows()))
+        assert "Norvège" in text
+        stream.write(("\ufeff" + text).encode())
     else:
         exporting.write_xlsx(exporting.export_rows(), stream)
 
