@@ -236,6 +236,8 @@ STORAGES = {
 # from STATIC_ROOT filled by collectstatic, compressed and with hashed names.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site's root: /favicon.ico (static/root/favicon.ico, the ICO of favicon.svg).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 # Uploaded evidence documents: outside the static root, never served directly
 # (recommendations/site/evidence_files.py checks who may see each one).

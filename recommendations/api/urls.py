@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from core.throttling import AnonThrottle, throttled
 from recommendations.api import client_schema, feeds
 from recommendations.api import exports as api_export
+from recommendations.api import root as api_root
 from recommendations.api import tokens as api_tokens
 from recommendations.api import views as api
 from recommendations.api import writes as api_writes
@@ -15,6 +16,7 @@ from states import api as states_api
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = api_root.APIRootView  # the resources, the API's other addresses, and a page for browsers
 router.register("recommendations", api.RecommendationViewSet, basename="recommendation")
 router.register("reviews", api.ReviewViewSet, basename="review")
 router.register("states", states_api.StateViewSet, basename="state")
