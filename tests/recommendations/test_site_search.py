@@ -296,6 +296,14 @@ def test_export_links_carry_the_same_query(client, world):
     page = search(client, [("q", "defenders"), ("response", "supported"), ("page", "1")]).context["search"]
     assert page.export_csv == "/api/v1/recommendations/export.csv?q=defenders&response=supported"
     assert page.export_xlsx == "/api/v1/recommendations/export.xlsx?q=defenders&response=supported"
+    assert page.export_csv_excel == "/api/v1/recommendations/export.csv?q=defenders&response=supported&bom=true"
+
+
+def test_csv_for_excel_link_starts_with_a_byte_order_mark(client, world):
+    response = search(client, [("response", "supported")])
+    assert 'data-export="csv-excel"' in response.content.decode()
+    export = client.get(response.context["search"].export_csv_excel)
+    assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbfparagraph,")
 
 
 def test_exported_rows_match_the_page_count(client, world):

@@ -127,6 +127,12 @@ class SearchPage:
         return self._export_url("api:recommendation-export-csv") if self.total <= self.export_max_rows else ""
 
     @property
+    def export_csv_excel(self) -> str:
+        """The CSV export with a byte-order mark, which Excel needs to read UTF-8 (docs/api.md, Exports)."""
+        url = self.export_csv
+        return f"{url}{'&' if '?' in url else '?'}bom=true" if url else ""
+
+    @property
     def export_max_rows(self) -> int:
         return settings.EXPORT_ANON_MAX_ROWS
 
