@@ -174,7 +174,12 @@ def _comparison(chosen: list[State], scope: str | Cycle) -> dict:
     responses = [{key: row.get(f"n_{key or 'none'}", 0) for key in RESPONSE_LABELS} for row in totals]
     statuses = [{key: row.get(f"s_{key or 'none'}", 0) for key in STATUS_LABELS} for row in totals]
     columns = [
-        {"state": state, "total": row.get("total", 0), "reviews": reviews[state.pk], "query": _query(state, scope, reviews)}
+        {
+            "state": state,
+            "total": row.get("total", 0),
+            "reviews": reviews[state.pk],
+            "query": _query(state, scope, reviews),
+        }
         for state, row in zip(chosen, totals, strict=True)
     ]
     return {
