@@ -114,8 +114,8 @@ def _scope_choices(cycles: list[Cycle]) -> list[tuple[str, str]]:
     one cycle fall in different years), one cycle for every State, or every review."""
     return [
         (LATEST, _("Each State’s latest review")),
-        *((str(cycle.number), _("%(cycle)s, for every State") % {"cycle": cycle}) for cycle in cycles),
-        (ALL_CYCLES, _("Every review, all cycles together")),
+        *((str(cycle.number), str(cycle)) for cycle in cycles),
+        (ALL_CYCLES, _("Every review (all cycles)")),
     ]
 
 

@@ -96,6 +96,7 @@
     });
     document.querySelector("[data-state-shown]").textContent = shown;
     document.querySelector("[data-state-none]").hidden = shown > 0;
+    document.querySelector("[data-state-toc]").hidden = shown === 0;
     document.querySelector("[data-state-none-empty]").hidden = includeEmpty;
     // Keep the address shareable and the language switcher on the same view, without a request.
     var params = new URLSearchParams();
