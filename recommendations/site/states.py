@@ -121,7 +121,7 @@ def _scope_choices(cycles: list[Cycle]) -> list[tuple[str, str]]:
 
 def _scope(value: str, cycles: list[Cycle]) -> tuple[str | Cycle, list[str]]:
     """LATEST, ALL_CYCLES or a Cycle from the `cycle` parameter, and the message when it names none of them."""
-    value = value.strip()
+    value = value.strip() or LATEST
     if value in (LATEST, ALL_CYCLES):
         return value, []
     cycle = next((cycle for cycle in cycles if str(cycle.number) == value), None)

@@ -111,6 +111,7 @@ def compared(response) -> list[tuple[str, int, list[int]]]:
 
 
 def test_each_states_latest_review_with_recommendations_is_compared_by_default(client, kazakhstan_twice):
+    assert compared(compare_in(client, "", "KAZ", "UZB")) == [("KAZ", 2, [20]), ("UZB", 1, [16])]
     response = compare(client, "KAZ", "UZB")
     assert compared(response) == [("KAZ", 2, [20]), ("UZB", 1, [16])]
     html = response.content.decode()
