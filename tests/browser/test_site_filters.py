@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 # Each new state of the three pages, by the name of its screenshot.
 STATES = {
+    "states-default": "/states/",
     "states-filtered": "/states/?q=kaz",
     "states-no-match": "/states/?q=Tuvalu",
     "states-all": "/states/?all=on",
@@ -22,6 +23,8 @@ STATES = {
     "compare-bad-cycle": "/compare/?state=KAZ&state=UZB&cycle=99",
     "briefing-filtered": "/states/KAZ/briefing/?affected_group=human-rights-defenders&cycle=1",
     "briefing-fr": "/fr/states/KAZ/briefing/?affected_group=human-rights-defenders",
+    "states-es": "/es/states/?q=Kazajist%C3%A1n",
+    "compare-fr": "/fr/compare/?state=KAZ&state=UZB&cycle=all",
 }
 
 
