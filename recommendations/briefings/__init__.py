@@ -11,6 +11,8 @@ any (`recommendations.advocacy`).
 
 - `filters.parse_filters`: the query string (`theme`, `affected_group`, `cycle` as in
   the API, plus `by`, whose texts to show) → `Filters`, or errors for a 400 page.
+- `choices.filter_choices`: the options of the page's filter form (the State's own themes,
+  affected groups and cycles).
 - `build.build_briefing`: everything the page and the PDF show, in a fixed number of
   queries whatever the number of recommendations (tests/recommendations/test_briefing.py);
   `words`: its sentences.
@@ -32,6 +34,7 @@ recommendation.
 """
 
 from recommendations.briefings.build import BriefingData, OwnText, build_briefing, page_language
+from recommendations.briefings.choices import filter_choices
 from recommendations.briefings.filters import Filters, parse_filters
 from recommendations.briefings.texts import (
     EditConflict,
@@ -52,6 +55,7 @@ __all__ = [
     "EditConflict",
     "Filters",
     "build_briefing",
+    "filter_choices",
     "initial_texts",
     "language_sections",
     "opening_sentence",

@@ -57,6 +57,9 @@ def _context(request: HttpRequest, state: State, filters: briefings.Filters, *, 
         "for_pdf": for_pdf,
         "pdf_url": reverse("states:briefing-pdf", args=[state.iso3]) + filters.query(),
     }
+    if not for_pdf:
+        context["choices"] = briefings.filter_choices(state, filters)
+        context["filters"] = filters
     if permissions.is_editor(request.user):
         may_edit_by = filters.by is not None and permissions.may_write_for(request.user, filters.by.pk)
         context["edit_url"] = reverse("states:briefing-edit", args=[state.iso3]) + filters.query(by=may_edit_by)

@@ -1,23 +1,34 @@
 """Public pages about States: the index, a State's profile and the side-by-side comparison."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.localized import sort_key
 from core.response_cache import cached_view
-from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Recommendation
-from recommendations.site import charts, search, statistics
+from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, Cycle, Recommendation, Review
+from recommendations.site import charts, search, state_filter, statistics
 from states.models import State
 
 COMPARE_MAX = 6
+# The `cycle` parameter of /compare/, besides a cycle's number.
+LATEST = "latest"
+ALL_CYCLES = "all"
 
 
 def state_index(request):
-    """States by regional group (observers last), each list sorted by name in the reader's language."""
+    """States by regional group (observers last), each list sorted by name in the reader's language, filtered by
+    name or code and, unless asked otherwise, to the States with recommendations (state_filter)."""
+    form = state_filter.StateFilterForm(request.GET)
+    valid = form.is_valid()
+    query, include_empty = (form.cleaned_data["q"], form.cleaned_data["all"]) if valid else ("", False)
     states = sorted(statistics.states_with_counts(), key=_by_group_and_name)
-    return render(request, "states/index.html", {"states": states})
+    listing = state_filter.apply(states, query=query, include_empty=include_empty)
+    context = {"states": listing.states, "listing": listing, "form": form, "query": query}
+    return render(request, "states/index.html", context, status=200 if valid else 400)
 
 
 def _by_group_and_name(state: State) -> tuple:
@@ -81,10 +92,44 @@ def _with_theme_values(rows: list[dict]) -> list[dict]:
 def compare(request):
     everyone = sorted(State.objects.all(), key=lambda state: sort_key(state.localized_name))
     chosen, errors = _chosen_states(request.GET.getlist("state"), {state.iso3: state for state in everyone})
-    context = {"everyone": everyone, "chosen": chosen, "errors": errors, "slots": _slots(chosen)}
+    cycles = list(Cycle.objects.order_by("number"))
+    scope, scope_errors = _scope(request.GET.get("cycle", LATEST), cycles)
+    errors += scope_errors
+    context = {
+        "everyone": everyone,
+        "chosen": chosen,
+        "errors": errors,
+        "slots": _slots(chosen),
+        "scopes": _scope_choices(cycles),
+        "scope": scope,
+        "scope_value": scope if isinstance(scope, str) else str(scope.number),
+    }
     if len(chosen) >= 2 and not errors:
-        context.update(_comparison(chosen))
+        context.update(_comparison(chosen, scope))
     return render(request, "states/compare.html", context, status=400 if errors else 200)
+
+
+def _scope_choices(cycles: list[Cycle]) -> list[tuple[str, str]]:
+    """What the recommendations compared come from: each State's latest review (the default, as the reviews of
+    one cycle fall in different years), one cycle for every State, or every review."""
+    return [
+        (LATEST, _("Each State’s latest review")),
+        *((str(cycle.number), str(cycle)) for cycle in cycles),
+        (ALL_CYCLES, _("Every review (all cycles)")),
+    ]
+
+
+def _scope(value: str, cycles: list[Cycle]) -> tuple[str | Cycle, list[str]]:
+    """LATEST, ALL_CYCLES or a Cycle from the `cycle` parameter, and the message when it names none of them."""
+    value = value.strip() or LATEST
+    if value in (LATEST, ALL_CYCLES):
+        return value, []
+    cycle = next((cycle for cycle in cycles if str(cycle.number) == value), None)
+    if cycle is not None:
+        return cycle, []
+    numbers = [cycle.number for cycle in cycles]
+    message = _("“%(value)s” is not a cycle. Choose a cycle from %(first)s to %(last)s, or each State’s latest review.")
+    return LATEST, [message % {"value": value[:20], "first": min(numbers, default=1), "last": max(numbers, default=1)}]
 
 
 def _chosen_states(codes: list[str], by_code: dict[str, State]) -> tuple[list[State], list[str]]:
@@ -102,17 +147,41 @@ def _chosen_states(codes: list[str], by_code: dict[str, State]) -> tuple[list[St
 
 
 def _slots(chosen: list[State]) -> list[State | None]:
-    """One select per chosen State plus empty ones, so a visitor without JavaScript can add States."""
-    empty = max(4 - len(chosen), 1) if len(chosen) < COMPARE_MAX else 0
-    return [*chosen, *([None] * empty)]
+    """A select for each State that may be compared, the chosen ones first: no JavaScript needed to add one."""
+    return [*chosen, *([None] * (COMPARE_MAX - len(chosen)))]
 
 
-def _comparison(chosen: list[State]) -> dict:
-    counts = statistics.compare_counts(chosen)
+def _compared_reviews(chosen: list[State], scope: str | Cycle) -> dict[int, list[Review]]:
+    """By State, the reviews whose recommendations are compared: the latest one with recommendations, those of
+    the cycle chosen, or all of them."""
+    by_state: dict[int, list[Review]] = {state.pk: [] for state in chosen}
+    for review in statistics.compared_reviews(chosen):
+        by_state[review.state_id].append(review)
+    for pk, reviews in by_state.items():
+        if scope == LATEST:
+            with_recommendations = [review for review in reviews if review.has_recommendations]
+            by_state[pk] = with_recommendations[-1:]
+        elif isinstance(scope, Cycle):
+            by_state[pk] = [review for review in reviews if review.session.cycle_id == scope.pk]
+    return by_state
+
+
+def _comparison(chosen: list[State], scope: str | Cycle) -> dict:
+    reviews = _compared_reviews(chosen, scope)
+    within = None if scope == ALL_CYCLES else Q(review__in=[review for rows in reviews.values() for review in rows])
+    counts = statistics.compare_counts(chosen, within)
     totals = [counts["totals"].get(state.pk, {}) for state in chosen]
     responses = [{key: row.get(f"n_{key or 'none'}", 0) for key in RESPONSE_LABELS} for row in totals]
     statuses = [{key: row.get(f"s_{key or 'none'}", 0) for key in STATUS_LABELS} for row in totals]
-    columns = [{"state": state, "total": row.get("total", 0)} for state, row in zip(chosen, totals, strict=True)]
+    columns = [
+        {
+            "state": state,
+            "total": row.get("total", 0),
+            "reviews": reviews[state.pk],
+            "query": _query(state, scope, reviews),
+        }
+        for state, row in zip(chosen, totals, strict=True)
+    ]
     return {
         "columns": columns,
         "response_rows": _share_rows(RESPONSE_LABELS, responses, columns),
@@ -130,9 +199,19 @@ def _comparison(chosen: list[State]) -> dict:
     }
 
 
+def _query(state: State, scope: str | Cycle, reviews: dict[int, list[Review]]) -> str:
+    """The search's parameters for the recommendations a column counts (the cells add a response, a theme…)."""
+    params = {"state_under_review": state.iso3}
+    if isinstance(scope, Cycle):
+        params["cycle"] = scope.number
+    elif scope == LATEST and reviews[state.pk]:
+        params["session"] = reviews[state.pk][0].session.number
+    return urlencode(params)
+
+
 def _cell(count: int, column: dict) -> dict:
     total = column["total"]
-    return {"count": count, "share": round(100 * count / total) if total else 0, "iso3": column["state"].iso3}
+    return {"count": count, "share": round(100 * count / total) if total else 0, "query": column["query"]}
 
 
 def _share_rows(labels: dict, per_state: list[dict[str, int]], columns: list[dict]) -> list[dict]:

@@ -9,7 +9,7 @@ recommendations/site/search/ and reuse the API's FilterSet.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
@@ -260,9 +260,20 @@ def theme_matrix(theme: Theme, cycles: list[Cycle]) -> list[ThemeRow]:
 # Compare ---------------------------------------------------------------------
 
 
-def compare_counts(states: list[State]) -> dict:
-    """Responses, statuses and themes of the recommendations each State received (two queries)."""
-    received = Recommendation.objects.filter(review__state__in=states)
+def compared_reviews(states: list[State]) -> QuerySet:
+    """The States' reviews, oldest first, each marked with whether it has recommendations (one query)."""
+    return (
+        Review.objects.filter(state__in=states)
+        .select_related("session__cycle")
+        .annotate(has_recommendations=Exists(Recommendation.objects.filter(review=OuterRef("pk"))))
+        .order_by("state_id", "session__number")
+    )
+
+
+def compare_counts(states: list[State], within: Q | None = None) -> dict:
+    """Responses, statuses and themes of the recommendations each State received, `within` some reviews only
+    (two queries)."""
+    received = Recommendation.objects.filter(review__state__in=states).filter(within or Q())
     by_state = received.values("review__state").annotate(total=Count("pk"), **_response_counts(), **_status_counts())
     themes = (
         received.filter(themes__isnull=False)

@@ -69,9 +69,65 @@
   document.addEventListener("htmx:pushedIntoHistory", followAddress);
   document.addEventListener("htmx:replacedInHistory", followAddress);
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", foldFiltersOnPhones);
-  } else {
+
+  // The States index: filter the rendered rows as the visitor types (the server does the same for a submitted
+  // form: recommendations/site/state_filter.py). Folding matches search_key there: accents, case, punctuation.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function filterStates(form) {
+    var words = fold(form.elements.q.value).split(" ").filter(Boolean);
+    var includeEmpty = form.elements.all.checked;
+    var shown = 0;
+    document.querySelectorAll("#state-list [data-names]").forEach(function (row) {
+      var names = row.getAttribute("data-names");
+      var match = (includeEmpty || !row.hasAttribute("data-empty")) &&
+        words.every(function (word) { return names.indexOf(word) >= 0; });
+      row.hidden = !match;
+      shown += match ? 1 : 0;
+    });
+    document.querySelectorAll("section[data-state-group]").forEach(function (section) {
+      var empty = !section.querySelector("tr[data-names]:not([hidden])");
+      section.hidden = empty;
+      document.querySelectorAll("li[data-state-group='" + section.getAttribute("data-state-group") + "']")
+        .forEach(function (item) { item.hidden = empty; });
+    });
+    document.querySelector("[data-state-shown]").textContent = shown;
+    document.querySelector("[data-state-none]").hidden = shown > 0;
+    document.querySelector("[data-state-toc]").hidden = shown === 0;
+    document.querySelector("[data-state-none-empty]").hidden = includeEmpty;
+    // Keep the address shareable and the language switcher on the same view, without a request.
+    var params = new URLSearchParams();
+    if (form.elements.q.value.trim()) { params.set("q", form.elements.q.value.trim()); }
+    if (includeEmpty) { params.set("all", "on"); }
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    followAddress();
+  }
+
+  function setUpStateFilter() {
+    var form = document.querySelector("form[data-state-filter]");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("input", function () { filterStates(form); });
+    form.addEventListener("change", function () { filterStates(form); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      filterStates(form);
+    });
+  }
+
+  function ready() {
     foldFiltersOnPhones();
+    setUpStateFilter();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

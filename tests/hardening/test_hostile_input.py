@@ -133,6 +133,11 @@ def _query_surfaces() -> list[tuple[str, str, str, str]]:
     facets = "/api/v1/recommendations/facets/"
     surfaces = [(f"search:{name}", "/recommendations/", "", name) for name in PARAM_LABELS]
     surfaces.append(("compare:state", "/compare/", "state=KAZ", "state"))
+    surfaces.append(("compare:cycle", "/compare/", "state=KAZ&state=FRA", "cycle"))
+    surfaces += [(f"states:{name}", "/states/", "", name) for name in ("q", "all")]
+    surfaces += [
+        (f"briefing:{name}", "/states/KAZ/briefing/", "", name) for name in ("theme", "affected_group", "cycle")
+    ]
     api_lists = {
         "api-recommendations": ("/api/v1/recommendations/", [*RecommendationFilterSet.base_filters, "cursor"]),
         "api-reviews": ("/api/v1/reviews/", [*ReviewFilterSet.base_filters, "page_size"]),

@@ -485,8 +485,9 @@ def test_the_page_runs_a_fixed_number_of_queries_for_anonymous_visitors(client, 
         # recommending States, themes, visible assessments, and those assessments' citations with evidence
         # (Recommendation.objects.with_related); the introduction and
         # conclusion; the next review, its asks, their confirmed matches, those recommendations' States,
-        # the lobbied States and the asks' themes; the recommendations' confirmed repeat histories.
-        with django_assert_num_queries(17):
+        # the lobbied States and the asks' themes; the recommendations' confirmed repeat histories; the filter
+        # form's options: the State's themes, affected groups and reviewed cycles.
+        with django_assert_num_queries(20):
             assert client.get(PAGE + HRD_CYCLE_1).status_code == 200
 
 
@@ -495,8 +496,8 @@ def test_the_page_runs_a_fixed_number_of_queries_for_editors(client, demo_world,
     client.force_login(editor_a)
     for extra in (0, 5):
         more_hrd_recommendations(extra)
-        # The 17 above, plus the session, the user, their memberships and their groups (staff administrator?).
-        with django_assert_num_queries(21):
+        # The 20 above, plus the session, the user, their memberships and their groups (staff administrator?).
+        with django_assert_num_queries(24):
             assert client.get(PAGE + HRD_CYCLE_1).status_code == 200
 
 
