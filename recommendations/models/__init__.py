@@ -28,8 +28,11 @@ from recommendations.models.review import Cycle, Review, Session, ordinal, sessi
 from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme, sdg_label
 from recommendations.models.tokens import APIToken
+from recommendations.models.watches import DigestSent, Watch
 
 __all__ = [
+    "DigestSent",
+    "Watch",
     "APIToken",
     "SuggestionStatus",
     "RepeatLink",
