@@ -31,7 +31,7 @@ def entries(found: Changes) -> list[Entry]:
     """Every change as an entry, newest first; guids stay the same from one read to the next."""
     made = [
         Entry(
-            f"recommendation-{rec.pk}",
+            f"urn:upr-tracker:recommendation:{rec.pk}",
             _("New recommendation: %(place)s") % {"place": _place(rec)},
             Truncator(rec.text).chars(300),
             reverse("recommendations:detail", args=[rec.pk]),
@@ -41,7 +41,7 @@ def entries(found: Changes) -> list[Entry]:
     ]
     made += [
         Entry(
-            f"position-{position.pk}",
+            f"urn:upr-tracker:position:{position.pk}",
             _("Response recorded: %(response)s, %(place)s")
             % {"response": position.get_response_display(), "place": _place(position.recommendation)},
             Truncator(position.recommendation.text).chars(300),
@@ -52,7 +52,7 @@ def entries(found: Changes) -> list[Entry]:
     ]
     made += [
         Entry(
-            f"assessment-{item.pk}-{item.version}",
+            f"urn:upr-tracker:assessment:{item.pk}:{item.version}",
             _("Assessment published: %(status)s, %(place)s")
             % {"status": item.get_status_display(), "place": _place(item.recommendation)},
             f"{item.organisation.name}. {item.narrative}",
