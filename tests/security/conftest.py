@@ -24,6 +24,7 @@ from recommendations.models import (
     RepeatLink,
     Review,
     Session,
+    Watch,
 )
 
 D = datetime.date
@@ -199,6 +200,10 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "tombstone": tombstone,
         "membership_a": Membership.objects.get(user=cast.users["editor_a"]),
         "membership_b": Membership.objects.get(user=cast.users["editor_b"]),
+        # A watch is its owner's alone (staff administrators included: they do not read others' watches).
+        "watch": Watch.objects.create(
+            owner=cast.users["outsider"], kind="search", query="q=MARKER-watch-query", feed_token="MARKER-watch-feed"
+        ),
     }
     cast.markers = {
         "MARKER-draft-narrative": A_MEMBERS,
@@ -221,6 +226,8 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "MARKER-correction-value": A_MEMBERS,
         "MARKER-correction-source": A_MEMBERS,
         "MARKER-correction-comment": A_MEMBERS,
+        "MARKER-watch-query": {"outsider"},
+        "MARKER-watch-feed": {"outsider"},
     }
     # Editors "change" a recommendation only to record assessments on its page (assessment tables only).
     assessment_tables = frozenset({"implementationassessment", "citation"})
