@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.xml_text import xml_text
 from recommendations import permissions
-from recommendations.api.feeds import xml_text
 from recommendations.models import Recommendation, Theme, Watch
 from recommendations.models.watches import QUERY_MAX_LENGTH
 from recommendations.watches.changes import search_filterset
