@@ -47,6 +47,7 @@ from recommendations.models import (
     RepeatLink,
     ReviewComment,
     Watch,
+    Webhook,
 )
 
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
@@ -156,8 +157,8 @@ def _own(user) -> Q:
     return Q(user_id=user.pk) if signed_in(user) else NOTHING
 
 
-def _owner(user) -> Q:
-    return Q(owner_id=user.pk) if signed_in(user) else NOTHING
+def _owner(user, path: str = "") -> Q:
+    return Q(**{f"{path}owner_id": user.pk}) if signed_in(user) else NOTHING
 
 
 def _signed_in_editor(user) -> Q:
@@ -188,6 +189,7 @@ RULES: dict[type[Model], Rule] = {
     CorrectionProposal: Rule(see=_mine, change=lambda user: NOTHING, revert=False),
     # A watch (saved search, feed key) is its owner's alone.
     Watch: Rule(see=_owner, change=_owner, revert=False),
+    Webhook: Rule(see=lambda user: _owner(user, "watch__"), change=lambda user: _owner(user, "watch__"), revert=False),
 }
 REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
 
@@ -380,3 +382,8 @@ def citable_evidence(organisation_id: int) -> QuerySet:
 def own_watches(user) -> QuerySet:
     """The user's watches and nobody else's, staff administrators included: the site's watch pages use this."""
     return Watch.objects.filter(_owner(user))
+
+
+def own_webhooks(user) -> QuerySet:
+    """The webhooks of the user's watches, and nobody else's."""
+    return Webhook.objects.filter(_owner(user, "watch__"))

@@ -131,6 +131,13 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "UPR Tracker <noreply@localhost>")
 # The site's public address, for links in emails and feeds written outside a request (send_digests).
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Webhooks (recommendations/watches/webhooks.py): seconds to wait for an endpoint, the first retry's delay
+# (doubled at each failure), and failures in a row before a webhook is disabled. WEBHOOK_ALLOW_PRIVATE=true
+# lets webhooks post to http:// and private or loopback addresses (development and tests only).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 8, minimum=1)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 # Hours a reader's sign-up confirmation link stays valid.
 SIGNUP_LINK_HOURS = env_int("SIGNUP_LINK_HOURS", 48, minimum=1)
 

@@ -142,3 +142,81 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(watch)s, %(start)s") % {"watch": self.watch, "start": f"{self.period:%Y-%m-%d}"}
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Webhook(models.Model):
+    """A partner's endpoint that receives a watch's changes as signed JSON POSTs (recommendations/watches/webhooks.py).
+
+    The secret signs each delivery (HMAC-SHA256); it is shown once, when the webhook is registered. After
+    WEBHOOK_DISABLE_AFTER failed attempts in a row the webhook is disabled and its owner told by email.
+    """
+
+    watch = models.ForeignKey(Watch, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("watch"))
+    url = models.URLField(_("address"), max_length=500, help_text=_("Where the changes are posted (https://…)."))
+    secret = models.CharField(_("secret"), max_length=64, default=new_webhook_secret, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    checked_until = models.DateTimeField(
+        _("changes checked until"), null=True, blank=True, help_text=_("The end of the last window looked at.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])  # the signing secret is not kept in history
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["watch", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["watch", "url"], name="webhook_url_unique_per_watch")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One POST of a watch's changes to a webhook, with its attempts: the delivery log its owner reads."""
+
+    Status = DeliveryStatus
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook"))
+    payload = models.TextField(_("payload"), help_text=_("The JSON body posted, the same at every attempt."))
+    changes = models.PositiveIntegerField(_("changes"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_response = models.CharField(_("last response"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
+        ]
+        indexes = [
+            # deliver_webhooks: the waiting deliveries whose next attempt is due.
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="delivery_due_idx"),
+            # The delivery log of one webhook, newest first.
+            models.Index(fields=["webhook", "-created_at"], name="delivery_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(webhook)s, %(when)s: %(status)s") % {
+            "webhook": self.webhook,
+            "when": f"{self.created_at:%Y-%m-%d %H:%M}",
+            "status": self.get_status_display(),
+        }

@@ -18,6 +18,7 @@ from recommendations.site import (
     submissions,
     views,
     watches,
+    webhooks,
     workspace,
 )
 
@@ -76,6 +77,9 @@ urlpatterns = [
     path("watches/<id:pk>/delete/", watches.watch_delete, name="watch-delete"),
     path("watches/<id:pk>/feed-key/", watches.watch_feed_key, name="watch-feed-key"),
     path("watches/feed/<slug:token>.atom", watches.watch_feed, name="watch-feed"),
+    path("watches/<id:pk>/webhooks/", webhooks.webhook_new, name="webhook-new"),
+    path("watches/webhooks/<id:pk>/", webhooks.webhook_log, name="webhook-log"),
+    path("watches/webhooks/<id:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
 ]
 
 state_patterns = [

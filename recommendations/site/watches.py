@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.xml_text import xml_text
 from recommendations import permissions
-from recommendations.models import Recommendation, Theme, Watch
+from recommendations.models import Recommendation, Theme, Watch, Webhook
 from recommendations.models.watches import QUERY_MAX_LENGTH
 from recommendations.watches.changes import search_filterset
 from recommendations.watches.feed import feed_items
@@ -62,7 +63,9 @@ class FrequencyForm(forms.Form):
 @signed_in
 @require_safe
 def my_watches(request):
+    hooks = Prefetch("webhooks", queryset=Webhook.objects.order_by("created_at", "id"))
     watches = permissions.own_watches(request.user).select_related("state", "theme", "recommendation")
+    watches = watches.prefetch_related(hooks)
     context = {"watches": watches, "frequencies": Watch.Frequency.choices}
     return render(request, "recommendations/watches/my_watches.html", context)
 
