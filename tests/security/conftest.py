@@ -25,6 +25,7 @@ from recommendations.models import (
     Review,
     Session,
     Watch,
+    Webhook,
 )
 
 D = datetime.date
@@ -205,6 +206,9 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
             owner=cast.users["outsider"], kind="search", query="q=MARKER-watch-query", feed_token="MARKER-watch-feed"
         ),
     }
+    cast.objects["webhook"] = Webhook.objects.create(
+        watch=cast.objects["watch"], url="https://hooks.example.org/MARKER-webhook-url"
+    )
     cast.markers = {
         "MARKER-draft-narrative": A_MEMBERS,
         "MARKER-draft-excerpt": A_MEMBERS,
@@ -228,6 +232,7 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "MARKER-correction-comment": A_MEMBERS,
         "MARKER-watch-query": {"outsider"},
         "MARKER-watch-feed": {"outsider"},
+        "MARKER-webhook-url": {"outsider"},
     }
     # Editors "change" a recommendation only to record assessments on its page (assessment tables only).
     assessment_tables = frozenset({"implementationassessment", "citation"})

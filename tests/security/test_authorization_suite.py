@@ -141,6 +141,15 @@ PAGES: dict[str, Callable] = {
     "recommendations:watch-feed-key": lambda cast: [
         reverse("recommendations:watch-feed-key", args=[cast.objects["watch"].pk])
     ],
+    "recommendations:webhook-new": lambda cast: [
+        reverse("recommendations:webhook-new", args=[cast.objects["watch"].pk])
+    ],
+    "recommendations:webhook-log": lambda cast: [
+        reverse("recommendations:webhook-log", args=[cast.objects["webhook"].pk])
+    ],
+    "recommendations:webhook-delete": lambda cast: [
+        reverse("recommendations:webhook-delete", args=[cast.objects["webhook"].pk])
+    ],
     # The feed's key is the only way in: a wrong one is a 404 for everyone (tests/watches/test_feed.py).
     "recommendations:watch-feed": lambda cast: [reverse("recommendations:watch-feed", args=["not-the-key"])],
     # The language switcher: a GET only redirects; what a POST sets is a cookie, no row.
