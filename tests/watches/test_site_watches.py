@@ -96,6 +96,6 @@ def test_my_watches_runs_a_constant_number_of_queries(client, reader, kazakhstan
     for _ in range(3):
         Watch.objects.create(owner=reader, kind="state", state=kazakhstan)
     client.force_login(reader)
-    # session, user, watches with their targets
-    with django_assert_num_queries(3):
+    # session, user, watches with their targets, their webhooks
+    with django_assert_num_queries(4):
         assert client.get(reverse("recommendations:my-watches")).status_code == 200
