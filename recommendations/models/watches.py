@@ -98,7 +98,8 @@ class Watch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("%(owner)s: %(target)s") % {"owner": self.owner, "target": self.label}
+        # Neither the owner's query nor its target: the admin names watches when it deletes a user.
+        return gettext("Watch #%(id)s (%(kind)s)") % {"id": self.pk, "kind": self.get_kind_display()}
 
     @property
     def label(self) -> str:
@@ -174,7 +175,7 @@ class Webhook(models.Model):
         constraints = [models.UniqueConstraint(fields=["watch", "url"], name="webhook_url_unique_per_watch")]
 
     def __str__(self) -> str:
-        return self.url
+        return gettext("Webhook #%(id)s") % {"id": self.pk}  # not its address, which is its owner's alone
 
 
 class DeliveryStatus(models.TextChoices):

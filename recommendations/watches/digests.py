@@ -9,13 +9,14 @@ a concurrent one, meets the unique constraint and sends nothing; a failed send r
 
 import datetime
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 class Outcome:
     emails: int = 0
     watches: int = 0
+    failed: int = 0
 
 
 def period_of(frequency: str, now: datetime.datetime) -> datetime.date:
@@ -44,7 +46,7 @@ def due_watches(frequency: str, period: datetime.date):
     return (
         Watch.objects.filter(frequency=frequency, owner__is_active=True)
         .exclude(owner__email="")
-        .exclude(digests__frequency=frequency, digests__period=period)
+        .exclude(Exists(DigestSent.objects.filter(watch=OuterRef("pk"), frequency=frequency, period=period)))
         .annotate(last_end=Subquery(sent.values("watch").annotate(end=Max("window_end")).values("end")))
         .select_related("owner", "state", "theme__scheme", "recommendation")
         .order_by("owner_id", "-created_at", "-id")
@@ -68,6 +70,9 @@ def send_digests(frequency: str, now: datetime.datetime) -> Outcome:
                     outcome.watches += sum(1 for item in found if item)
         except IntegrityError:  # another run recorded this period first
             logger.info("Digest for user %s, %s %s already sent", owner.pk, frequency, period)
+        except (OSError, smtplib.SMTPException):  # rolled back: the next run tries again
+            logger.exception("Digest for user %s, %s %s not sent", owner.pk, frequency, period)
+            outcome.failed += 1
     return outcome
 
 

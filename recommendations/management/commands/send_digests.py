@@ -22,4 +22,6 @@ class Command(BaseCommand):
         now = timezone.now()
         for kind in [frequency] if frequency else [Watch.Frequency.DAILY, Watch.Frequency.WEEKLY]:
             outcome = send_digests(kind, now)
-            self.stdout.write(f"{kind}: {outcome.emails} email(s) about {outcome.watches} watch(es)")
+            self.stdout.write(
+                f"{kind}: {outcome.emails} email(s) about {outcome.watches} watch(es), {outcome.failed} failed to send"
+            )
