@@ -28,6 +28,7 @@ from recommendations.watches.feed import feed_items
 from states.models import State
 
 signed_in = login_required(login_url=reverse_lazy("recommendations:sign-in"))
+MAX_WATCHES = 100  # per user: each one costs a few queries in every digest run
 
 
 class WatchForm(forms.Form):
@@ -74,6 +75,8 @@ def my_watches(request):
 @require_POST
 def watch_new(request):
     form = WatchForm(request.POST)
+    if form.is_valid() and permissions.own_watches(request.user).count() >= MAX_WATCHES:
+        form.add_error(None, _("You have %(count)s watches, the most one account may keep.") % {"count": MAX_WATCHES})
     if not form.is_valid():
         return render(request, "recommendations/watches/watch_refused.html", {"form": form}, status=400)
     watch = form.watch(request.user)

@@ -120,3 +120,15 @@ def test_digest_queries_do_not_grow_with_the_changes(
     with django_assert_num_queries(7):
         send_digests(Watch.Frequency.DAILY, timezone.now())
     assert mail.outbox[0].body.count("New recommendation:") == 5
+
+
+def test_a_saved_search_with_words_sends_only_what_it_matches(reader, review_kaz_2010, make_recommendation):
+    watch = Watch.objects.create(
+        owner=reader, kind=Watch.Kind.SEARCH, query="state_under_review=KAZ&q=defenders&page=3", frequency="daily"
+    )
+    Watch.objects.filter(pk=watch.pk).update(created_at=watch.created_at - datetime.timedelta(hours=1))
+    make_recommendation(review_kaz_2010, "Protect human rights defenders", paragraph="97.60")
+    make_recommendation(review_kaz_2010, "Abolish the death penalty", paragraph="97.61")
+    send_digests(Watch.Frequency.DAILY, timezone.now())
+    (message,) = mail.outbox
+    assert "Kazakhstan, 97.60" in message.body and "97.61" not in message.body

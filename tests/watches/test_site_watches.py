@@ -99,3 +99,11 @@ def test_my_watches_runs_a_constant_number_of_queries(client, reader, kazakhstan
     # session, user, watches with their targets, their webhooks
     with django_assert_num_queries(4):
         assert client.get(reverse("recommendations:my-watches")).status_code == 200
+
+
+def test_an_account_keeps_at_most_100_watches(client, reader, kazakhstan):
+    Watch.objects.bulk_create(Watch(owner=reader, kind="state", state=kazakhstan) for _ in range(100))
+    client.force_login(reader)
+    response = client.post(reverse("recommendations:watch-new"), {"kind": "state", "state": "KAZ"})
+    assert response.status_code == 400 and "the most one account may keep" in response.content.decode()
+    assert Watch.objects.count() == 100
