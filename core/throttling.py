@@ -94,3 +94,15 @@ def too_many_requests(request: HttpRequest, seconds: int, *, embed_csp: str = ""
         response["Content-Security-Policy"] = embed_csp
     response["Retry-After"] = str(seconds)
     return response
+
+
+class SignUpThrottle(ByClientAddress, AnonRateThrottle):
+    """Reader sign-ups sent, by IP address (SIGNUP_RATE): each one sends an email. Showing the form is free."""
+
+    scope = "sign-up"
+
+    def get_rate(self) -> str:
+        return settings.SIGNUP_RATE
+
+    def allow_request(self, request, view) -> bool:
+        return request.method != "POST" or super().allow_request(request, view)

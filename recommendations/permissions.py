@@ -46,6 +46,8 @@ from recommendations.models import (
     Publication,
     RepeatLink,
     ReviewComment,
+    Watch,
+    Webhook,
 )
 
 EDITOR, REVIEWER = Membership.Role.EDITOR, Membership.Role.REVIEWER
@@ -155,6 +157,10 @@ def _own(user) -> Q:
     return Q(user_id=user.pk) if signed_in(user) else NOTHING
 
 
+def _owner(user, path: str = "") -> Q:
+    return Q(**{f"{path}owner_id": user.pk}) if signed_in(user) else NOTHING
+
+
 def _signed_in_editor(user) -> Q:
     return EVERYTHING if is_editor(user) else NOTHING
 
@@ -181,6 +187,9 @@ RULES: dict[type[Model], Rule] = {
     APIToken: Rule(see=_own, change=_own, revert=False),
     # A correction is seen by the proposing organisation; staff administrators alone decide it (may_decide).
     CorrectionProposal: Rule(see=_mine, change=lambda user: NOTHING, revert=False),
+    # A watch (saved search, feed key) is its owner's alone.
+    Watch: Rule(see=_owner, change=_owner, revert=False),
+    Webhook: Rule(see=lambda user: _owner(user, "watch__"), change=lambda user: _owner(user, "watch__"), revert=False),
 }
 REFERENCE_DATA = Rule(see=lambda user: EVERYTHING, change=lambda user: NOTHING, history="see")
 
@@ -368,3 +377,13 @@ def citable_evidence(organisation_id: int) -> QuerySet:
         | _cited_by(assessments)
         | (Q(organisation__isnull=True) & uncited)
     )
+
+
+def own_watches(user) -> QuerySet:
+    """The user's watches and nobody else's, staff administrators included: the site's watch pages use this."""
+    return Watch.objects.filter(_owner(user))
+
+
+def own_webhooks(user) -> QuerySet:
+    """The webhooks of the user's watches, and nobody else's."""
+    return Webhook.objects.filter(_owner(user, "watch__"))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,6 +118,28 @@ AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
 # ADMIN_REQUIRE_2FA=true, staff without one are refused until an administrator gives them one.
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "UPR Tracker"
+
+# Email (watch digests, reader sign-up): EMAIL_URL such as smtp://user:password@host:587?tls=true or
+# console:// (dj-email-url; EMAIL_URL_FILE reads it from a file). Unset: the console backend in
+# development, SMTP to localhost:25 in production. Tests use Django's locmem backend (pytest-django).
+_email = dj_email_url.parse(env_secret("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25"))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "UPR Tracker <noreply@localhost>")
+# The site's public address, for links in emails and feeds written outside a request (send_digests).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Webhooks (recommendations/watches/webhooks.py): seconds to wait for an endpoint, the first retry's delay
+# (doubled at each failure), and failures in a row before a webhook is disabled. WEBHOOK_ALLOW_PRIVATE=true
+# lets webhooks post to http:// and private or loopback addresses (development and tests only).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 8, minimum=1)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# Hours a reader's sign-up confirmation link stays valid.
+SIGNUP_LINK_HOURS = env_int("SIGNUP_LINK_HOURS", 48, minimum=1)
 
 ROOT_URLCONF = "upr_tracker.urls"
 
@@ -345,6 +368,8 @@ REST_KNOX = {
 # client (every request counts, answers from the cache too); and the most renders one process runs at once
 # (a request finding every slot taken is answered 503 with Retry-After at once, never queued).
 BRIEFING_PDF_ANON_RATE = _api_rate("BRIEFING_PDF_ANON_RATE", "20/hour")
+# Reader sign-ups sent from one IP address (each sends an email).
+SIGNUP_RATE = _api_rate("SIGNUP_RATE", "5/hour")
 BRIEFING_PDF_CONCURRENCY = env_int("BRIEFING_PDF_CONCURRENCY", 2, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,8 +5,6 @@ XML 1.0 cannot carry most control characters; stored texts may hold them (the AP
 so the feed leaves them out.
 """
 
-import re
-
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,17 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.xml_text import xml_text
 from recommendations import permissions
 from recommendations.models import ImplementationAssessment
 from recommendations.search.list_filters import AssessmentFeedFilterSet
 
 FEED_SIZE = 50
-# What XML 1.0 refuses (django.utils.xmlutils raises on it): C0 controls but tab, line feed and carriage return.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 class AssessmentFeed(Feed):

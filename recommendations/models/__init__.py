@@ -28,8 +28,13 @@ from recommendations.models.review import Cycle, Review, Session, ordinal, sessi
 from recommendations.models.sync import DeletedObject
 from recommendations.models.taxonomy import SDG, AffectedGroup, Theme, ThemeScheme, sdg_label
 from recommendations.models.tokens import APIToken
+from recommendations.models.watches import DigestSent, Watch, Webhook, WebhookDelivery
 
 __all__ = [
+    "DigestSent",
+    "Watch",
+    "Webhook",
+    "WebhookDelivery",
     "APIToken",
     "SuggestionStatus",
     "RepeatLink",

@@ -318,6 +318,8 @@ class ImplementationAssessment(models.Model):
             # The latest published assessments of all (the home page), read in order without sorting them all.
             models.Index(fields=["-assessed_on", "-id"], condition=Q(state="published"), name="assessment_recent_idx"),
             models.Index(fields=["organisation", "state"], name="assessment_org_state_idx"),
+            # Watches' digests and feeds: the published assessments changed in a time window.
+            models.Index(fields=["updated_at"], condition=Q(state="published"), name="assessment_published_upd_idx"),
         ]
 
     def __str__(self) -> str:

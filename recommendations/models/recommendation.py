@@ -351,7 +351,11 @@ class Position(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(response__in=Response.values), name="position_response_valid"),
         ]
-        indexes = [models.Index(fields=["recommendation", "date", "id"], name="position_latest_idx")]
+        indexes = [
+            models.Index(fields=["recommendation", "date", "id"], name="position_latest_idx"),
+            # Watches' digests and feeds: the positions recorded in a time window.
+            models.Index(fields=["created_at"], name="position_created_idx"),
+        ]
 
     def __str__(self) -> str:
         source = self.source or gettext("no source")

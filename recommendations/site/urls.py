@@ -1,11 +1,13 @@
 """The public site's pages. Those about one State keep the "states" URL namespace (`states:profile` …):
 project urls include `state_patterns` under it."""
 
+from django.contrib.auth.views import LogoutView
 from django.urls import path, register_converter
 
 from core.locale import in_the_language_of_its_url
-from core.throttling import BriefingPdfThrottle, throttled
+from core.throttling import BriefingPdfThrottle, SignUpThrottle, throttled
 from recommendations.site import (
+    accounts,
     advocacy,
     assess,
     briefings,
@@ -15,6 +17,8 @@ from recommendations.site import (
     states,
     submissions,
     views,
+    watches,
+    webhooks,
     workspace,
 )
 
@@ -63,6 +67,19 @@ urlpatterns = [
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:scheme>/<slug:slug>/", views.theme_detail, name="theme"),
     path("advocacy/<slug:slug>/", advocacy.organisation_uptake, name="advocacy"),
+    path("accounts/sign-up/", throttled(accounts.sign_up, SignUpThrottle), name="sign-up"),
+    path("accounts/confirm/<str:token>/", accounts.confirm_sign_up, name="confirm-sign-up"),
+    path("accounts/sign-in/", accounts.sign_in, name="sign-in"),
+    path("accounts/sign-out/", LogoutView.as_view(next_page="recommendations:home"), name="sign-out"),
+    path("watches/", watches.my_watches, name="my-watches"),
+    path("watches/new/", watches.watch_new, name="watch-new"),
+    path("watches/<id:pk>/", watches.watch_update, name="watch-update"),
+    path("watches/<id:pk>/delete/", watches.watch_delete, name="watch-delete"),
+    path("watches/<id:pk>/feed-key/", watches.watch_feed_key, name="watch-feed-key"),
+    path("watches/feed/<slug:token>.atom", watches.watch_feed, name="watch-feed"),
+    path("watches/<id:pk>/webhooks/", webhooks.webhook_new, name="webhook-new"),
+    path("watches/webhooks/<id:pk>/", webhooks.webhook_log, name="webhook-log"),
+    path("watches/webhooks/<id:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
 ]
 
 state_patterns = [

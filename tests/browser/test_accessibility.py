@@ -12,13 +12,21 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from recommendations import demo
 from recommendations.demo.advocacy import add_demo_asks
 from recommendations.demo.briefing import add_demo_briefing
 from recommendations.demo.followup import add_demo_repeats
-from recommendations.models import ImplementationAssessment, Organisation, Recommendation
+from recommendations.models import (
+    ImplementationAssessment,
+    Organisation,
+    Recommendation,
+    Watch,
+    Webhook,
+    WebhookDelivery,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,6 +45,15 @@ NOT_PAGES = {
     "recommendations:evidence-document": "a file download",
     "recommendations:evidence-search": "a fragment of the assess screen (htmx), audited inside it",
     "states:briefing-pdf": "a PDF",
+    "recommendations:confirm-sign-up": "reached by an emailed signed link (tests/watches/test_accounts.py)",
+    "recommendations:sign-out": "a POST only",
+    "recommendations:watch-new": "a POST only (the Watch buttons)",
+    "recommendations:watch-update": "a POST only (My watches)",
+    "recommendations:watch-delete": "a POST only (My watches)",
+    "recommendations:watch-feed-key": "a POST only (My watches)",
+    "recommendations:webhook-new": "a POST only (My watches); its answer shows the secret once",
+    "recommendations:webhook-delete": "a POST only (the webhook's page)",
+    "recommendations:watch-feed": "an Atom feed",
 }
 # The site's pages for signed-in editors: audited with the admin's screens, as the demo editor (a reviewer).
 EDITOR_PAGES: dict[str, Callable[[dict], str]] = {
@@ -46,6 +63,8 @@ EDITOR_PAGES: dict[str, Callable[[dict], str]] = {
     "recommendations:assess-edit": lambda d: f"/workspace/assessments/{d['submitted']}/",
     "recommendations:review": lambda d: f"/workspace/assessments/{d['submitted']}/review/",
     "states:briefing-edit": lambda d: "/states/KAZ/briefing/edit/",
+    "recommendations:my-watches": lambda d: "/watches/",
+    "recommendations:webhook-log": lambda d: f"/watches/webhooks/{d['webhook']}/",
 }
 
 PAGES: dict[str, Callable[[dict], str]] = {
@@ -61,6 +80,8 @@ PAGES: dict[str, Callable[[dict], str]] = {
     "states:briefing": lambda d: "/states/KAZ/briefing/",
     "states:compare": lambda d: "/compare/?state=KAZ&state=UZB",
     "embed-recommendations": lambda d: "/embed/recommendations/?state_under_review=KAZ",
+    "recommendations:sign-up": lambda d: "/accounts/sign-up/",
+    "recommendations:sign-in": lambda d: "/accounts/sign-in/",
 }
 
 
@@ -96,7 +117,13 @@ def demo_site() -> dict:
         narrative="A draft law was tabled.",
         state="submitted",
     )
+    # The demo editor watches Kazakhstan, with a webhook: My watches and the delivery log have rows.
+    editor = get_user_model().objects.get(username=demo.EDITOR_USERNAME)
+    watch = Watch.objects.create(owner=editor, kind="state", state=recommendation.review.state)
+    webhook = Webhook.objects.create(watch=watch, url="https://hooks.example.org/upr")
+    WebhookDelivery.objects.create(webhook=webhook, payload="{}", changes=2, attempts=1, last_response="200 OK")
     return {
+        "webhook": webhook.pk,
         "submitted": submitted.pk,
         "assessed": recommendation.pk,
         "theme": f"{theme.scheme.slug}/{theme.slug}",

@@ -24,6 +24,8 @@ from recommendations.models import (
     RepeatLink,
     Review,
     Session,
+    Watch,
+    Webhook,
 )
 
 D = datetime.date
@@ -199,7 +201,14 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "tombstone": tombstone,
         "membership_a": Membership.objects.get(user=cast.users["editor_a"]),
         "membership_b": Membership.objects.get(user=cast.users["editor_b"]),
+        # A watch is its owner's alone (staff administrators included: they do not read others' watches).
+        "watch": Watch.objects.create(
+            owner=cast.users["outsider"], kind="search", query="q=MARKER-watch-query", feed_token="MARKER-watch-feed"
+        ),
     }
+    cast.objects["webhook"] = Webhook.objects.create(
+        watch=cast.objects["watch"], url="https://hooks.example.org/MARKER-webhook-url"
+    )
     cast.markers = {
         "MARKER-draft-narrative": A_MEMBERS,
         "MARKER-draft-excerpt": A_MEMBERS,
@@ -221,6 +230,9 @@ def cast(django_user_model, review_kaz_2010, make_recommendation, kazakhstan, or
         "MARKER-correction-value": A_MEMBERS,
         "MARKER-correction-source": A_MEMBERS,
         "MARKER-correction-comment": A_MEMBERS,
+        "MARKER-watch-query": {"outsider"},
+        "MARKER-watch-feed": {"outsider"},
+        "MARKER-webhook-url": {"outsider"},
     }
     # Editors "change" a recommendation only to record assessments on its page (assessment tables only).
     assessment_tables = frozenset({"implementationassessment", "citation"})

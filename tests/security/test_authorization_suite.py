@@ -125,6 +125,33 @@ PAGES: dict[str, Callable] = {
     "api:redoc": lambda cast: [reverse("api:redoc")],
     "api:api-root": lambda cast: [reverse("api:api-root")],
     "api:token": lambda cast: [reverse("api:token")],  # the caller's own token; DELETE revokes only that one
+    # Reader accounts and watches: forms only (POSTs are refused to a GET), a watch's pages are its owner's.
+    "recommendations:sign-up": lambda cast: [reverse("recommendations:sign-up")],
+    "recommendations:confirm-sign-up": lambda cast: [reverse("recommendations:confirm-sign-up", args=["forged"])],
+    "recommendations:sign-in": lambda cast: [reverse("recommendations:sign-in")],
+    "recommendations:sign-out": lambda cast: [reverse("recommendations:sign-out")],
+    "recommendations:my-watches": lambda cast: [reverse("recommendations:my-watches")],
+    "recommendations:watch-new": lambda cast: [reverse("recommendations:watch-new")],
+    "recommendations:watch-update": lambda cast: [
+        reverse("recommendations:watch-update", args=[cast.objects["watch"].pk])
+    ],
+    "recommendations:watch-delete": lambda cast: [
+        reverse("recommendations:watch-delete", args=[cast.objects["watch"].pk])
+    ],
+    "recommendations:watch-feed-key": lambda cast: [
+        reverse("recommendations:watch-feed-key", args=[cast.objects["watch"].pk])
+    ],
+    "recommendations:webhook-new": lambda cast: [
+        reverse("recommendations:webhook-new", args=[cast.objects["watch"].pk])
+    ],
+    "recommendations:webhook-log": lambda cast: [
+        reverse("recommendations:webhook-log", args=[cast.objects["webhook"].pk])
+    ],
+    "recommendations:webhook-delete": lambda cast: [
+        reverse("recommendations:webhook-delete", args=[cast.objects["webhook"].pk])
+    ],
+    # The feed's key is the only way in: a wrong one is a 404 for everyone (tests/watches/test_feed.py).
+    "recommendations:watch-feed": lambda cast: [reverse("recommendations:watch-feed", args=["not-the-key"])],
     # The language switcher: a GET only redirects; what a POST sets is a cookie, no row.
     "set_language": lambda cast: [reverse("set_language") + "?next=/states/"],
 }
