@@ -83,6 +83,10 @@ PAGES: dict[str, Callable[[dict], str]] = {
     "recommendations:sign-up": lambda d: "/accounts/sign-up/",
     "recommendations:sign-in": lambda d: "/accounts/sign-in/",
 }
+# API answers that are pages in a browser: the API index's links (recommendations/api/root.py).
+API_PAGES: dict[str, Callable[[dict], str]] = {
+    "api:api-root": lambda d: "/api/v1/",
+}
 
 
 def public_url_names(patterns=None, namespace: str = "") -> list[str]:
@@ -157,7 +161,7 @@ def violations(page) -> list[str]:
 def test_public_pages_pass_wcag_21_aa(live_server, new_page, demo_site, width):
     page = new_page(viewport=WIDTHS[width])
     found = {}
-    for build in PAGES.values():
+    for build in [*PAGES.values(), *API_PAGES.values()]:
         url = build(demo_site)
         response = page.goto(live_server.url + url)
         assert response.status == 200, url
