@@ -152,6 +152,9 @@ def _tokens(text: str) -> list[_Token]:
         elif char in "()":
             tokens.append(_Token(char))
             position += 1
+        elif char == "-" and text[position + 1 : position + 2] in {'"', "("}:
+            tokens.append(_Token("-"))  # -"a phrase", -(a group)
+            position += 1
         else:
             match = _WORD_BREAK.search(text, position)
             end = match.start() if match else len(text)
