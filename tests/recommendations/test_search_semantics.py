@@ -79,7 +79,9 @@ def test_word_naming_a_theme_matches_what_is_classified_under_it_after_text_matc
     assert order[-1] == classified.pk
 
 
-def test_word_naming_an_affected_group_matches_its_recommendations(api_client, texts, review_kaz_2010, make_recommendation):
+def test_word_naming_an_affected_group_matches_its_recommendations(
+    api_client, texts, review_kaz_2010, make_recommendation
+):
     group = AffectedGroup.objects.get(name="Migrants")
     classified = make_recommendation(review_kaz_2010, "Adopt a law on labour")
     classified.affected_groups.add(group)
