@@ -3,7 +3,7 @@
 "LGBTI" is rare in the texts and common in the classification; "women" finds the recommendations classified
 under "Women's rights" that say "gender equality". A term names a label when its significant words are the
 label's, or those of one part of it ("Torture and other CID treatment" has the parts "Torture" and "other CID
-treatment"): compared in lower case, without diacritics or a plural's "s", and without the words every label
+treatment"; "and", "&", " - ", commas and slashes separate parts): compared in lower case, without diacritics or a plural's "s", and without the words every label
 uses ("rights", "of the" …). Names in English, French and Spanish count.
 
 The index is built from the reference tables held in memory (lookups.current()), kept under the same data
@@ -26,7 +26,8 @@ _GENERIC = frozenset(
     "a an and of the to for on in with other general right rights de des du la le les et y el los las del "
     "droit droits derecho derechos persons personnes personas".split()
 )
-_PARTS = re.compile(r"\s+(?:and|et|y)\s+|\s+-\s+|[,;/]")
+_PARTS = re.compile(r"\s+(?:and|et|y|&)\s+|\s+-\s+|[,;/]")
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
 _SINGULAR = {plural: singular for singular, plural in IRREGULAR_PLURALS.items()}
 
 
@@ -64,10 +65,18 @@ def _build() -> dict[frozenset[str], tuple[Label, ...]]:
     for kind, pk, name, translations in rows:
         label = Label(kind, pk, name)
         for spelling in {name, *(translations or {}).values()}:
-            for key in {_key(spelling), *(_key(part) for part in _PARTS.split(spelling))}:
+            for key in {_key(spelling), *(_key(part) for part in _parts(spelling))}:
                 if key and label not in index.setdefault(key, []):
                     index[key].append(label)
     return {key: tuple(found) for key, found in index.items()}
+
+
+def _parts(name: str) -> list[str]:
+    """The parts of a name: between "and", "&", commas …, outside parentheses; a one-word parenthesis is an
+    acronym and a part ("… intersex persons (LGBTI)"), a longer one a list of examples and no part."""
+    inside = _PARENTHESES.findall(name)
+    acronyms = [text for text in inside if len(text.split()) == 1]
+    return [*_PARTS.split(_PARENTHESES.sub(" ", name)), *acronyms]
 
 
 def _key(text: str) -> frozenset[str]:

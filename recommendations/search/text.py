@@ -60,7 +60,7 @@ def tsquery(node: Node, config: str) -> Expression:
     """
     if isinstance(node, Term):
         if node.kind == "prefix":
-            return SearchQuery(f"{node.text}:*", config=config, search_type="raw")
+            return _prefix(node.text, config)
         search_type = "phrase" if node.kind == "phrase" else "plain"
         words = [SearchQuery(word, config=config, search_type=search_type) for word in (node.text, *node.also)]
         return words[0] if len(words) == 1 else _joined(words, " || ")
@@ -68,6 +68,19 @@ def tsquery(node: Node, config: str) -> Expression:
         return Func(tsquery(node.child, config), template="!!(%(expressions)s)", output_field=SearchQueryField())
     joiner = " && " if isinstance(node, And) else " || "
     return _joined([tsquery(child, config) for child in node.children], joiner)
+
+
+# Endings that complete a prefix into words whose stems are shorter than the prefix: "discriminat*" must find
+# "discrimination", stored as "discrimin", which the stemmed prefix "discriminat:*" does not start.
+PREFIX_ENDINGS = ("e", "s", "es", "ed", "ing", "ion", "ions", "ive", "ory", "y", "ies", "al", "ity", "ment")
+
+
+def _prefix(lexeme: str, config: str) -> Expression:
+    """Every stored lexeme starting with the (stemmed) prefix, or the stem of a word the prefix starts: the
+    completions are words of the parser's letters and digits plus an ending, parsed as plain text."""
+    starts = SearchQuery(f"{lexeme}:*", config=config, search_type="raw")
+    completions = [SearchQuery(lexeme + ending, config=config, search_type="plain") for ending in PREFIX_ENDINGS]
+    return _joined([starts, *completions], " || ")
 
 
 def _joined(parts: list[Expression], joiner: str) -> Func:

@@ -56,6 +56,13 @@ def test_prefix_finds_every_word_it_starts(api_client, texts):
     assert found(api_client, "democra*") == ids(texts, "democracy", "democratic")
 
 
+def test_prefix_longer_than_the_stem_of_its_words_finds_them(api_client, review_kaz_2010, make_recommendation):
+    # "discrimination" is stored as its stem "discrimin", which the prefix "discriminat" does not start.
+    made = {make_recommendation(review_kaz_2010, text).pk for text in ("End discrimination", "Discriminatory laws")}
+    make_recommendation(review_kaz_2010, "Discern the facts")
+    assert found(api_client, "discriminat*") == made
+
+
 def test_diacritics_are_ignored_both_ways(api_client, texts):
     assert found(api_client, "Turkiye") == ids(texts, "turkiye")
     assert found(api_client, "türkiye") == ids(texts, "turkiye")
