@@ -109,9 +109,8 @@ def report(rows: list[tuple], total: int) -> None:
     print(f"|{'-' * 13}|{'-' * 42}|{'-' * 7}|{'-' * 11}|{'-' * 8}|{'-' * 11}|")
     for category, query, found, reference, recall, precision in rows:
         print(f"| {category:<11} | {query:<40} | {found:>5} | {reference:>9} | {recall:>6.1%} | {precision:>9.1%} |")
-    print(
-        f"mean recall {sum(r[4] for r in rows) / len(rows):.1%}, mean precision {sum(r[5] for r in rows) / len(rows):.1%}"
-    )
+    recall, precision = (sum(row[column] for row in rows) / len(rows) for column in (4, 5))
+    print(f"mean recall {recall:.1%}, mean precision {precision:.1%}")
 
 
 def main() -> None:
@@ -148,7 +147,6 @@ def manage(arguments: list[str]) -> None:
     import django
     from django.conf import settings
     from django.core.management import call_command
-
     from django.db import connection
 
     django.setup()

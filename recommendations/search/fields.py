@@ -72,12 +72,13 @@ class TextField(SharedField, forms.CharField):
 class SearchWordsField(TextField):
     """Search words (`q`) in the syntax of search/query.py: what cannot be parsed is a clear error."""
 
-    def validate(self, value: str) -> None:
-        super().validate(value)
+    def clean(self, value) -> str:
+        value = super().clean(value)  # length and NUL characters first: parse only what fits the box
         try:
             parse(value)
         except QueryError as error:
             raise ValidationError(str(error), code="query") from None
+        return value
 
 
 class RepeatableWidget(forms.MultipleHiddenInput):

@@ -2,9 +2,10 @@
 
 "LGBTI" is rare in the texts and common in the classification; "women" finds the recommendations classified
 under "Women's rights" that say "gender equality". A term names a label when its significant words are the
-label's, or those of one part of it ("Torture and other CID treatment" has the parts "Torture" and "other CID
-treatment"; "and", "&", " - ", commas and slashes separate parts): compared in lower case, without diacritics or a plural's "s", and without the words every label
-uses ("rights", "of the" …). Names in English, French and Spanish count.
+label's, or those of one part of it: "and", "&", " - ", commas and slashes separate parts ("Torture and other
+CID treatment" has the parts "Torture" and "other CID treatment"). Compared in lower case, without diacritics
+or a plural's "s", and without the words every label uses ("rights", "of the" …). Names in English, French
+and Spanish count.
 
 The index is built from the reference tables held in memory (lookups.current()), kept under the same data
 version, so finding the labels of a search costs no query; matching them costs one indexed subquery per
