@@ -25,6 +25,11 @@ def label(*names: str) -> Rule:
     return lambda text, labels: any(name in labels for name in names)
 
 
+def label_heading(heading: str) -> Rule:
+    """Labels whose name is `heading` followed by a colon and a subdivision ("Children: Juvenile justice")."""
+    return lambda text, labels: any(name.startswith(f"{heading}:") for name in labels)
+
+
 def any_of(*rules: Rule) -> Rule:
     return lambda text, labels: any(rule(text, labels) for rule in rules)
 
@@ -38,9 +43,9 @@ def none_of(*rules: Rule) -> Rule:
 
 
 WOMEN = label("Women's rights", "Women", "Women & girls")
-CHILDREN = label("Rights of the Child", "Children")
+CHILDREN = any_of(label("Rights of the Child", "Children"), label_heading("Children"))
 MIGRANTS = label("Migrants", "Migrants & domestic workers")
-TRAFFICKING = label("Trafficking", "Prohibition of slavery, trafficking")
+TRAFFICKING = label("Trafficking")
 DISABILITIES = label("Disabilities", "Persons with disabilities")
 SOGI = label("Sexual Orientation and Gender Identity", "Sexual orientation and gender identity")
 CORRUPTION = label("Corruption", "Good governance & corruption")

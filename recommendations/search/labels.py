@@ -2,10 +2,9 @@
 
 "LGBTI" is rare in the texts and common in the classification; "women" finds the recommendations classified
 under "Women's rights" that say "gender equality". A term names a label when its significant words are the
-label's, or those of one part of it: "and", "&", " - ", commas and slashes separate parts ("Torture and other
-CID treatment" has the parts "Torture" and "other CID treatment"). Compared in lower case, without diacritics
-or a plural's "s", and without the words every label uses ("rights", "of the" …). Names in English, French
-and Spanish count.
+label's, or those of one part of it (_parts: "Torture and other CID treatment" has the part "Torture").
+Compared in lower case, without diacritics or a plural's "s", and without the words every label uses
+("rights", "of the" …). Names in English, French and Spanish count.
 
 The index is built from the reference tables held in memory (lookups.current()), kept under the same data
 version, so finding the labels of a search costs no query; matching them costs one indexed subquery per
@@ -27,7 +26,7 @@ _GENERIC = frozenset(
     "a an and of the to for on in with other general right rights de des du la le les et y el los las del "
     "droit droits derecho derechos persons personnes personas".split()
 )
-_PARTS = re.compile(r"\s+(?:and|et|y|&)\s+|\s+-\s+|[,;/]")
+_PARTS = re.compile(r"\s+(?:and|et|y|&)\s+|\s+-\s+|/")
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _SINGULAR = {plural: singular for singular, plural in IRREGULAR_PLURALS.items()}
 
@@ -66,27 +65,38 @@ def _build() -> dict[frozenset[str], tuple[Label, ...]]:
     for kind, pk, name, translations in rows:
         label = Label(kind, pk, name)
         for spelling in {name, *(translations or {}).values()}:
-            for key in {_key(spelling), *(_key(part) for part in _parts(spelling))}:
+            for key in {_key(spelling), *(_part_key(part) for part in _parts(spelling))}:
                 if key and label not in index.setdefault(key, []):
                     index[key].append(label)
     return {key: tuple(found) for key, found in index.items()}
 
 
 def _parts(name: str) -> list[str]:
-    """The parts of a name: between "and", "&", commas …, outside parentheses; a one-word parenthesis is an
+    """The parts of a name: its heading before a colon ("Children: protection against exploitation"), and the
+    pieces of that heading between "and", "&", " - " or "/", outside parentheses; a one-word parenthesis is an
     acronym and a part ("… intersex persons (LGBTI)"), a longer one a list of examples and no part."""
-    inside = _PARENTHESES.findall(name)
-    acronyms = [text for text in inside if len(text.split()) == 1]
-    return [*_PARTS.split(_PARENTHESES.sub(" ", name)), *acronyms]
+    heading = name.split(":", 1)[0]
+    acronyms = [text for text in _PARENTHESES.findall(heading) if len(text.split()) == 1]
+    return [heading, *_PARTS.split(_PARENTHESES.sub(" ", heading)), *acronyms]
+
+
+def _part_key(part: str) -> frozenset[str]:
+    """A part names the label only if every word of it counts: "Torture" in "Torture and other CID treatment"
+    does, "Human rights" in "Human rights & poverty" (which would be "human") and "other CID treatment" do not,
+    nor do parts of a list ("Economic, social") or a sentence ("to just")."""
+    key = _key(part)
+    return key if len(key) == len(_words(part)) and "," not in part else frozenset()
 
 
 def _key(text: str) -> frozenset[str]:
     """The significant words of `text`, lower case, without diacritics, apostrophes or plural endings."""
+    return frozenset(_singular(word) for word in _words(text) if word not in _GENERIC)
+
+
+def _words(text: str) -> list[str]:
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
-    plain = re.sub(r"['’]s\b", "", plain)
-    words = re.findall(r"[^\W_]+", plain)
-    return frozenset(_singular(word) for word in words if word not in _GENERIC)
+    return re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", plain))
 
 
 def _singular(word: str) -> str:
