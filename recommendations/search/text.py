@@ -122,11 +122,11 @@ def _also_labels(term: Term) -> tuple[Label, ...]:
 
 def condition(node: Node) -> Q:
     """The filter of a parsed search: one GIN match of the whole tsquery, or, where a term names labels,
-    that term's match ORed with an indexed membership subquery per label kind."""
+    that term's matches and classified ids as one indexed subquery (_matched_or_classified)."""
     if not _names_labels(node):
         return Q(matches(search_query(node)))
     if isinstance(node, Term):
-        return Q(matches(search_query(node))) | _classified(term_labels(node))
+        return Q(id__in=_matched_or_classified(node))
     if isinstance(node, Not):
         return ~condition(node.child)
     parts = [condition(child) for child in node.children]
@@ -137,13 +137,17 @@ def _names_labels(node: Node) -> bool:
     return any(term_labels(term) for term, _negated in terms(node))
 
 
-def _classified(labels: tuple[Label, ...]) -> Q:
-    found = Q()
+def _matched_or_classified(term: Term):
+    """The ids whose text matches `term` (GIN) UNION ALL those classified under its labels (the link tables'
+    indexes). `match OR id IN (…)` would read every row: PostgreSQL cannot combine an index scan with a
+    subquery's hash, so it scans the table and tests both on each row."""
+    labels = term_labels(term)
+    parts = [Recommendation.objects.filter(matches(search_query(term))).order_by().values("id")]
     for kind, (through, column) in _THROUGH.items():
         ids = [label.id for label in labels if label.kind == kind]
         if ids:
-            found |= Q(id__in=through.objects.filter(**{f"{column}__in": ids}).values("recommendation_id"))
-    return found
+            parts.append(through.objects.filter(**{f"{column}__in": ids}).order_by().values("recommendation_id"))
+    return parts[0].union(*parts[1:], all=True)
 
 
 def text_matches(text: str) -> Q:

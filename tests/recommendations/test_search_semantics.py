@@ -155,3 +155,19 @@ def test_page_shows_an_unreadable_query_as_an_error(client, texts):
     response = client.get(PAGE, {"q": "(women"})
     assert response.status_code == 400
     assert "A parenthesis is not closed: add a ) to match each (." in response.content.decode()
+
+
+def test_a_word_naming_labels_costs_no_extra_query(api_client, client, texts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(c, url, q):
+        c.get(url, {"q": "warm up"})  # reference tables and the data version read once
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url, {"q": q}).status_code == 200
+        return len(captured)
+
+    # "women" names a theme and affected groups, "press" nothing: the labels come from memory, their
+    # recommendations from a subquery of the same statement.
+    assert queries(api_client, URL, "women") == queries(api_client, URL, "press")
+    assert queries(client, PAGE, "women") == queries(client, PAGE, "press")
