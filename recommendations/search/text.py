@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchQueryField, SearchRank
-from django.db.models import BooleanField, Case, Expression, F, Func, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, Expression, F, Func, OuterRef, Q, Value, When
 from django.db.models.fields import CharField
 from django.db.models.sql import Query
 
@@ -120,17 +120,32 @@ def _also_labels(term: Term) -> tuple[Label, ...]:
     return tuple(label for word in term.also for label in labels_named(word))
 
 
-def condition(node: Node) -> Q:
-    """The filter of a parsed search: one GIN match of the whole tsquery, or, where a term names labels,
-    that term's matches and classified ids as one indexed subquery (_matched_or_classified)."""
+def condition(node: Node, *, narrowed: bool = False) -> Q:
+    """The filter of a parsed search: one GIN match of the whole tsquery where no term names labels.
+
+    A term that names labels matches its text or its labels' recommendations. Alone (or ORed) it is one
+    indexed subquery, its text matches UNION ALL its classified ids (_matched_or_classified); ANDed with
+    terms that name nothing (`narrowed`), those terms' GIN match picks the rows and the labelled term only
+    tests each of them (_matched_or_classified_row), rather than hashing every id of a common label.
+    """
     if not _names_labels(node):
         return Q(matches(search_query(node)))
     if isinstance(node, Term):
-        return Q(id__in=_matched_or_classified(node))
+        return _matched_or_classified_row(node) if narrowed else Q(id__in=_matched_or_classified(node))
     if isinstance(node, Not):
-        return ~condition(node.child)
-    parts = [condition(child) for child in node.children]
-    return functools.reduce(Q.__and__ if isinstance(node, And) else Q.__or__, parts)
+        return ~condition(node.child, narrowed=narrowed)
+    if isinstance(node, And):
+        plain = [child for child in node.children if not _names_labels(child)]
+        labelled = [child for child in node.children if _names_labels(child)]
+        narrowing = bool(plain) and _finds_something(plain)
+        parts = [Q(matches(search_query(And(tuple(plain)))))] if plain else []
+        parts += [condition(child, narrowed=narrowed or narrowing) for child in labelled]
+        return functools.reduce(Q.__and__, parts)
+    return functools.reduce(Q.__or__, [condition(child, narrowed=narrowed) for child in node.children])
+
+
+def _finds_something(nodes: list[Node]) -> bool:
+    return any(not isinstance(child, Not) for child in nodes)
 
 
 def _names_labels(node: Node) -> bool:
@@ -148,6 +163,18 @@ def _matched_or_classified(term: Term):
         if ids:
             parts.append(through.objects.filter(**{f"{column}__in": ids}).order_by().values("recommendation_id"))
     return parts[0].union(*parts[1:], all=True)
+
+
+def _matched_or_classified_row(term: Term) -> Q:
+    """The same as _matched_or_classified, tested on each row: its text, or an EXISTS per label kind on the
+    link table's (recommendation, label) index."""
+    labels = term_labels(term)
+    found = Q(matches(search_query(term)))
+    for kind, (through, column) in _THROUGH.items():
+        ids = [label.id for label in labels if label.kind == kind]
+        if ids:
+            found |= Q(Exists(through.objects.filter(recommendation_id=OuterRef("pk"), **{f"{column}__in": ids})))
+    return found
 
 
 def text_matches(text: str) -> Q:

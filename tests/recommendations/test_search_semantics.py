@@ -84,6 +84,8 @@ def test_word_naming_a_theme_matches_what_is_classified_under_it_after_text_matc
     order = [row["id"] for row in response.json()["results"]]
     assert set(order) == {texts["women"], texts["woman"], classified.pk}
     assert order[-1] == classified.pk
+    # Beside a word that names nothing, the label still counts (tested row by row on that word's matches).
+    assert found(api_client, "violence women") == {texts["women"], classified.pk}
 
 
 def test_word_naming_an_affected_group_matches_its_recommendations(
