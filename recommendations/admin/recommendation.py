@@ -147,7 +147,9 @@ class RecommendationAdmin(ReferenceDataAdmin):
     ]
     list_select_related = ["review__state", "review__session"]
     search_fields = ["paragraph"]
-    search_help_text = _('Full-text search of the recommendation text (websearch syntax: "exact phrase", -word, or).')
+    search_help_text = _(
+        'Full-text search of the recommendation text: "exact phrase", or, AND, NOT, -word, (parentheses), prefix*.'
+    )
     autocomplete_fields = ["review", "recommending_states", "themes", "affected_groups", "sdgs"]
     readonly_fields = ["response", "response_source", "response_date", "current_status", "current_status_date"]
     # The form's own fields; which of them a user may change is permissions.recommendation_fields_changeable's.

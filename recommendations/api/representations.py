@@ -25,6 +25,7 @@ from rest_framework import serializers
 from recommendations.api.fields import link_template, marked_snippet
 from recommendations.models import Recommendation
 from recommendations.search import lookups
+from recommendations.search.query import parse
 from recommendations.search.text import headline_options, tsquery_sql
 
 _SQL = """
@@ -88,10 +89,10 @@ def _representations(ids: list[int], links: _Links, with_snippet: bool, search_t
     connection = connections[Recommendation.objects.db]
     params = {"ids": ids}
     snippet = _WITHOUT_SNIPPET
-    if search_text:
-        query, configs = tsquery_sql("q")
-        snippet = _SNIPPET.format(query=query)
-        params.update(configs, q=search_text, options=headline_options(connection))
+    node = parse(search_text) if search_text else None  # validated by the FilterSet
+    if node is not None:
+        snippet = _SNIPPET.format(query=tsquery_sql(node, connection))
+        params["options"] = headline_options(connection)
     with connection.cursor() as cursor:
         cursor.execute(_SQL.format(snippet=snippet), params)
         rows = cursor.fetchall()

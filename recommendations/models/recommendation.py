@@ -14,12 +14,13 @@ from recommendations.models.taxonomy import Theme
 from states.models import State
 
 # Stemming for full-text search of English texts (recommendations, and the asks matched with them).
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = "upr_english"
 # A recommendation text keeps the language of its source (`language`); its search vector is stemmed for that
 # language. Any language not listed here is searched without stemming ("simple"). The database function
-# recommendations_search_config() (migration 0029) holds the same table: it builds the vectors.
-SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
-UNSTEMMED_SEARCH_CONFIG = "simple"
+# recommendations_search_config() (migrations 0029, 0030) holds the same table: it builds the vectors. The upr_
+# configurations are PostgreSQL's with `unaccent` before the stemmer (migration 0030): diacritics are ignored.
+SEARCH_CONFIGS = {"en": "upr_english", "fr": "upr_french", "es": "upr_spanish"}
+UNSTEMMED_SEARCH_CONFIG = "upr_simple"
 DEFAULT_LANGUAGE = "en"
 # A text's language: an ISO 639-1 code, lower case. The column's CHECK, the API's filter and the importers.
 LANGUAGE_CODE = r"^[a-z]{2}$"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from recommendations.models import Organisation
 from recommendations.models.recommendation import is_language_code
 from recommendations.search import lookups
+from recommendations.search.query import QueryError, parse
 
 MAX_VALUES = 50
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
@@ -66,6 +67,18 @@ class SharedField:
 
 class TextField(SharedField, forms.CharField):
     pass
+
+
+class SearchWordsField(TextField):
+    """Search words (`q`) in the syntax of search/query.py: what cannot be parsed is a clear error."""
+
+    def clean(self, value) -> str:
+        value = super().clean(value)  # length and NUL characters first: parse only what fits the box
+        try:
+            parse(value)
+        except QueryError as error:
+            raise ValidationError(str(error), code="query") from None
+        return value
 
 
 class RepeatableWidget(forms.MultipleHiddenInput):

@@ -21,7 +21,8 @@ from recommendations.models import (
 )
 from recommendations.search import fields as ff
 from recommendations.search import lookups
-from recommendations.search.text import rank_expression, text_matches
+from recommendations.search.query import Node, parse
+from recommendations.search.text import condition, rank_expression
 
 Through = Recommendation.recommending_states.through
 ThemeThrough = Recommendation.themes.through
@@ -97,6 +98,10 @@ def m2m_ids(through, **lookups) -> QuerySet:
 
 class TextFilter(ShallowCopiedFilter, django_filters.CharFilter):
     field_class = ff.TextField
+
+
+class SearchWordsFilter(TextFilter):
+    field_class = ff.SearchWordsField
 
 
 class FilterSet(django_filters.FilterSet):
@@ -206,10 +211,14 @@ class RecommendationFilterSet(FilterSet):
         field_class=ff.LanguageField,
         help_text="ISO 639-1 code of the language of the text (en, fr, es …).",
     )
-    q = TextFilter(
+    q = SearchWordsFilter(
         method="filter_q",
         max_length=Q_MAX_LENGTH,
-        help_text='Full-text search (web-search syntax: words, "a phrase", or, -word).',
+        help_text=(
+            'Full-text search: words (stemmed, diacritics ignored), "a phrase", or / OR, AND, NOT / -word, '
+            "parentheses, word* (prefix); words naming a theme, affected group or SDG also match what is "
+            "classified under it. See docs/api.md."
+        ),
     )
     updated_since = DateTimeSinceFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Changed at or after this ISO 8601 date and time."
@@ -250,7 +259,8 @@ class RecommendationFilterSet(FilterSet):
         return qs.filter(id__in=m2m_ids(SdgThrough, sdg__number__in=numbers))
 
     def filter_q(self, qs: QuerySet, name: str, text: str) -> QuerySet:
-        return qs.filter(text_matches(text))
+        node = parse(text)  # validated by the field; kept parsed (lru_cache)
+        return qs.filter(condition(node)) if node is not None else qs
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return self.apply_ordering(super().filter_queryset(queryset))
@@ -266,11 +276,16 @@ class RecommendationFilterSet(FilterSet):
     def search_text(self) -> str:
         return self.form.cleaned_data.get("q") or ""
 
+    @property
+    def search_node(self) -> Node | None:
+        """The parsed search words (None without any), once the form is valid."""
+        return parse(self.search_text) if self.search_text else None
+
     def ordering_keys(self) -> list[str]:
         """The requested public ordering, or the default: rank for searches, updated_at for syncs, else id."""
         keys = list(self.form.cleaned_data.get("ordering") or [])
         if not keys:
-            if self.search_text:
+            if self.search_node is not None:
                 keys = ["-rank"]
             elif self.form.cleaned_data.get("updated_since"):
                 keys = ["updated_at"]
@@ -283,7 +298,7 @@ class RecommendationFilterSet(FilterSet):
         for key in self.ordering_keys():
             descending, column = key.startswith("-"), ORDERING_KEYS[key.lstrip("-")]
             if column == "rank":
-                queryset = queryset.annotate(rank=rank_expression(self.search_text or ""))
+                queryset = queryset.annotate(rank=rank_expression(self.search_node))
             elif column in _ORDERING_ANNOTATIONS:
                 queryset = queryset.annotate(**{column: _ORDERING_ANNOTATIONS[column]})
             order_by.append(f"-{column}" if descending else column)
@@ -291,7 +306,7 @@ class RecommendationFilterSet(FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
-        if valid and not self.search_text and "rank" in {k.lstrip("-") for k in self.ordering_keys()}:
+        if valid and self.search_node is None and "rank" in {k.lstrip("-") for k in self.ordering_keys()}:
             self.form.add_error("ordering", _("Ordering by rank needs a full-text search (q)."))
             return False
         return valid

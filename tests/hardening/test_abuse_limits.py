@@ -214,8 +214,18 @@ def test_over_long_search_words_are_a_quick_400(client, api_client, three, words
     ['"defenders" -x or & | ! <-> :* () \\ ' * 5, 'or or or - - - "" "" \'\' :*:*' * 6, "!" * 200],
     ids=["operators", "empty-operators", "bangs"],
 )
-def test_pathological_search_syntax_within_the_limit_is_answered(client, api_client, three, words):
+def test_pathological_search_syntax_within_the_limit_is_a_clear_400(client, api_client, three, words):
+    # Empty parentheses, a bare ":*", an unclosed quotation mark, punctuation alone: the parser (search/query.py)
+    # says what it cannot read, where websearch_to_tsquery used to search something else silently.
     assert len(words) <= 200
+    api = api_client.get("/api/v1/recommendations/", {"q": words})
+    assert api.status_code == 400
+    assert list(api.json()["errors"]) == ["q"]
+    assert client.get("/recommendations/", {"q": words}).status_code == 400
+
+
+def test_tsquery_operators_among_words_are_searched_as_words(client, api_client, three):
+    words = "defenders & | ! <-> \\ " * 5
     assert api_client.get("/api/v1/recommendations/", {"q": words}).status_code == 200
     assert client.get("/recommendations/", {"q": words}).status_code == 200
 

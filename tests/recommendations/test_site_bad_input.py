@@ -16,7 +16,8 @@ def some_data():
     ("path", "status"),
     [
         ("/recommendations/?q=%00", 400),
-        ("/recommendations/?q=%22%22%22%20or%20-%20%26%7C!():*", 200),
+        ("/recommendations/?q=%22%22%22%20or%20-%20%26%7C!():*", 400),  # an unclosed quotation mark
+        ("/recommendations/?q=defenders%20%26%7C!%20%3C-%3E", 200),
         ("/recommendations/?cycle=1&cycle=abc", 400),
         ("/recommendations/?state_under_review=KAZ&state_under_review=%E2%80%AE", 400),
         ("/recommendations/?theme=" + "a" * 300, 400),

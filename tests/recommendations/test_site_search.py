@@ -220,7 +220,8 @@ TEXT_CASES = [
     # (q, the SPEC rows whose text matches it, worked out by reading the texts)
     ("defenders", "abfj"),
     ("defender", "abfj"),  # stemmed
-    ('"human rights defenders"', "af"),
+    # b and j are classified under the theme Human rights defenders, which the phrase names (search/labels.py).
+    ('"human rights defenders"', "abfj"),
     ("women -girls", "d"),
     ("protect or ratify", "adhj"),
 ]

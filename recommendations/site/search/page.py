@@ -21,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from core import counts
 from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation
+from recommendations.search import lookups
 from recommendations.search.filters import Q_MAX_LENGTH, RecommendationFilterSet
+from recommendations.search.labels import Label
 from recommendations.search.params import PAGE_PARAM, PARAM_LABELS
+from recommendations.search.text import Hints, hints
 from recommendations.site.search.facets import FACET_ORDER, Facet, facets_for
 from recommendations.site.search.text import Suggestion, highlighted_texts, suggestions
 
@@ -72,6 +75,16 @@ class SearchPage:
     active: list[ActiveFilter] = field(default_factory=list)
     hints: list[Hint] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    expanded: Hints | None = None  # what the search words also looked for (search/text.py)
+
+    @property
+    def expanded_labels(self) -> list[str]:
+        """ "Also matched the theme Women's rights." for each label the search words name, in the page's language."""
+        if self.expanded is None:
+            return []
+        reference = lookups.localized()
+        labels = self.expanded.labels
+        return [str(ALSO_MATCHED[label.kind]) % {"name": _label_name(reference, label)} for label in labels]
 
     @property
     def total(self) -> int:
@@ -176,11 +189,28 @@ def run(query: QueryDict) -> SearchPage:
     result.page = _page(filterset.qs, page_number, version)
     result.results = _with_snippets(list(result.page.object_list), filterset.search_text)
     result.suggestions = _with_queries(suggestions(filterset.search_text), params)
+    result.expanded = hints(filterset.search_node)
     result.facets = facets_for(filterset, version=version)
     result.active = _active_filters(filterset, result.facets)
     if not result.total and result.active:
         result.hints = _hints(filterset, result.active, version)
     return result
+
+
+ALSO_MATCHED = {
+    "theme": _("Also matched the theme %(name)s."),
+    "affected_group": _("Also matched the affected group %(name)s."),
+    "sdg": _("Also matched the SDG %(name)s."),
+}
+
+
+def _label_name(reference: lookups.Lookups, label: Label) -> str:
+    if label.kind == "theme":
+        return reference.themes[label.id][1]["name"]
+    if label.kind == "affected_group":
+        return reference.affected_groups[label.id][2]
+    _position, number, name = reference.sdgs[label.id]
+    return f"{number}. {name}"
 
 
 def _with_queries(found: list[Suggestion], params: QueryDict) -> list[Suggestion]:

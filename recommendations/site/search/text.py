@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.localized import language_key, translated
 from recommendations.models import AffectedGroup, Recommendation, Theme
 from recommendations.search.params import theme_value
+from recommendations.search.query import parse
 from recommendations.search.text import MARK_START, MARK_STOP, search_query, text_config
 
 
@@ -34,7 +35,7 @@ def highlighted_texts(ids: list[int], text: str) -> dict[int, str]:
     """
     headline = SearchHeadline(
         "text",
-        search_query(text),
+        search_query(parse(text)),
         config=text_config(),
         start_sel=MARK_START,
         stop_sel=MARK_STOP,

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0029_recommendation_language'),
+        ('recommendations', '0030_search_unaccent'),
         ('states', '0005_name_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
