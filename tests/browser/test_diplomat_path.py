@@ -86,7 +86,7 @@ def test_diplomat_searches_narrows_reads_and_exports(new_page, live_server, kaza
     page.goto(search_url)
     expected_rows = count_of(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     download = download_info.value
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))

@@ -63,8 +63,15 @@ def english_left(text: str, phrases: set[str]) -> list[str]:
     return sorted(phrase for phrase in phrases if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
 
 
+# Proper names in the data (tests/site_data.py) that contain a word the catalogue translates ("Watch", the
+# column of My watches): an organisation's name is not interface English.
+DATA_NAMES = ("Defenders Watch", "Human Rights Watch")
+
+
 def check(page, language: str, phrases: set[str], where: str) -> None:
     text = page.evaluate(VISIBLE_TEXT, language)
+    for name in DATA_NAMES:
+        text = text.replace(name, "")
     assert page.locator("html").get_attribute("lang") == language, where
     assert english_left(text, phrases) == [], f"English left on {where} ({page.url})"
 
