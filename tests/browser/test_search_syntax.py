@@ -31,6 +31,8 @@ def test_reader_sees_tips_hints_and_unreadable_words(new_page, live_server, kaza
     hints = page.locator("#search-expanded")
     expect(hints).to_contain_text("Also searched: women.")
     expect(hints).to_contain_text("Also matched the theme Women's rights.")
+    # Two groups of one kind are named in one sentence, not one sentence each.
+    expect(hints).to_contain_text("Also matched the affected groups Women and Women & girls.")
     screenshot(page, "search-syntax-hints")
 
     search(page, "(defenders")

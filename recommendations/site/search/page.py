@@ -17,8 +17,10 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core import counts
+from core.localized import and_list
 from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation
 from recommendations.search import lookups
@@ -83,8 +85,14 @@ class SearchPage:
         if self.expanded is None:
             return []
         reference = lookups.localized()
-        labels = self.expanded.labels
-        return [str(ALSO_MATCHED[label.kind]) % {"name": _label_name(reference, label)} for label in labels]
+        names: dict[str, list[str]] = {}
+        for label in self.expanded.labels:
+            names.setdefault(label.kind, []).append(_label_name(reference, label))
+        return [
+            str(ALSO_MATCHED[kind] % {"number": len(found), "names": and_list(found)})
+            for kind in ALSO_MATCHED
+            if (found := names.get(kind))
+        ]
 
     @property
     def total(self) -> int:
@@ -197,10 +205,13 @@ def run(query: QueryDict) -> SearchPage:
     return result
 
 
+# One sentence per kind of label ("Also matched the affected groups Women and Women & girls.").
 ALSO_MATCHED = {
-    "theme": _("Also matched the theme %(name)s."),
-    "affected_group": _("Also matched the affected group %(name)s."),
-    "sdg": _("Also matched the SDG %(name)s."),
+    "theme": ngettext_lazy("Also matched the theme %(names)s.", "Also matched the themes %(names)s.", "number"),
+    "affected_group": ngettext_lazy(
+        "Also matched the affected group %(names)s.", "Also matched the affected groups %(names)s.", "number"
+    ),
+    "sdg": ngettext_lazy("Also matched the SDG %(names)s.", "Also matched the SDGs %(names)s.", "number"),
 }
 
 
