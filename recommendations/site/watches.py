@@ -65,7 +65,7 @@ class FrequencyForm(forms.Form):
 @require_safe
 def my_watches(request):
     hooks = Prefetch("webhooks", queryset=Webhook.objects.order_by("created_at", "id"))
-    watches = permissions.own_watches(request.user).select_related("state", "theme", "recommendation")
+    watches = permissions.own_watches(request.user).select_related("state", "theme__scheme", "recommendation")
     watches = watches.prefetch_related(hooks)
     context = {"watches": watches, "frequencies": Watch.Frequency.choices}
     return render(request, "recommendations/watches/my_watches.html", context)
