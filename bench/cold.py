@@ -162,37 +162,31 @@ def ask_once(get, urls: list[str]) -> dict:
     return {"times": times, "errors": errors}
 
 
-# Run in a child process with Django set up, as an editor's save does: one assessment published.
-_PUBLISH = """
-import datetime, json, random, sys
-import django
-django.setup()
-from recommendations.models import ImplementationStatus, Organisation, Recommendation
-from recommendations.services.assessments import record_assessment
-rng = random.Random(int(sys.argv[1]))
-organisation = Organisation.objects.order_by("id").first() or Organisation.objects.create(
-    name="Benchmark editors", slug="benchmark-editors")
-last = Recommendation.objects.order_by("-id").values_list("id", flat=True).first()
-# One never assessed, so that its status surely moves (from none to another value), as the issue's case.
-after = Recommendation.objects.filter(id__gte=rng.randint(1, last)).order_by("id")
-recommendation = after.filter(current_status="").first() or after.first()
-before = recommendation.current_status or "none"
-status = rng.choice([s for s in ImplementationStatus.values if s != recommendation.current_status])
-assessment = record_assessment(recommendation=recommendation, status=status, organisation=organisation,
-                               assessed_on=datetime.date.today())
-recommendation.refresh_from_db()
-print(json.dumps({"assessment": assessment.pk, "recommendation": recommendation.pk, "before": before,
-                  "after": recommendation.current_status or "none"}))
-"""
-
-
-def publish_one(run, python: str, env: dict, seed: int) -> str:
-    """Publish one assessment through the service (in a child process); says what changed."""
-    output = json.loads(run([python, "-c", _PUBLISH, str(seed)], env).strip().splitlines()[-1])
-    return (
-        f"assessment {output['assessment']} published on recommendation {output['recommendation']}: "
-        f"status {output['before']} → {output['after']}"
+def publish_one(run, python: str, env: dict, seed: int, work: Path) -> str:
+    """Publish one assessment through the service, in a child process (bench/writers.py); says what changed."""
+    out = work / "publish.json"
+    writers = str(Path(__file__).with_name("writers.py"))
+    run(
+        [
+            python,
+            writers,
+            "publish",
+            "--once",
+            "--every",
+            "0",
+            "--seconds",
+            "60",
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+        ],
+        env,
     )
+    (write,) = json.loads(out.read_text())
+    if not write["ok"]:
+        raise SystemExit(f"the write failed: {write['outcome']}")
+    return f"assessment published in {write['seconds'] * 1000:.0f} ms on {write['outcome']}"
 
 
 def summary(result: dict) -> str:
@@ -246,7 +240,7 @@ def run(database_url: str, ds_base: str, harness: dict, count: int, seed: int, w
             warm_workers(harness["get"], base, pk)
             urls = [app_urls(base, combination)[surface] for combination in combinations]
             results[surface] = ask_once(harness["get"], urls)
-            writes.append(publish_one(harness["run"], harness["python"], harness["env"], seed + number))
+            writes.append(publish_one(harness["run"], harness["python"], harness["env"], seed + number, work))
             time.sleep(0.5)  # anonymous answers see a write at most RESPONSE_CACHE_VERSION_MS (200 ms) later
             results[f"{surface} after write"] = ask_once(harness["get"], urls)
         finally:
