@@ -162,7 +162,7 @@ def report_writers(editors: dict[str, tuple[subprocess.Popen, Path]]) -> int:
     if not editors:
         return 0
     rows = suite.env_int("LOAD_IMPORT_ROWS", 250)
-    print(f"\n{'writer (during the run)':<48} {'writes':>4} {'failed':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    print(f"\n{'writer (during the run)':<48} {'writes':>6} {'failed':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     failures = 0
     for kind, (_process, out) in editors.items():
         label, variable, default = WRITERS[kind]
@@ -172,7 +172,7 @@ def report_writers(editors: dict[str, tuple[subprocess.Popen, Path]]) -> int:
         failed = [write for write in writes if not write["ok"]]
         failures += len(failed) + (0 if writes else 1)
         print(
-            f"{label:<48} {len(writes):>4} {len(failed):>6} {percentile(times, 0.5):>7.0f} "
+            f"{label:<48} {len(writes):>6} {len(failed):>6} {percentile(times, 0.5):>7.0f} "
             f"{percentile(times, 0.95):>7.0f} {max(times, default=float('nan')):>7.0f}"
         )
         for write in failed[:3]:
