@@ -106,6 +106,8 @@ $(VENV)/.installed-bench: requirements-bench.txt requirements.txt | $(BIN)/pytho
 # Benchmarks on demand, never part of `make test`: the app under gunicorn (production settings) against
 # the raw-SQL floor and Datasette, on BENCH_ROWS (default 1,000,000) synthetic recommendations in a scratch
 # database on the server in use. See bench/suite.py for the variables; BENCH_ROWS=100000 for a quick run.
+# Its last table is the cold column (bench/cold.py): 200 seeded filter combinations, each asked once, then again
+# after one published assessment.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/suite.py
 
@@ -116,7 +118,8 @@ faults: $(VENV)/.installed-bench
 	$(BIN)/python bench/faults.py
 
 # Load (bench/load.py): the diplomat/partner mix with locust, LOAD_CLIENTS (50) for LOAD_SECONDS (60) against
-# the app under gunicorn on loopback; BENCH_DATABASE_URL as for `make bench`. Fails on any error; prints p99.
+# the app under gunicorn on loopback, while two editors publish an assessment every 5 s and import a 250-row
+# review every 2 min (bench/writers.py); BENCH_DATABASE_URL as for `make bench`. Fails on any error; prints p99.
 load: $(VENV)/.installed-bench
 	$(BIN)/python bench/load.py
 

@@ -95,6 +95,9 @@ def serve(path: Path, port: int) -> subprocess.Popen:
         "sql_time_limit_ms",
         "120000",
         "--setting",
+        "facet_time_limit_ms",  # the cold column's facets (bench/cold.py) are computed, not given up
+        "120000",
+        "--setting",
         "num_sql_threads",
         "4",
         "--setting",

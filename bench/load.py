@@ -19,6 +19,10 @@ Environment:
                       server in use, built with BENCH_ROWS synthetic recommendations when missing)
   LOAD_CLIENTS        concurrent clients (default 50)
   LOAD_SECONDS        duration (default 60)
+  LOAD_WRITERS        false: readers only. Otherwise two editors write through the services meanwhile
+                      (bench/writers.py): one publishes an assessment every LOAD_PUBLISH_EVERY s (5), one
+                      imports a LOAD_IMPORT_ROWS-row (250) UPR Info review every LOAD_IMPORT_EVERY s (120);
+                      their writes, failures and times are printed after the readers' (a failure is an error)
   LOAD_THINK          scale of the clients' pauses between requests (default 1: diplomats 1-3 s,
                       partners 0.2-1 s; 0: back to back, a saturation test)
 The app's GUNICORN_* variables apply (default gunicorn.conf.py: a worker per core, 4 threads each).
@@ -113,6 +117,71 @@ def run_locust(base: str, params_path: Path, results_path: Path, clients: int, s
     return completed.returncode
 
 
+WRITERS = {  # kind: (what the report calls it, LOAD_* variable of its period, default seconds)
+    "publish": ("editor: publishes an assessment", "LOAD_PUBLISH_EVERY", 5),
+    "import": ("editor: imports a review", "LOAD_IMPORT_EVERY", 120),
+}
+
+
+def start_writers(database_url: str, seconds: int) -> dict[str, tuple[subprocess.Popen, Path]]:
+    """The editors (bench/writers.py), each a process of its own writing through the services for the
+    duration of the run; none with LOAD_WRITERS=false."""
+    if os.environ.get("LOAD_WRITERS", "true").lower() == "false":
+        return {}
+    rows = str(suite.env_int("LOAD_IMPORT_ROWS", 250))
+    started = {}
+    for kind, (_label, variable, default) in WRITERS.items():
+        out = WORK / f"writer-{kind}.json"
+        out.unlink(missing_ok=True)
+        command = [
+            suite.PYTHON,
+            str(ROOT / "bench" / "writers.py"),
+            kind,
+            "--every",
+            str(suite.env_int(variable, default)),
+        ]
+        command += ["--seconds", str(seconds), "--rows", rows, "--out", str(out)]
+        with (WORK / f"writer-{kind}.log").open("wb") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=suite.app_env(database_url), stdout=log, stderr=log)
+        started[kind] = (process, out)
+    return started
+
+
+def stop_writers(editors: dict[str, tuple[subprocess.Popen, Path]]) -> None:
+    """Let a write in progress finish (an import may take a while), then stop."""
+    for process, _out in editors.values():
+        try:
+            process.wait(300)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            process.wait(30)
+
+
+def report_writers(editors: dict[str, tuple[subprocess.Popen, Path]]) -> int:
+    """Each editor's writes: how many, how many failed, and how long they took; returns the failures."""
+    if not editors:
+        return 0
+    rows = suite.env_int("LOAD_IMPORT_ROWS", 250)
+    print(f"\n{'writer (during the run)':<48} {'writes':>6} {'failed':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    failures = 0
+    for kind, (_process, out) in editors.items():
+        label, variable, default = WRITERS[kind]
+        label += f" every {suite.env_int(variable, default)} s" + (f" ({rows} rows)" if kind == "import" else "")
+        writes = json.loads(out.read_text()) if out.exists() else []
+        times = [1000 * write["seconds"] for write in writes]
+        failed = [write for write in writes if not write["ok"]]
+        failures += len(failed) + (0 if writes else 1)
+        print(
+            f"{label:<48} {len(writes):>6} {len(failed):>6} {percentile(times, 0.5):>7.0f} "
+            f"{percentile(times, 0.95):>7.0f} {max(times, default=float('nan')):>7.0f}"
+        )
+        for write in failed[:3]:
+            print(f"  failed: {write['outcome']}")
+        if not writes:
+            print(f"  no write recorded: see {WORK / f'writer-{kind}.log'}")
+    return failures
+
+
 def percentile(values: list[float], fraction: float) -> float:
     return suite.api_bench.percentile(values, fraction) if values else float("nan")
 
@@ -181,13 +250,16 @@ def main() -> None:
             f"{len(params['ids']):,} recommendation ids from the data",
             flush=True,
         )
+        editors = start_writers(database_url, seconds)
         run_locust(base, params_path, results_path, clients, seconds)
+        stop_writers(editors)
     finally:
         app.terminate()
         app.wait(30)
     if not results_path.exists():
         sys.exit(f"locust wrote no results; see {WORK / 'locust.log'}")
     errors = report(json.loads(results_path.read_text()), seconds)
+    errors += report_writers(editors)
     if errors:
         sys.exit(f"{errors} errors (details in {WORK / 'locust.log'} and {WORK / 'gunicorn.log'})")
 
