@@ -80,11 +80,16 @@ def test_other_states_changes_are_not_sent(watch_kaz, review_fra_2008, make_reco
 def test_weekly_watches_are_sent_once_a_week(watch_kaz, review_kaz_2010, make_recommendation):
     make_recommendation(review_kaz_2010, "Abolish the death penalty")
     Watch.objects.filter(pk=watch_kaz.pk).update(frequency=Watch.Frequency.WEEKLY)
-    monday = timezone.now() - datetime.timedelta(days=timezone.now().weekday())
-    assert send_digests(Watch.Frequency.WEEKLY, monday).emails == 1
-    assert send_digests(Watch.Frequency.WEEKLY, monday + datetime.timedelta(days=3)).emails == 0
-    assert send_digests(Watch.Frequency.DAILY, monday).emails == 0  # a weekly watch is not in daily digests
-    assert period_of(Watch.Frequency.WEEKLY, monday + datetime.timedelta(days=3)) == monday.date()
+    now = timezone.now()
+    monday = period_of(Watch.Frequency.WEEKLY, now)
+    end_of_week = datetime.datetime.combine(monday + datetime.timedelta(days=6), datetime.time(23), tzinfo=datetime.UTC)
+    assert send_digests(Watch.Frequency.WEEKLY, now).emails == 1
+    # Something new later in the same ISO week waits for next week's digest.
+    make_recommendation(review_kaz_2010, "Ratify the Optional Protocol")
+    assert send_digests(Watch.Frequency.WEEKLY, end_of_week).emails == 0
+    assert send_digests(Watch.Frequency.DAILY, now).emails == 0  # a weekly watch is not in daily digests
+    assert period_of(Watch.Frequency.WEEKLY, end_of_week) == monday
+    assert monday == now.date() - datetime.timedelta(days=now.weekday())
 
 
 def test_one_email_gathers_all_of_a_users_watches(watch_kaz, reader, review_kaz_2010, make_recommendation):
