@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -113,6 +114,17 @@ class Watch(models.Model):
                 "label": self.recommendation.paragraph or self.recommendation_id
             }
         return gettext("Search: %(query)s") % {"query": self.query or gettext("all recommendations")}
+
+    @property
+    def public_url(self) -> str:
+        """The public page of what the watch follows: the search page with its query for a saved search."""
+        if self.kind == WatchKind.STATE:
+            return reverse("states:profile", args=[self.state.iso3])
+        if self.kind == WatchKind.THEME:
+            return reverse("recommendations:theme", args=[self.theme.scheme.slug, self.theme.slug])
+        if self.kind == WatchKind.RECOMMENDATION:
+            return reverse("recommendations:detail", args=[self.recommendation_id])
+        return f"{reverse('recommendations:search')}?{self.query}"
 
     def regenerate_feed_token(self) -> None:
         """A new feed address; the old one answers 404 from now on."""
