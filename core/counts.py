@@ -58,6 +58,9 @@ class DataVersion:
 
     tables: dict[str, str] = field(default_factory=dict)
     cacheable: bool = False
+    # The committed data's version, also when this transaction has written (then not cacheable): what the
+    # count index (recommendations/search/index/) was read for. None when unknown.
+    committed: str | None = None
 
     def key(self, tables: Iterable[str] | None = None) -> str:
         """The version of `tables`, or of all the data; it changes when a write to one of them commits."""
@@ -91,7 +94,12 @@ def data_version(using: str | None = None) -> DataVersion:
     with connections[using or read_alias()].cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         changed, tables = cursor.fetchone()
-    version = UNCACHEABLE if changed or not tables else DataVersion(tables=tables, cacheable=True)
+    if not tables:
+        version = UNCACHEABLE
+    elif changed:
+        version = DataVersion(committed=DataVersion(tables=tables).key())
+    else:
+        version = DataVersion(tables=tables, cacheable=True, committed=DataVersion(tables=tables).key())
     if reading is not None:
         reading.version = version
     return version

@@ -99,18 +99,18 @@ class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
-        return self._paginate(queryset, request, keys_only=False)
+        return self._paginate(queryset, request, view, keys_only=False)
 
     def paginate_keys(self, queryset: QuerySet, request: Request, view=None) -> list[dict]:
         """The page as dicts of the ordering's values (id among them), for views that fetch their rows
         themselves: a narrow query PostgreSQL can often answer from an index alone."""
-        return self._paginate(queryset, request, keys_only=True)
+        return self._paginate(queryset, request, view, keys_only=True)
 
-    def _paginate(self, queryset: QuerySet, request: Request, *, keys_only: bool) -> list:
+    def _paginate(self, queryset: QuerySet, request: Request, view, *, keys_only: bool) -> list:
         self.request = request
         self.page_size = self.get_page_size(request)
         self.keys = ordering_of(queryset)
-        self.total = counts.cached_total(queryset) if self.wants_total(request) else None
+        self.total = self.count(queryset, view) if self.wants_total(request) else None
         cursor = request.query_params.get(self.cursor_query_param)
         reverse = False
         if cursor:
@@ -137,6 +137,13 @@ class KeysetPagination(BasePagination):
             message = _("Must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}
             raise _error(self.page_size_query_param, message)
         return int(raw)
+
+    @staticmethod
+    def count(queryset: QuerySet, view) -> int:
+        """The total: the view's own count when it has one (the recommendations' comes from the count index),
+        else COUNT(*), cached under the data version."""
+        total = getattr(view, "count_total", None)
+        return total() if total is not None else counts.cached_total(queryset)
 
     def wants_total(self, request: Request) -> bool:
         raw = request.query_params.get("include_total", "").lower()

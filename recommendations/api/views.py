@@ -52,6 +52,7 @@ from recommendations.models import (
 )
 from recommendations.search import facets as facet_module
 from recommendations.search.filters import RecommendationFilterSet
+from recommendations.search.index.counting import Search
 from recommendations.search.list_filters import DeletionFilterSet, ReviewFilterSet, ThemeFilterSet
 
 # The response cache on a viewset's action: it runs inside DRF's dispatch, after authentication, permissions
@@ -84,6 +85,10 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
     @cached
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return self._one(request, int(kwargs[self.lookup_field or "pk"]))
+
+    def count_total(self) -> int:
+        """The filtered list's size, from the count index (the paginator's include_total)."""
+        return Search(self.filterset).total()
 
     def _page(self, request: Request) -> Response:
         page = self.paginator.paginate_keys(self.filter_queryset(self.get_queryset()), request, view=self)

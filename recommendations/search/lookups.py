@@ -37,8 +37,12 @@ _SQL = """
 SELECT
   (SELECT json_agg(json_build_array(s.id, s.iso3, s.name, s.iso2, s.name_translations) ORDER BY s.name, s.id)
      FROM states_state s),
-  (SELECT json_agg(json_build_array(g.id, g.code, g.name, g.name_translations)) FROM states_regionalgroup g),
-  (SELECT json_agg(json_build_array(b.id, b.code, b.name, b.name_translations)) FROM states_bloc b),
+  (SELECT json_agg(json_build_array(g.id, g.code, g.name, g.name_translations,
+                   (SELECT json_agg(s.id) FROM states_state s WHERE s.regional_group_id = g.id)))
+     FROM states_regionalgroup g),
+  (SELECT json_agg(json_build_array(b.id, b.code, b.name, b.name_translations,
+                   (SELECT json_agg(DISTINCT m.state_id) FROM states_blocmembership m WHERE m.bloc_id = b.id)))
+     FROM states_bloc b),
   (SELECT json_agg(json_build_array(sc.id, sc.slug)) FROM recommendations_themescheme sc),
   (SELECT json_agg(json_build_array(th.id, sc.slug, th.code, th.name, th.slug, th.name_translations)
                    ORDER BY sc.name, th.code, th.name, th.id)
@@ -87,6 +91,9 @@ class Lookups:
     affected_group_ids: dict[str, list[int]]
     regional_group_names: dict[str, str]  # code -> name
     bloc_names: dict[str, str]  # code -> name
+    # Each regional group's States and each bloc's members (ids), by the group's or bloc's id.
+    regional_group_states: dict[int, list[int]] = field(default_factory=dict)
+    bloc_states: dict[int, list[int]] = field(default_factory=dict)
     # Languages of recommendation texts other than English (a search stems its words for each: search/text.py).
     other_languages: frozenset[str] = frozenset()
     # What naming them in another language takes: each table's rows' name_translations (and a State's iso2,
@@ -165,15 +172,17 @@ def _load() -> Lookups:
         scheme_ids=grouped((slug, pk) for pk, slug in schemes),
         theme_ids=theme_ids,
         affected_group_ids=grouped((slug, pk) for pk, slug, *_rest in affected),
-        regional_group_names={code: name for _pk, code, name, _t in groups},
-        bloc_names={code: name for _pk, code, name, _t in blocs},
+        regional_group_names={code: name for _pk, code, name, _t, _s in groups},
+        bloc_names={code: name for _pk, code, name, _t, _s in blocs},
+        regional_group_states={pk: members or [] for pk, _code, _name, _t, members in groups},
+        bloc_states={pk: members or [] for pk, _code, _name, _t, members in blocs},
         translations={
             "states": {pk: (iso2, translations) for pk, _iso3, _name, iso2, translations in states},
             "themes": {row[0]: row[-1] for row in themes},
             "affected_groups": {row[0]: row[-1] for row in affected},
             "sdgs": {row[0]: row[-1] for row in sdgs},
-            "regional_groups": {code: translations for _pk, code, _name, translations in groups},
-            "blocs": {code: translations for _pk, code, _name, translations in blocs},
+            "regional_groups": {code: translations for _pk, code, _name, translations, _s in groups},
+            "blocs": {code: translations for _pk, code, _name, translations, _s in blocs},
         },
         other_languages=frozenset(languages),
     )

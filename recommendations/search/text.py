@@ -128,15 +128,15 @@ def condition(node: Node, *, narrowed: bool = False) -> Q:
     terms that name nothing (`narrowed`), those terms' GIN match picks the rows and the labelled term only
     tests each of them (_matched_or_classified_row), rather than hashing every id of a common label.
     """
-    if not _names_labels(node):
+    if not names_labels(node):
         return Q(matches(search_query(node)))
     if isinstance(node, Term):
         return _matched_or_classified_row(node) if narrowed else Q(id__in=_matched_or_classified(node))
     if isinstance(node, Not):
         return ~condition(node.child, narrowed=narrowed)
     if isinstance(node, And):
-        plain = [child for child in node.children if not _names_labels(child)]
-        labelled = [child for child in node.children if _names_labels(child)]
+        plain = [child for child in node.children if not names_labels(child)]
+        labelled = [child for child in node.children if names_labels(child)]
         narrowing = bool(plain) and _finds_something(plain)
         parts = [Q(matches(search_query(And(tuple(plain)))))] if plain else []
         parts += [condition(child, narrowed=narrowed or narrowing) for child in labelled]
@@ -148,7 +148,7 @@ def _finds_something(nodes: list[Node]) -> bool:
     return any(not isinstance(child, Not) for child in nodes)
 
 
-def _names_labels(node: Node) -> bool:
+def names_labels(node: Node) -> bool:
     return any(term_labels(term) for term, _negated in terms(node))
 
 
@@ -204,7 +204,7 @@ def rank_expression(node: Node):
     if len(words) > 1:
         phrase = Term(" ".join(words), "phrase")
         rank = rank + Case(When(matches(by_row(phrase)), then=Value(1.0)), default=Value(0.0))
-    if _names_labels(node):
+    if names_labels(node):
         rank = rank + Case(When(matches(by_row(node)), then=Value(2.0)), default=Value(0.0))
     return rank
 

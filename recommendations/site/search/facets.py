@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from core.counts import DataVersion
 from recommendations.models import RESPONSE_LABELS, STATUS_LABELS, ImplementationStatus, Recommendation, Response
 from recommendations.search.facets import facet_counts
 from recommendations.search.filters import STATUS_NONE, RecommendationFilterSet
+from recommendations.search.index.counting import Search
 from recommendations.search.params import PARAM_LABELS
 
 
@@ -72,9 +72,9 @@ NATURAL_ORDER = {
 }
 
 
-def facets_for(filterset: RecommendationFilterSet, *, version: DataVersion | None = None) -> list[Facet]:
-    """The API's facet counts (cached; one GROUP BY each on a miss), relabelled and sorted for reading."""
-    counts = facet_counts(filterset, FACET_ORDER, version=version)
+def facets_for(filterset: RecommendationFilterSet, *, search: Search | None = None) -> list[Facet]:
+    """The API's facet counts (from the count index), relabelled and sorted for reading."""
+    counts = facet_counts(filterset, FACET_ORDER, search=search)
     facets = []
     for name in FACET_ORDER:
         selected = filterset.data.getlist(name)

@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core import counts
 from core.localized import and_list
 from recommendations.imports.export import XLSX_MAX_ROWS
 from recommendations.models import Recommendation
 from recommendations.search import lookups
 from recommendations.search.filters import Q_MAX_LENGTH, RecommendationFilterSet
+from recommendations.search.index.counting import Search
 from recommendations.search.labels import Label
 from recommendations.search.params import PAGE_PARAM, PARAM_LABELS
 from recommendations.search.text import Hints, hints
@@ -193,15 +193,15 @@ def run(query: QueryDict) -> SearchPage:
     if not filterset.is_valid() or page_error:
         result.errors = _errors(filterset, page_error)
         return result
-    version = counts.data_version()
-    result.page = _page(filterset.qs, page_number, version)
+    search = Search(filterset)
+    result.page = _page(filterset.qs, page_number, search.total())
     result.results = _with_snippets(list(result.page.object_list), filterset.search_text)
     result.suggestions = _with_queries(suggestions(filterset.search_text), params)
     result.expanded = hints(filterset.search_node)
-    result.facets = facets_for(filterset, version=version)
+    result.facets = facets_for(filterset, search=search)
     result.active = _active_filters(filterset, result.facets)
     if not result.total and result.active:
-        result.hints = _hints(filterset, result.active, version)
+        result.hints = _hints(search, result.active)
     return result
 
 
@@ -281,15 +281,16 @@ def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[s
     return errors
 
 
-def _page(queryset, number: int, version: counts.DataVersion) -> Page:
-    """One COUNT (cached) and one SELECT for the rows, then two prefetches for what each row lists.
+def _page(queryset, number: int, total: int) -> Page:
+    """One SELECT for the rows (the total comes from the count index), then two prefetches for what each row
+    lists.
 
     The search vector is left out: nothing shows it, and it is the widest column, which an ordering that
     sorts a whole session's rows (newest session first, no filter) carried through the sort.
     """
     rows = queryset.defer("search_vector").with_related()
     paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = counts.cached_total(queryset, version)
+    paginator.count = total
     try:
         return paginator.page(number)
     except EmptyPage:
@@ -316,20 +317,8 @@ def _active_filters(filterset: RecommendationFilterSet, facets: list[Facet]) -> 
     return active
 
 
-def _hints(filterset: RecommendationFilterSet, active: list[ActiveFilter], version: counts.DataVersion) -> list[Hint]:
-    """For each active parameter, how many recommendations match without it: one COUNT each, cached.
-
-    Each is counted under the other filters directly. Counted as `id IN (filtered ids)` inside one
-    aggregate, dropping the only filter meant hashing every id of the table (bench/NOTES.md).
-    """
+def _hints(search: Search, active: list[ActiveFilter]) -> list[Hint]:
+    """For each active parameter, how many recommendations match without it (from the count index)."""
     names = list(dict.fromkeys(item.name for item in active))
-    base = Recommendation.objects.all()
-    hints = [
-        Hint(
-            name,
-            str(PARAM_LABELS.get(name, name)),
-            counts.cached_total(filterset.filter_queryset_except(base, name), version),
-        )
-        for name in names
-    ]
+    hints = [Hint(name, str(PARAM_LABELS.get(name, name)), search.total(without=name)) for name in names]
     return sorted(hints, key=lambda hint: -hint.count)
