@@ -31,3 +31,11 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 # Behind a reverse proxy on the same host; set FORWARDED_ALLOW_IPS to the proxy's address otherwise.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker) -> None:
+    """Read the count index (recommendations/search/index/) before the worker takes requests: seconds at a
+    million recommendations, which no reader should wait for."""
+    from recommendations.search.index.store import warm
+
+    warm()

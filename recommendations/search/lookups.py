@@ -167,13 +167,14 @@ def _load() -> Lookups:
             number: Session(number, datetime.date.fromisoformat(start).year, cycle) for number, start, cycle in sessions
         },
         state_ids=grouped((iso3, pk) for pk, iso3, *_rest in states),
-        regional_group_ids=grouped((code, pk) for pk, code, *_rest in groups),
-        bloc_ids=grouped((code, pk) for pk, code, *_rest in blocs),
+        # Codes as the filters read them, upper case: a bloc stored as "Commonwealth" is COMMONWEALTH.
+        regional_group_ids=grouped((code.upper(), pk) for pk, code, *_rest in groups),
+        bloc_ids=grouped((code.upper(), pk) for pk, code, *_rest in blocs),
         scheme_ids=grouped((slug, pk) for pk, slug in schemes),
         theme_ids=theme_ids,
         affected_group_ids=grouped((slug, pk) for pk, slug, *_rest in affected),
-        regional_group_names={code: name for _pk, code, name, _t, _s in groups},
-        bloc_names={code: name for _pk, code, name, _t, _s in blocs},
+        regional_group_names={code.upper(): name for _pk, code, name, _t, _s in groups},
+        bloc_names={code.upper(): name for _pk, code, name, _t, _s in blocs},
         regional_group_states={pk: members or [] for pk, _code, _name, _t, members in groups},
         bloc_states={pk: members or [] for pk, _code, _name, _t, members in blocs},
         translations={
@@ -181,8 +182,8 @@ def _load() -> Lookups:
             "themes": {row[0]: row[-1] for row in themes},
             "affected_groups": {row[0]: row[-1] for row in affected},
             "sdgs": {row[0]: row[-1] for row in sdgs},
-            "regional_groups": {code: translations for _pk, code, _name, translations, _s in groups},
-            "blocs": {code: translations for _pk, code, _name, translations, _s in blocs},
+            "regional_groups": {code.upper(): translations for _pk, code, _name, translations, _s in groups},
+            "blocs": {code.upper(): translations for _pk, code, _name, translations, _s in blocs},
         },
         other_languages=frozenset(languages),
     )

@@ -101,14 +101,7 @@ class Search:
         return STORE.selection(key, lambda ids: self._select(Recommendation.objects.filter(condition), ids), self.own)
 
     def _labelled(self, term: Term) -> list[FrozenBitMap]:
-        sdg_numbers = {pk: number for pk, (_position, number, _name) in self.reference.sdgs.items()}
-        found = []
-        for label in text.term_labels(term):
-            if label.kind == "sdg":
-                found.append(self.snapshot.of("sdg", sdg_numbers.get(label.id)))
-            else:
-                found.append(self.snapshot.of(label.kind, label.id))
-        return found
+        return [self.snapshot.of(label.kind, label.id) for label in text.term_labels(term)]
 
     def _select(self, queryset, ids: list[int] | None) -> FrozenBitMap:
         """The ids PostgreSQL selects with a filter's own condition (among `ids`, when given)."""
@@ -156,6 +149,10 @@ def _of_sessions(attribute: str):
     return bitmaps
 
 
+def _sdg_numbers(snapshot: Snapshot, reference: Lookups, numbers: list[int]) -> list[FrozenBitMap]:
+    return [snapshot.of("sdg", pk) for pk, (_position, number, _name) in reference.sdgs.items() if number in numbers]
+
+
 FILTER_VALUES: dict[str, Callable[[Snapshot, Lookups, list], list[FrozenBitMap]]] = {
     "state_under_review": _of("state"),
     "recommending_state": _of("recommending_state"),
@@ -170,7 +167,7 @@ FILTER_VALUES: dict[str, Callable[[Snapshot, Lookups, list], list[FrozenBitMap]]
     "kind": _of("kind"),
     "theme": _of("theme"),
     "affected_group": _of("affected_group"),
-    "sdg": _of("sdg"),
+    "sdg": _sdg_numbers,
     "status": _of("status"),
     "language": _of("language"),
 }
@@ -251,10 +248,10 @@ def _affected_groups(snapshot: Snapshot, reference: Lookups) -> Values:
 
 
 def _sdgs(snapshot: Snapshot, reference: Lookups) -> Values:
-    names = {number: name for _position, number, name in reference.sdgs.values()}
-    for number, ids in snapshot.values["sdg"].items():
-        if number in names:
-            yield (number, names[number]), ids
+    for pk, ids in snapshot.values["sdg"].items():
+        if pk in reference.sdgs:
+            _position, number, name = reference.sdgs[pk]
+            yield (number, name), ids
 
 
 FACET_VALUES: dict[str, Callable[[Snapshot, Lookups], Values]] = {

@@ -45,11 +45,9 @@ LINKS_SQL = {
     "affected_group": (
         f"SELECT recommendation_id::int4, affectedgroup_id::int4 FROM {GroupThrough._meta.db_table} l {{where}}"
     ),
-    "sdg": (
-        f"SELECT l.recommendation_id::int4, g.number::int4 FROM {SdgThrough._meta.db_table} l "
-        "JOIN recommendations_sdg g ON g.id = l.sdg_id {where}"
-    ),
+    "sdg": f"SELECT recommendation_id::int4, sdg_id::int4 FROM {SdgThrough._meta.db_table} l {{where}}",
 }
+LINK_MODELS = (Through, ThemeThrough, GroupThrough, SdgThrough)
 _SIGNATURE_AND_HEADER = 19  # PGCOPY signature (11 bytes), flags (4), header extension length (4, always 0)
 _TRAILER = 2  # the int16 -1 that ends the data
 

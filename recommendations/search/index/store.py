@@ -18,17 +18,20 @@ One thread refreshes while the others wait for it (a lock): concurrent first req
 from __future__ import annotations
 
 import collections
+import logging
 import threading
 import time
 from collections.abc import Callable
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, close_old_connections, connections
 from pyroaring import FrozenBitMap
 
 from core import counts
 from recommendations.search.index import rows
 from recommendations.search.index.snapshot import Snapshot, build, patched
+
+logger = logging.getLogger(__name__)
 
 # Changed recommendations above which reading them all again costs less than reading those (and far less
 # than the memory of patching a million bitmaps' worth): about a fifth of the time of a full read.
@@ -75,10 +78,6 @@ class Store:
                     self._refresh(version.committed)
         snapshot = self.snapshot
         return snapshot if version.cacheable else _with_own_changes(snapshot)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.snapshot, self.version, self.horizon = None, None, 0
 
     def _refresh(self, version: str | None) -> None:
         alias = counts.read_alias()
@@ -158,3 +157,14 @@ def _connect(alias: str) -> psycopg.Connection:
 
 
 STORE = Store()
+
+
+def warm() -> None:
+    """Read the index now (a worker's start, gunicorn.conf.py), so that no request waits for it. A database
+    that cannot be read yet is not an error here: the first request reads it."""
+    try:
+        STORE.current(counts.data_version())
+    except (DatabaseError, psycopg.Error) as error:
+        logger.warning("The count index was not read at start (%s); the first request will read it.", error)
+    finally:
+        close_old_connections()
