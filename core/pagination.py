@@ -113,8 +113,12 @@ class KeysetPagination(BasePagination):
         self.total = self.count(queryset, view) if self.wants_total(request) else None
         cursor = request.query_params.get(self.cursor_query_param)
         reverse = False
+        values = None
         if cursor:
             values, reverse = self.read_cursor(queryset, cursor)
+        if (narrow := getattr(view, "narrow_page", None)) is not None:
+            queryset = narrow(queryset, self.keys, values, reverse, self.page_size + 1)
+        if cursor:
             queryset = after(queryset, self.keys, values, reverse=reverse)
         if reverse:
             queryset = queryset.reverse()

@@ -62,6 +62,46 @@ class Search:
                 found.append((parts, count))
         return found
 
+    def ordered_ids(self, keys: list[str], start: int, stop: int) -> list[int] | None:
+        """The ids of the matches start to stop (exclusive) in the order of `keys` (the FilterSet's ordering
+        keys), when the index holds that order: by session (then id) or by id. None for another ordering,
+        which PostgreSQL sorts. Walking the sessions' bitmaps picks a page without reading a row; PostgreSQL
+        had to walk the session index and test each row against the filters (bench/NOTES.md)."""
+        matching = self._matching(None)
+        if keys == ["id"]:
+            return list(matching[start:stop])
+        if keys == ["-id"]:
+            size = len(matching)
+            return list(reversed(matching[max(size - stop, 0) : max(size - start, 0)]))
+        if keys not in (["-session", "id"], ["session", "id"]) or not matching.issubset(self._with_session()):
+            return None  # a recommendation without a session number sorts first in PostgreSQL: let it sort
+        sessions, wanted, skip = self.snapshot.values["session"], stop - start, start
+        found: list[int] = []
+        for number in sorted(sessions, reverse=keys[0] == "-session"):
+            in_session = matching & sessions[number]
+            if skip >= len(in_session):
+                skip -= len(in_session)
+                continue
+            found.extend(in_session[skip : skip + wanted - len(found)])
+            skip = 0
+            if len(found) == wanted:
+                break
+        return found
+
+    def id_window(self, after: int | None, *, upwards: bool, size: int) -> list[int]:
+        """`size` matching ids next to `after` (None: from the start) going up or down the ids: what a page
+        of a list by id can hold, for a cursor's query to pick from."""
+        matching = self._matching(None)
+        if upwards:
+            first = 0 if after is None else matching.rank(after)
+            return list(matching[first : first + size])
+        last = len(matching) if after is None else matching.rank(after - 1)
+        return list(matching[max(last - size, 0) : last])
+
+    def _with_session(self) -> FrozenBitMap:
+        sessions = self.snapshot.values["session"]
+        return _derived(self.snapshot, "with session", None, lambda: _union(list(sessions.values())))
+
     def _matching(self, without: str | None) -> FrozenBitMap:
         chosen = [ids for name, ids in self.selected.items() if name != without]
         if not chosen:

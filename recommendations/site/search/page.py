@@ -194,7 +194,7 @@ def run(query: QueryDict) -> SearchPage:
         result.errors = _errors(filterset, page_error)
         return result
     search = Search(filterset)
-    result.page = _page(filterset.qs, page_number, search.total())
+    result.page = _page(filterset, page_number, search)
     result.results = _with_snippets(list(result.page.object_list), filterset.search_text)
     result.suggestions = _with_queries(suggestions(filterset.search_text), params)
     result.expanded = hints(filterset.search_node)
@@ -281,20 +281,33 @@ def _errors(filterset: RecommendationFilterSet, page_error: str) -> list[tuple[s
     return errors
 
 
-def _page(queryset, number: int, total: int) -> Page:
-    """One SELECT for the rows (the total comes from the count index), then two prefetches for what each row
-    lists.
+def _page(filterset: RecommendationFilterSet, number: int, search: Search) -> Page:
+    """The page's rows, then two prefetches for what each row lists; the total comes from the count index.
 
     The search vector is left out: nothing shows it, and it is the widest column, which an ordering that
     sorts a whole session's rows (newest session first, no filter) carried through the sort.
     """
-    rows = queryset.defer("search_vector").with_related()
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = total
+    paginator = Paginator(_Ordered(filterset, search), PAGE_SIZE)
+    paginator.count = search.total()
     try:
         return paginator.page(number)
     except EmptyPage:
         raise Http404("No such page of results.") from None
+
+
+class _Ordered:
+    """The matches in the page's order, sliced by the paginator: the ids of a slice from the count index
+    when it holds the order (by session, the default), then their rows by id; else PostgreSQL's sort."""
+
+    def __init__(self, filterset: RecommendationFilterSet, search: Search) -> None:
+        self.filterset, self.search = filterset, search
+
+    def __getitem__(self, part: slice) -> list[Recommendation]:
+        ids = self.search.ordered_ids(self.filterset.ordering_keys(), part.start, part.stop)
+        if ids is None:
+            return list(self.filterset.qs.defer("search_vector").with_related()[part])
+        rows = Recommendation.objects.filter(id__in=ids).defer("search_vector").with_related().in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def _with_snippets(rows: list[Recommendation], text: str) -> list[Recommendation]:
