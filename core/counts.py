@@ -1,18 +1,16 @@
-"""Data versions, and counts cached under them: facet counts and result totals.
+"""Data versions, and counts cached under them: the totals of lists other than the recommendations'.
 
-Counting is the expensive part of a search at a million recommendations (a
-total over 100,000 matches, fourteen facets for the search page), and the
-same few filter sets are asked for again and again. So counts are kept in the
+The recommendations' facet counts and totals come from the count index
+(recommendations/search/index/), which needs no cache. Other lists' totals
+(reviews, themes, deletions with include_total) are COUNT(*)s kept in the
 Django cache (per process, or shared through Redis with REDIS_URL) under a
 key made of
 
 - the data version: counters that PostgreSQL itself bumps, one per table,
   when a transaction that wrote to the table commits (triggers of migration
   0010, so every write path moves them, whichever code or tool makes the
-  write). Reading them all is one small query. A count that reads only some
-  tables is keyed on their counters alone (facets.py: the facet of themes over
-  every recommendation survives the recording of an assessment). Which tables
-  need the trigger is not a list to keep by hand: tests/core/test_cache_coverage.py
+  write). Reading them all is one small query. Which tables need the trigger
+  is not a list to keep by hand: tests/core/test_cache_coverage.py
   records what every cached answer reads and fails on a table without it;
 - the filters, normalised (sorted names, sorted values), so equivalent
   queries share an entry.
@@ -199,23 +197,6 @@ def cached(kind: str, filters: str, version: str | None, compute: Callable[[], o
         value = compute()
         cache.set(key, value, timeout=settings.COUNT_CACHE_SECONDS)
     return value
-
-
-def cached_many(entries: dict[str, tuple[str, str | None]], compute: Callable[[list[str]], dict]) -> dict:
-    """cached() for several values at once: `entries` maps a name to its (kind and filters, version);
-    compute(names) computes the missing ones. One cache round trip to read, one to write."""
-    if not settings.COUNT_CACHE_SECONDS:
-        return compute(list(entries))
-    keys = {name: _key(what, "", version) for name, (what, version) in entries.items() if version is not None}
-    found = cache.get_many(keys.values())
-    values = {name: found[key] for name, key in keys.items() if key in found}
-    missing = [name for name in entries if name not in values]
-    if missing:
-        computed = compute(missing)
-        values.update(computed)
-        stored = {keys[name]: computed[name] for name in missing if name in keys}
-        cache.set_many(stored, timeout=settings.COUNT_CACHE_SECONDS)
-    return values
 
 
 def _key(kind: str, filters: str, version: str) -> str:

@@ -14,11 +14,13 @@ from django.core.cache import cache
 from django.db import connection
 from openpyxl import load_workbook
 
+from core import counts
 from recommendations import services
 from recommendations.imports import import_recommendations
 from recommendations.imports.base import MAX_TEXT
 from recommendations.models import Recommendation
 from recommendations.models.recommendation import TEXT_MAX_LENGTH
+from recommendations.search.index.store import STORE
 from recommendations.site.embed import EMBED_CSP
 from tests.recommendations.conftest import table_xlsx
 
@@ -260,8 +262,10 @@ def test_web_requests_run_under_the_statement_timeout(client, settings, three):
 def locked_recommendations(db):
     """Another session holding the recommendations table, so any query on it waits; released at the end.
 
-    Nothing in the test's own transaction touches the table before the request, so the lock is granted.
+    Nothing in the test's own transaction touches the table before the request, so the lock is granted. The
+    process's count index is read first, as a gunicorn worker reads it at start (gunicorn.conf.py).
     """
+    STORE.current(counts.data_version())
     other = psycopg.connect(**connection.get_connection_params())
     other.execute("LOCK TABLE recommendations_recommendation IN ACCESS EXCLUSIVE MODE")
     with connection.cursor() as cursor:  # a short timeout for this test's transaction only

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, close_old_connections, connections
 from pyroaring import FrozenBitMap
 
 from core import counts
@@ -81,6 +81,15 @@ class Store:
 
     def _refresh(self, version: str | None) -> None:
         alias = counts.read_alias()
+        try:
+            self._read_committed(alias, version)
+        except psycopg.OperationalError as error:  # as Django raises it: a statement timeout is then a 503
+            raise OperationalError(str(error)) from error
+        if alias == DEFAULT_DB_ALIAS and time.monotonic() - self.purged_at > PURGE_EVERY_SECONDS:
+            self.purged_at = time.monotonic()
+            purge()
+
+    def _read_committed(self, alias: str, version: str | None) -> None:
         with _connect(alias) as connection:
             connection.read_only = True
             connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -88,9 +97,6 @@ class Store:
                 horizon, below = cursor.execute(_HORIZON_SQL).fetchone()
                 self.snapshot = self._read(cursor, below)
             self.horizon, self.version = horizon, version
-        if alias == DEFAULT_DB_ALIAS and time.monotonic() - self.purged_at > PURGE_EVERY_SECONDS:
-            self.purged_at = time.monotonic()
-            purge()
 
     def _read(self, cursor, below: int) -> Snapshot:
         changed = [None] if self.snapshot is None or self.horizon < below else None
