@@ -2,8 +2,8 @@
 
 Django binds parameters in the client (psycopg's ClientCursor): PostgreSQL parses and plans every
 statement afresh. Planning the representation of recommendations (recommendations/api/representations.py)
-took as long as running it, about 0.4 ms of the 0.6 ms of one recommendation at 1M rows (bench/NOTES.md).
-prepared_cursor() is a Django cursor like any other (query counts, logging, execute wrappers, errors)
+took as long as running it: about 0.4–0.5 ms of the 0.6–0.75 ms of one recommendation at 1M rows
+(bench/NOTES.md). prepared_cursor() is a Django cursor like any other (query counts, logging, execute wrappers, errors)
 whose statements are bound on the server and prepared on their first execution: psycopg keeps the last
 100 per connection, which CONN_MAX_AGE keeps open across requests.
 
