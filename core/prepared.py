@@ -3,9 +3,9 @@
 Django binds parameters in the client (psycopg's ClientCursor): PostgreSQL parses and plans every
 statement afresh. Planning the representation of recommendations (recommendations/api/representations.py)
 took as long as running it: about 0.4–0.5 ms of the 0.6–0.75 ms of one recommendation at 1M rows
-(bench/NOTES.md). prepared_cursor() is a Django cursor like any other (query counts, logging, execute wrappers, errors)
-whose statements are bound on the server and prepared on their first execution: psycopg keeps the last
-100 per connection, which CONN_MAX_AGE keeps open across requests.
+(bench/NOTES.md). prepared_cursor() is a Django cursor like any other (query counts, logging, execute
+wrappers, errors) whose statements are bound on the server and prepared on their first execution: psycopg
+keeps the last 100 per connection, which CONN_MAX_AGE keeps open across requests.
 
 Only for statements whose text does not change with the request's values (their values are parameters):
 each different text would be prepared once and soon evicted. DB_PREPARED_STATEMENTS=false binds them on
