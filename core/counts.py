@@ -41,6 +41,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import QuerySet
 
+from core.prepared import prepared_cursor
+
 # Each table's counter with the moment it moved: a database rebuilt with counters starting again
 # from 1 never matches entries of the old one.
 _VERSION_SQL = (
@@ -89,7 +91,7 @@ def data_version(using: str | None = None) -> DataVersion:
     reading = _reading.get()
     if reading is not None and reading.version is not None:
         return reading.version
-    with connections[using or read_alias()].cursor() as cursor:
+    with prepared_cursor(using or read_alias()) as cursor:
         cursor.execute(_VERSION_SQL)
         changed, tables = cursor.fetchone()
     if not tables:

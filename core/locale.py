@@ -50,9 +50,10 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's LocaleMiddleware, plus the redirect to the visitor's language and the API's choice."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        super().process_request(request)
         if request.path_info.startswith(API_PREFIX):
+            # Not Django's choice first (path, cookie, Accept-Language): the API's replaces it.
             return self._answer_in_asked_language(request)
+        super().process_request(request)
         return self._redirect_to_chosen_language(request)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:

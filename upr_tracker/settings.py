@@ -192,6 +192,12 @@ _server_settings = [f"-c jit={'on' if DB_JIT else 'off'}"]
 if STATEMENT_TIMEOUT_MS:
     _server_settings.append(f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
 _default_db["OPTIONS"]["options"] = " ".join(_server_settings)
+# The few fixed statements most requests run (core/prepared.py) are prepared once per connection: planning the
+# representation of one recommendation took as long as running it. Off behind a pooler that cannot keep
+# prepared statements (PgBouncer in transaction mode before 1.21, or its max_prepared_statements at 0). Django's
+# own statements are bound in the client and never prepared.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+_default_db["OPTIONS"]["prepare_threshold"] = 0 if DB_PREPARED_STATEMENTS else None
 # Parallel test runs on one server need distinct test database names.
 if env_str("UPR_TEST_DB_NAME"):
     _default_db["TEST"] = {"NAME": env_str("UPR_TEST_DB_NAME")}

@@ -7,8 +7,6 @@ across many-to-many relations use `id IN (subquery)` so rows never repeat and
 no DISTINCT is needed. See docs/api.md for the documented contract.
 """
 
-import copy
-
 import django_filters
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
@@ -65,7 +63,10 @@ class ShallowCopiedFilter:
 
     def __deepcopy__(self, memo: dict) -> "ShallowCopiedFilter":
         self.field  # noqa: B018 -- made on the class's filter, so every copy shares it
-        copied = copy.copy(self)
+        # What copy.copy does for a plain object, without its generic protocol: a tenth of the time, and
+        # the FilterSet of a request copies all 19 filters.
+        copied = type(self).__new__(type(self))
+        copied.__dict__.update(self.__dict__)
         copied.method = self.method  # its FilterMethod looks the method up on the copy's parent
         return copied
 

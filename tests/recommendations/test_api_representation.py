@@ -5,6 +5,8 @@ and the shape the OpenAPI schema declares for it (serializers.py)."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -162,6 +164,27 @@ def test_list_rows_add_the_text_around_the_matches(request_, full, bare):
 def test_list_rows_without_words_have_a_null_snippet(request_, full):
     found = recommendation_representations([full.pk], request_, snippets=True)
     assert found == {full.pk: {**expected_full(full), "snippet": None}}
+
+
+def prepared_on_this_connection(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{table}%"])
+        return cursor.fetchone()[0] > 0
+
+
+def test_the_representation_is_prepared_once_per_connection_unless_turned_off(request_, full):
+    """core/prepared.py: PostgreSQL plans the statement once per connection; with DB_PREPARED_STATEMENTS=false
+    (the connection's prepare_threshold None) it is not prepared, and the answer is the same."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # earlier tests' statements; psycopg forgets them too
+    connection.connection.prepare_threshold = None
+    try:
+        unprepared = recommendation_representations([full.pk], request_)
+        assert not prepared_on_this_connection("recommendations_recommendation_sdgs")
+    finally:
+        connection.connection.prepare_threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    assert recommendation_representations([full.pk], request_) == unprepared == {full.pk: expected_full(full)}
+    assert prepared_on_this_connection("recommendations_recommendation_sdgs")
 
 
 def test_streamed_representations_are_the_details_in_the_querysets_order(request_, full, bare):
