@@ -93,10 +93,12 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
         return self.search.total()
 
     def narrow_page(self, queryset, keys: Sequence[str], values: Sequence | None, reverse: bool, size: int):
-        """A list by id: the page's candidate ids from the count index (the paginator then orders and cuts
-        them as always), so PostgreSQL reads those rows instead of walking the ids testing each filter."""
+        """The page's candidates from the count index (the paginator then orders and cuts them as always): a
+        list by id, the window of ids next to the cursor; in another order, the matches when they are few.
+        PostgreSQL then reads those rows instead of testing each filter's condition on many."""
         if list(keys) not in (["id"], ["-id"]):
-            return queryset
+            few = self.search.few_matches()
+            return queryset if few is None else self.filterset.apply_ordering(queryset.model.objects.filter(id__in=few))
         upwards = (list(keys) == ["id"]) != reverse
         return queryset.filter(id__in=self.search.id_window(values[0] if values else None, upwards=upwards, size=size))
 

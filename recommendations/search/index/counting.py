@@ -28,6 +28,9 @@ from recommendations.search.index.store import STORE
 from recommendations.search.query import And, Node, Not, Or, Term
 
 Lookups = lookups.Lookups
+# Other filters' matches below which a filter PostgreSQL answers is asked among them rather than over all the
+# data (and kept): a query by primary key per match costs less than reading a common word's every match.
+RESTRICTED_BELOW = 10_000
 # A facet's values: (the parts that name the value, as facets.FACETS' labelling functions take them, its ids).
 Values = Iterator[tuple[tuple, FrozenBitMap]]
 
@@ -41,11 +44,15 @@ class Search:
         self.own = not version.cacheable
         self.reference = lookups.current()
         self.filterset = filterset
-        self.selected = {
-            name: self._selection(name, value)
+        used = {
+            name: value
             for name, value in filterset.form.cleaned_data.items()
             if name != "ordering" and value not in (None, "", [], ())
         }
+        self.selected = {name: self._selection(name, value) for name, value in used.items() if name in FILTER_VALUES}
+        # The filters PostgreSQL answers (search words, updated_since), asked when first needed.
+        self.asked = {name: value for name, value in used.items() if name not in FILTER_VALUES}
+        self._matched: dict[str | None, FrozenBitMap] = {}
 
     def total(self, *, without: str | None = None) -> int:
         """How many recommendations match (every filter but `without`)."""
@@ -88,6 +95,13 @@ class Search:
                 break
         return found
 
+    def few_matches(self) -> list[int] | None:
+        """The matches' ids when they are few (RESTRICTED_BELOW), for a query in an order the index does not
+        hold (rank, State, action, dates) to sort them alone: `id IN (…)` instead of the filters' conditions,
+        which for search words naming labels read every match of the words over all the data."""
+        matching = self._matching(None)
+        return list(matching) if len(matching) <= RESTRICTED_BELOW else None
+
     def id_window(self, after: int | None, *, upwards: bool, size: int) -> list[int]:
         """`size` matching ids next to `after` (None: from the start) going up or down the ids: what a page
         of a list by id can hold, for a cursor's query to pick from."""
@@ -103,10 +117,29 @@ class Search:
         return _derived(self.snapshot, "with session", None, lambda: _union(list(sessions.values())))
 
     def _matching(self, without: str | None) -> FrozenBitMap:
-        chosen = [ids for name, ids in self.selected.items() if name != without]
-        if not chosen:
-            return self.snapshot.everything
-        return FrozenBitMap.intersection(self.snapshot.everything, *chosen)
+        """The matches of every filter but `without`. A filter PostgreSQL answers is asked among the other
+        filters' matches when they are few (RESTRICTED_BELOW): `q=women` with one State is a thousand rows
+        to test, where the word's matches over all the data are 300,000 (bench/NOTES.md)."""
+        key = without if without in self.selected or without in self.asked else None
+        if key not in self._matched:
+            chosen = [ids for name, ids in self.selected.items() if name != key]
+            found = FrozenBitMap.intersection(self.snapshot.everything, *chosen) if chosen else self.snapshot.everything
+            for name, value in self.asked.items():
+                if name != key:
+                    found = FrozenBitMap(found & self._asked(name, value, found))
+            self._matched[key] = found
+        return self._matched[key]
+
+    def _asked(self, name: str, value, among: FrozenBitMap) -> FrozenBitMap:
+        if not among:
+            return EMPTY
+        if len(among) > RESTRICTED_BELOW:
+            return self._selection(name, value)
+        if name == "q":  # tested on each of those rows (labels by EXISTS), not as every match's ids
+            queryset = Recommendation.objects.filter(text.condition(self.filterset.search_node, narrowed=True))
+        else:
+            queryset = self.filterset.filters[name].filter(Recommendation.objects.all(), value)
+        return self._select(queryset, list(among))
 
     def _selection(self, name: str, value) -> FrozenBitMap:
         if name in FILTER_VALUES:
