@@ -391,13 +391,15 @@ QUERY_SCENARIOS = {
     # reference tables (read again: this transaction wrote). No COUNT, no facet statement.
     "nothing": ([], 11),
     # Words, a theme and a response: 1 theme slugs resolved to ids (the FilterSet's validation); 2 data
-    # version; 3-8 own changes; 9 the ids whose text matches the words (kept by a process serving committed
-    # data); 10 rows, ranked in PostgreSQL; 11 recommending States; 12 themes; 13 highlighted texts;
-    # 14 suggestions (themes and groups named like the words, one UNION).
-    "words and filters": ([("q", "protect"), ("theme", HRD), ("response", "supported"), ("response", "noted")], 14),
-    # Nothing matches: 1 theme ids; 2 data version; 3-8 own changes; 9 the words' matches; 10 rows (none, so
-    # no prefetches or highlighting); 11 suggestions. The "without this filter" hints come from the index.
-    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 10),
+    # version; 3-8 own changes; 9-11 the words tested on the few rows the other filters leave, for the total
+    # and for the theme and response facets (each counted without its own filter); 12 rows, ranked in
+    # PostgreSQL among the matches; 13 recommending States; 14 themes; 15 highlighted texts; 16 suggestions
+    # (themes and groups named like the words, one UNION).
+    "words and filters": ([("q", "protect"), ("theme", HRD), ("response", "supported"), ("response", "noted")], 16),
+    # Nothing matches: 1 theme ids; 2 data version; 3-8 own changes; 9-11 the words on the few rows, as above
+    # (the total, and the "without this filter" hints for the theme and the response); no rows to read;
+    # 12 suggestions.
+    "empty": ([("q", "protect"), ("theme", HRD), ("response", "pending")], 11),
 }
 
 

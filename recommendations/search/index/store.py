@@ -45,8 +45,8 @@ SELECTIONS_KEPT = 256
 _HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, below FROM recommendations_indexpurge"
 _CHANGED_SQL = "SELECT DISTINCT recommendation_id FROM recommendations_indexchange WHERE xid >= %s"
 _OWN_SQL = (
-    "SELECT DISTINCT recommendation_id FROM recommendations_indexchange "
-    "WHERE xid = pg_current_xact_id_if_assigned()::text::bigint"
+    "SELECT recommendation_id, max(id) FROM recommendations_indexchange "
+    "WHERE xid = pg_current_xact_id_if_assigned()::text::bigint GROUP BY recommendation_id"
 )
 _PURGE_SQL = f"""
 WITH gone AS (DELETE FROM recommendations_indexchange WHERE changed_at < now() - interval '{RETENTION}' RETURNING xid)
@@ -138,15 +138,30 @@ class Store:
 
 
 def _with_own_changes(snapshot: Snapshot) -> Snapshot:
-    """The snapshot as the request's transaction sees it, with the recommendations it changed read again."""
+    """The snapshot as the request's transaction sees it, with the recommendations it changed read again.
+
+    Kept for the next request of the same transaction while it writes nothing more (its last log row and
+    their number say so): a transaction that wrote thousands of rows reads them once, not per request."""
     with connections[counts.read_alias()].cursor() as cursor:
         cursor.execute(_OWN_SQL)
-        changed = [row[0] for row in cursor.fetchall()]
-        if not changed:
+        logged = dict(cursor.fetchall())
+        if not logged:
             return snapshot
+        key = (max(logged.values()), len(logged))
+        kept = _own.get("kept")
+        if kept is not None and kept[0] is snapshot and kept[1] == key:
+            return kept[2]
+        changed = list(logged)
         if None in changed:  # it emptied a table: everything as it sees it
-            return build(rows.read(cursor))
-        return patched(snapshot, changed, rows.read(cursor, changed))
+            seen = build(rows.read(cursor))
+        else:
+            seen = patched(snapshot, changed, rows.read(cursor, changed))
+    _own["kept"] = (snapshot, key, seen)
+    return seen
+
+
+# The last transaction's own view (_with_own_changes): one entry, replaced whole.
+_own: dict[str, tuple] = {}
 
 
 def purge() -> None:
