@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 
+import psycopg
 from django.db import connections
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+from django.db.models.functions import Cast
 from pyroaring import FrozenBitMap
 
 from core import counts
@@ -53,6 +55,7 @@ class Search:
         # The filters PostgreSQL answers (search words, updated_since), asked when first needed.
         self.asked = {name: value for name, value in used.items() if name not in FILTER_VALUES}
         self._matched: dict[str | None, FrozenBitMap] = {}
+        self._tested: dict[str, tuple[FrozenBitMap, FrozenBitMap]] = {}  # _asked: rows tested, rows selected
 
     def total(self, *, without: str | None = None) -> int:
         """How many recommendations match (every filter but `without`)."""
@@ -131,15 +134,20 @@ class Search:
         return self._matched[key]
 
     def _asked(self, name: str, value, among: FrozenBitMap) -> FrozenBitMap:
-        if not among:
-            return EMPTY
+        """The rows of `among` the filter selects. Rows this search has tested already (the total's, then a
+        facet's, each under other filters) are not asked again: only those new to it."""
         if len(among) > RESTRICTED_BELOW:
             return self._selection(name, value)
-        if name == "q":  # tested on each of those rows (labels by EXISTS), not as every match's ids
-            queryset = Recommendation.objects.filter(text.condition(self.filterset.search_node, narrowed=True))
-        else:
-            queryset = self.filterset.filters[name].filter(Recommendation.objects.all(), value)
-        return self._select(queryset, list(among))
+        tested, selected = self._tested.get(name, (EMPTY, EMPTY))
+        new = among - tested
+        if new:
+            if name == "q":  # tested on each of those rows (labels by EXISTS), not as every match's ids
+                queryset = Recommendation.objects.filter(text.condition(self.filterset.search_node, narrowed=True))
+            else:
+                queryset = self.filterset.filters[name].filter(Recommendation.objects.all(), value)
+            tested, selected = tested | new, selected | self._select(queryset, list(new))
+            self._tested[name] = (tested, selected)
+        return FrozenBitMap(among & selected)
 
     def _selection(self, name: str, value) -> FrozenBitMap:
         if name in FILTER_VALUES:
@@ -180,9 +188,10 @@ class Search:
         """The ids PostgreSQL selects with a filter's own condition (among `ids`, when given)."""
         if ids is not None:
             queryset = queryset.filter(id__in=ids)
-        sql, params = queryset.order_by().values("id").query.sql_with_params()
+        sql, params = queryset.order_by().values(id4=Cast("id", IntegerField())).query.sql_with_params()
         with connections[queryset.db].cursor() as cursor:
-            statement = cursor.cursor.mogrify(sql.replace('"id"', '"id"::int4', 1), params)
+            # COPY takes no parameters: the values are written in by psycopg, as a client-binding cursor does.
+            statement = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
             (found,) = rows.ints(cursor, statement, 1)
         return bitmap(found)
 

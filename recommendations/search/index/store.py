@@ -10,7 +10,7 @@ REPEATABLE READ, so the change log and the rows agree:
   log (migration 0032) from the horizon of the last read — the oldest transaction that snapshot could not
   see — and the rows of the recommendations named there, and patches the snapshot (snapshot.patched);
 - a request whose own transaction has written sees the snapshot with its own changes applied, read on
-  its own connection; that copy is never kept.
+  its own connection; that copy is kept only for the same transaction's next request (_with_own_changes).
 
 One thread refreshes while the others wait for it (a lock): concurrent first requests read once.
 """
@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections
 from pyroaring import FrozenBitMap
 
 from core import counts
@@ -76,6 +76,7 @@ class Store:
             with self.lock:
                 if self.snapshot is None or version.committed is None or version.committed != self.version:
                     self._refresh(version.committed)
+            self._purge_now_and_then()
         snapshot = self.snapshot
         return snapshot if version.cacheable else _with_own_changes(snapshot)
 
@@ -85,7 +86,11 @@ class Store:
             self._read_committed(alias, version)
         except psycopg.OperationalError as error:  # as Django raises it: a statement timeout is then a 503
             raise OperationalError(str(error)) from error
-        if alias == DEFAULT_DB_ALIAS and time.monotonic() - self.purged_at > PURGE_EVERY_SECONDS:
+
+    def _purge_now_and_then(self) -> None:
+        """After a refresh, outside the lock (the other threads need not wait for a DELETE): on the primary,
+        at most every PURGE_EVERY_SECONDS per process."""
+        if counts.read_alias() == DEFAULT_DB_ALIAS and time.monotonic() - self.purged_at > PURGE_EVERY_SECONDS:
             self.purged_at = time.monotonic()
             purge()
 
@@ -188,4 +193,4 @@ def warm() -> None:
     except (DatabaseError, psycopg.Error) as error:
         logger.warning("The count index was not read at start (%s); the first request will read it.", error)
     finally:
-        close_old_connections()
+        connections.close_all()  # the worker's main thread: requests run in threads with their own

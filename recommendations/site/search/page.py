@@ -295,10 +295,6 @@ def _page(filterset: RecommendationFilterSet, number: int, search: Search) -> Pa
         raise Http404("No such page of results.") from None
 
 
-def _having(ids: list[int]):
-    return Recommendation.objects.filter(id__in=ids)
-
-
 class _Ordered:
     """The matches in the page's order, sliced by the paginator: the ids of a slice from the count index
     when it holds the order (by session, the default), then their rows by id; else PostgreSQL's sort."""
@@ -310,7 +306,8 @@ class _Ordered:
         ids = self.search.ordered_ids(self.filterset.ordering_keys(), part.start, part.stop)
         if ids is None:
             few = self.search.few_matches()
-            ordered = self.filterset.qs if few is None else self.filterset.apply_ordering(_having(few))
+            having = Recommendation.objects.filter(id__in=few) if few is not None else None
+            ordered = self.filterset.qs if having is None else self.filterset.apply_ordering(having)
             return list(ordered.defer("search_vector").with_related()[part])
         rows = Recommendation.objects.filter(id__in=ids).defer("search_vector").with_related().in_bulk()
         return [rows[pk] for pk in ids if pk in rows]
