@@ -97,8 +97,7 @@ class RecommendationViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
         list by id, the window of ids next to the cursor; in another order, the matches when they are few.
         PostgreSQL then reads those rows instead of testing each filter's condition on many."""
         if list(keys) not in (["id"], ["-id"]):
-            few = self.search.few_matches()
-            return queryset if few is None else self.filterset.apply_ordering(queryset.model.objects.filter(id__in=few))
+            return self.search.sorted_by_postgresql()
         upwards = (list(keys) == ["id"]) != reverse
         return queryset.filter(id__in=self.search.id_window(values[0] if values else None, upwards=upwards, size=size))
 

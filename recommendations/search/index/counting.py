@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 from django.db import connections
-from django.db.models import IntegerField, Q
+from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 from pyroaring import FrozenBitMap
 
@@ -98,12 +98,14 @@ class Search:
                 break
         return found
 
-    def few_matches(self) -> list[int] | None:
-        """The matches' ids when they are few (RESTRICTED_BELOW), for a query in an order the index does not
-        hold (rank, State, action, dates) to sort them alone: `id IN (…)` instead of the filters' conditions,
-        which for search words naming labels read every match of the words over all the data."""
+    def sorted_by_postgresql(self) -> QuerySet:
+        """The matches for PostgreSQL to sort in an order the index does not hold (rank, State, action,
+        dates): when few (RESTRICTED_BELOW), `id IN (…)` in the FilterSet's order instead of the filters'
+        conditions, which for search words naming labels read every match of the words over all the data."""
         matching = self._matching(None)
-        return list(matching) if len(matching) <= RESTRICTED_BELOW else None
+        if len(matching) > RESTRICTED_BELOW:
+            return self.filterset.qs
+        return self.filterset.apply_ordering(Recommendation.objects.filter(id__in=list(matching)))
 
     def id_window(self, after: int | None, *, upwards: bool, size: int) -> list[int]:
         """`size` matching ids next to `after` (None: from the start) going up or down the ids: what a page

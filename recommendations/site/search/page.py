@@ -305,10 +305,7 @@ class _Ordered:
     def __getitem__(self, part: slice) -> list[Recommendation]:
         ids = self.search.ordered_ids(self.filterset.ordering_keys(), part.start, part.stop)
         if ids is None:
-            few = self.search.few_matches()
-            having = Recommendation.objects.filter(id__in=few) if few is not None else None
-            ordered = self.filterset.qs if having is None else self.filterset.apply_ordering(having)
-            return list(ordered.defer("search_vector").with_related()[part])
+            return list(self.search.sorted_by_postgresql().defer("search_vector").with_related()[part])
         rows = Recommendation.objects.filter(id__in=ids).defer("search_vector").with_related().in_bulk()
         return [rows[pk] for pk in ids if pk in rows]
 
